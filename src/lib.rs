@@ -1,1 +1,50 @@
+//! `vipps`: one native payment core for Vipps MobilePay shop plugins.
+//!
+//! The Rust API is [`Client`]: create it from a JSON configuration, then call operations that
+//! take a JSON request and return the API's JSON answer plus what the library adds (the
+//! normalized status, the idempotency key used). The C ABI in [`ffi`] wraps exactly this API.
+//!
+//! ```no_run
+//! let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
+//!     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?; // no credentials: the simulator
+//! let session = client.create_session(&serde_json::json!({
+//!     "merchantInfo": {"callbackUrl": "https://shop.example/cb", "returnUrl": "https://shop.example/done"},
+//!     "transaction": {"amount": {"value": 49900, "currency": "NOK"},
+//!                     "reference": "acme-order-10001", "paymentDescription": "Socks"}
+//! }))?;
+//! println!("{}", session["checkoutFrontendUrl"]);
+//! # Ok::<(), vipps::Error>(())
+//! ```
+#![deny(unsafe_code)]
 
+mod amount;
+mod auth;
+mod base_url;
+mod call;
+pub mod callback_token;
+mod checkout;
+mod checkout_validation;
+mod client;
+mod epayment;
+mod epayment_validation;
+pub mod config;
+pub mod error;
+pub mod ffi;
+mod idempotency;
+mod input;
+pub mod log;
+mod problem;
+mod reconcile;
+mod reference;
+mod retry;
+mod rfc3339;
+pub mod secret;
+pub mod status;
+mod transport;
+
+pub use client::Client;
+pub use error::{Error, ErrorKind, Result};
+pub use status::{Normalized, Status};
+
+/// The library's version (the crate version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,220 @@
+//! One API call: the per-call options, the headers every request carries, authentication,
+//! the one refresh on 401, and the mapping of error answers.
+
+use crate::config::{check_msn, SystemInfo};
+use crate::error::{Error, ErrorKind, Result};
+use crate::idempotency::{key_or_generate, KeyHeader};
+use crate::input::Fields;
+use crate::problem::api_error;
+use crate::transport::{HttpRequest, HttpResponse};
+use crate::Client;
+use serde_json::{Map, Value};
+
+/// Request keys the library reads itself and never forwards to the API. They are
+/// snake_case, which no Vipps API uses for its own fields, so they cannot collide.
+pub const RESERVED_KEYS: &[&str] = &[
+    "merchant_serial_number",
+    "system_name",
+    "system_version",
+    "plugin_name",
+    "plugin_version",
+    "idempotency_key",
+];
+
+#[derive(Default)]
+pub struct Headers(Vec<(&'static str, String)>);
+
+impl Headers {
+    pub fn new() -> Self {
+        Headers(Vec::with_capacity(12))
+    }
+
+    pub fn push(&mut self, name: &'static str, value: String) {
+        self.0.push((name, value));
+    }
+
+    pub fn push_system(&mut self, system: &SystemInfo) {
+        self.push("Vipps-System-Name", system.system_name.clone());
+        self.push("Vipps-System-Version", system.system_version.clone());
+        self.push("Vipps-System-Plugin-Name", system.plugin_name.clone());
+        self.push("Vipps-System-Plugin-Version", system.plugin_version.clone());
+    }
+}
+
+/// Per-call settings that override the configuration: partners act for many merchants,
+/// and one plugin may serve several sales units.
+#[derive(Clone, Debug)]
+pub struct CallOptions {
+    pub msn: String,
+    pub system: SystemInfo,
+    pub idempotency_key: Option<String>,
+}
+
+impl CallOptions {
+    /// Reads and removes the reserved keys from a request object.
+    pub fn take(client: &Client, request: &mut Map<String, Value>) -> Result<CallOptions> {
+        let mut reserved = Map::new();
+        for key in RESERVED_KEYS {
+            if let Some(value) = request.remove(*key) {
+                reserved.insert((*key).to_owned(), value);
+            }
+        }
+        let f = Fields::new(&reserved, "", ErrorKind::InvalidInput);
+        let msn = match f.opt_str("merchant_serial_number")? {
+            Some(msn) => {
+                check_msn(&f, "merchant_serial_number", msn)?;
+                msn.to_owned()
+            }
+            None => client.config.merchant_serial_number.clone(),
+        };
+        Ok(CallOptions {
+            msn,
+            system: SystemInfo::read(&f, Some(&client.config.system))?,
+            idempotency_key: f.opt_str("idempotency_key")?.map(str::to_owned),
+        })
+    }
+
+    /// The key for a money-moving call: the caller's, or a new one, fixed for all attempts.
+    pub fn key(&self, header: KeyHeader) -> Result<String> {
+        key_or_generate(self.idempotency_key.as_deref(), header)
+    }
+}
+
+/// How a request proves who sends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer <access token>` (ePayment, Webhooks, eCom).
+    Bearer,
+    /// `client_id` and `client_secret` headers (Checkout v3 has no bearer scheme).
+    ClientKeys,
+}
+
+pub struct ApiCall<'a> {
+    pub method: &'static str,
+    pub path: String,
+    pub body: Option<Value>,
+    pub auth: Auth,
+    pub options: &'a CallOptions,
+    pub idempotency: Option<(KeyHeader, String)>,
+    /// What the call does, for messages: "capturing payment order-1001".
+    pub what: String,
+}
+
+/// A successful answer.
+pub struct ApiAnswer {
+    /// The JSON body, or `null` for an empty body (204, force approve).
+    pub body: Value,
+}
+
+/// The request as an object we may edit (the caller's value is never changed).
+pub(crate) fn request_object(request: &Value) -> Result<Map<String, Value>> {
+    match request {
+        Value::Object(map) => Ok(map.clone()),
+        other => Err(Error::invalid_input(format!(
+            "the request must be a JSON object, got {}",
+            crate::input::type_name(other)
+        ))),
+    }
+}
+
+pub(crate) fn object_or_empty(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+impl Client {
+    /// Splits a request that acts on one payment or session into its `reference`, the call
+    /// options and the remaining fields (the body, if the call has one).
+    pub(crate) fn target(&self, request: &Value, min: usize, max: usize) -> Result<(String, CallOptions, Map<String, Value>)> {
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(self, &mut body)?;
+        let fields = Fields::new(&body, "", ErrorKind::InvalidInput);
+        let reference = crate::reference::read_reference(&fields, min, max)?.to_owned();
+        body.remove("reference");
+        Ok((reference, options, body))
+    }
+
+    /// Sends a request with the headers every call carries.
+    pub(crate) fn send_raw(
+        &self,
+        method: &'static str,
+        path: &str,
+        mut headers: Headers,
+        body: Option<Vec<u8>>,
+        safe_to_repeat: bool,
+    ) -> Result<HttpResponse> {
+        if body.as_ref().is_some_and(|b| !b.is_empty()) {
+            headers.push("Content-Type", "application/json".to_owned());
+        }
+        headers.push("Accept", "application/json".to_owned());
+        let request = HttpRequest {
+            method,
+            url: self.config.base_url.join(path),
+            log_path: path.to_owned(),
+            headers: headers.0,
+            body,
+            safe_to_repeat,
+        };
+        self.transport.send(&request)
+    }
+
+    /// Runs an API call: authenticates, sends with retries, refreshes the token once on 401,
+    /// and turns error answers into errors that keep the API's detail.
+    pub(crate) fn call(&self, call: &ApiCall) -> Result<ApiAnswer> {
+        let key = call.idempotency.as_ref().map(|(_, key)| key.as_str());
+        self.call_inner(call).map_err(|e| e.with_idempotency_key(key))
+    }
+
+    fn call_inner(&self, call: &ApiCall) -> Result<ApiAnswer> {
+        let body = match &call.body {
+            Some(value) => Some(serde_json::to_vec(value).map_err(|e| Error::internal(format!("cannot encode the request: {e}")))?),
+            None => None,
+        };
+        let safe = call.method == "GET" || call.idempotency.is_some();
+        let mut failed_token = None;
+        loop {
+            let mut headers = Headers::new();
+            let token = match call.auth {
+                Auth::Bearer => {
+                    let token = self.access_token(&call.options.msn, failed_token)?;
+                    headers.push("Authorization", format!("Bearer {}", token.value.expose()));
+                    Some(token.generation)
+                }
+                Auth::ClientKeys => {
+                    headers.push("client_id", self.config.client_id.clone());
+                    headers.push("client_secret", self.config.client_secret.expose().to_owned());
+                    None
+                }
+            };
+            headers.push("Ocp-Apim-Subscription-Key", self.config.subscription_key.expose().to_owned());
+            headers.push("Merchant-Serial-Number", call.options.msn.clone());
+            headers.push_system(&call.options.system);
+            if let Some((header, key)) = &call.idempotency {
+                headers.push(header.name(), key.clone());
+            }
+            let response = self.send_raw(call.method, &call.path, headers, body.clone(), safe)?;
+            // A token can expire or be revoked early; one fresh token, then the 401 stands.
+            if response.status == 401 && token.is_some() && failed_token.is_none() {
+                failed_token = token;
+                continue;
+            }
+            if !response.is_success() {
+                let mut error = api_error(&response, &call.what);
+                if response.status == 500 && safe {
+                    error.retryable = true;
+                }
+                return Err(error);
+            }
+            let body = if response.body.is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_slice(&response.body).map_err(|_| {
+                    Error::new(ErrorKind::Api, format!("{}: the API answered {} with a body that is not JSON", call.what, response.status))
+                })?
+            };
+            return Ok(ApiAnswer { body });
+        }
+    }
+}

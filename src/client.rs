@@ -1,0 +1,43 @@
+//! The client: a configuration, an HTTP transport and a logger. Operations are added by
+//! the API modules (`checkout`, `epayment`, ...) as further `impl Client` blocks.
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::log::Logger;
+use crate::transport::Transport;
+use std::sync::Arc;
+
+/// A Vipps MobilePay client. `Send + Sync`: share one per process (or per merchant) across
+/// threads; it keeps connections alive and shares the access token.
+pub struct Client {
+    pub(crate) config: Arc<Config>,
+    pub(crate) transport: Transport,
+    pub(crate) logger: Arc<Logger>,
+}
+
+impl Client {
+    /// Creates a client from a JSON configuration (see the README for every setting).
+    pub fn new(config_json: &str) -> Result<Client> {
+        Client::from_config(Config::from_json(config_json)?)
+    }
+
+    pub fn from_config(config: Config) -> Result<Client> {
+        let mut secrets = vec![config.client_secret.clone(), config.subscription_key.clone()];
+        secrets.extend(config.callback_secret.clone());
+        secrets.extend(config.webhook_secrets.iter().cloned());
+        let logger = Arc::new(Logger::new(&config.log, secrets)?);
+        let config = Arc::new(config);
+        let transport = Transport::new(config.clone(), logger.clone())?;
+        Ok(Client { config, transport, logger })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("config", &self.config).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,331 @@
+//! The C ABI: the only `unsafe` code of the library, and a thin layer over [`Client`].
+//!
+//! Every function catches panics and reports them as an `internal` error; NULL pointers and
+//! invalid UTF-8 are `invalid_input`. Operations return a JSON envelope that the caller frees
+//! with `vipps_string_free`: `{"ok":true,"data":{...}}` or `{"ok":false,"error":{...}}`.
+#![allow(unsafe_code)]
+#![allow(non_camel_case_types)]
+
+use crate::error::{Error, Result};
+use crate::Client;
+use serde_json::{json, Value};
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Bumped whenever a function's signature or the envelope's meaning changes, so that a
+/// binding can refuse a library it was not written for.
+pub const VIPPS_ABI_VERSION: u32 = 1;
+
+/// An opaque client handle. Thread-safe: one handle may be used from many threads at once.
+/// It must not be freed while a call on it is still running.
+pub struct vipps_client {
+    client: Client,
+}
+
+/// The ABI version of this library (see `VIPPS_ABI_VERSION` in the README). A binding compares
+/// it with the version it was written for and refuses to run on a mismatch.
+#[no_mangle]
+pub extern "C" fn vipps_abi_version() -> u32 {
+    VIPPS_ABI_VERSION
+}
+
+/// The library version, e.g. "0.1.0". A static string: never free it.
+#[no_mangle]
+pub extern "C" fn vipps_version() -> *const c_char {
+    static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    VERSION.as_ptr().cast()
+}
+
+/// Creates a client from a JSON configuration (UTF-8, NUL-terminated).
+///
+/// Returns the handle, or NULL on error. On error, when `error_json_out` is not NULL,
+/// `*error_json_out` receives an owned error envelope (free it with `vipps_string_free`);
+/// on success it is set to NULL. Free the handle with `vipps_client_free`.
+///
+/// # Safety
+/// `config_json` must be NULL or a NUL-terminated string; `error_json_out` must be NULL or
+/// point to writable memory for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_client_new(config_json: *const c_char, error_json_out: *mut *mut c_char) -> *mut vipps_client {
+    let outcome = catch_unwind(|| {
+        let config = unsafe { read_str(config_json, "config_json") }?;
+        Client::new(config)
+    })
+    .unwrap_or_else(|_| Err(Error::internal("panic while creating the client")));
+    let (handle, error) = match outcome {
+        Ok(client) => (Box::into_raw(Box::new(vipps_client { client })), std::ptr::null_mut()),
+        Err(error) => (std::ptr::null_mut(), envelope(Err(error))),
+    };
+    if !error_json_out.is_null() {
+        unsafe { *error_json_out = error };
+    } else if !error.is_null() {
+        unsafe { vipps_string_free(error) };
+    }
+    handle
+}
+
+/// Frees a client. NULL is ignored. The handle must not be used afterwards.
+///
+/// # Safety
+/// `client` must be NULL or a handle from `vipps_client_new` not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_client_free(client: *mut vipps_client) {
+    if !client.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(client) })));
+    }
+}
+
+/// Frees a string returned by this library. NULL is ignored.
+///
+/// # Safety
+/// `s` must be NULL or an owned string returned by this library, not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+/// Creates a Checkout v3 session. `request_json`: an InitiateSessionRequest plus optional
+/// `idempotency_key`, `merchant_serial_number`, `system_name`, `system_version`,
+/// `plugin_name`, `plugin_version`. Returns an owned envelope; `data` holds `token`,
+/// `checkoutFrontendUrl`, `pollingUrl`, `reference`, `callback_authorization_token` and
+/// `idempotency_key`.
+///
+/// # Safety
+/// `client` must be NULL or a live handle; `request_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_create_session(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::create_session) }
+}
+
+/// Reads a Checkout session: `{"reference": "..."}`. `data` is the SessionResponse plus
+/// `normalized` (status and amounts).
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_get_session(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::get_session) }
+}
+
+/// Updates an unpaid Checkout session: `{"reference": "...", <fields to change>}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_update_session(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::update_session) }
+}
+
+/// Expires an unpaid Checkout session: `{"reference": "..."}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_expire_session(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::expire_session) }
+}
+
+/// Creates an ePayment payment: a CreatePaymentRequest plus the optional call keys.
+/// `data`: `reference`, `redirectUrl` and `idempotency_key`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_create_payment(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::create_payment) }
+}
+
+/// Reads a payment: `{"reference"}`. `data` is the API's payment plus `normalized`
+/// (status, authorized, captured, refunded, cancelled, capturable, refundable).
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_get_payment(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::get_payment) }
+}
+
+/// Reads a payment's event log: `{"reference"}` → `data.events`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_get_payment_events(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::get_payment_events) }
+}
+
+/// Captures part or all of an authorized payment:
+/// `{"reference", "amount": {"value", "currency"}, "idempotency_key"?}`. Reuse the returned
+/// `idempotency_key` when retrying, so the capture happens once.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_capture(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::capture) }
+}
+
+/// Refunds part or all of what was captured; the same request shape as `vipps_capture`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_refund(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::refund) }
+}
+
+/// Cancels what is left of a payment: `{"reference", "idempotency_key"?}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_cancel(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::cancel) }
+}
+
+/// Test environment only: approves a payment as the customer would.
+/// `{"reference", "customer": {"phoneNumber"}?}`. Refused for a production client.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_force_approve(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::force_approve) }
+}
+
+/// The normalized status of a payment: `{"reference"}` → `{"status", "final", amounts}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_reconcile(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::reconcile) }
+}
+
+/// Polls a payment until it is no longer pending or `timeout_ms` passes:
+/// `{"reference", "timeout_ms", "initial_delay_ms"?, "interval_ms"?}`. Blocks the calling thread.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_wait_for_final_status(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+    unsafe { run(client, request_json, Client::wait_for_final_status) }
+}
+
+/// Runs one JSON operation: checks the pointers, parses the request, catches panics and
+/// wraps the outcome in an envelope.
+///
+/// # Safety
+/// `client` must be NULL or a live handle; `request_json` NULL or a NUL-terminated string.
+pub(crate) unsafe fn run(
+    client: *const vipps_client,
+    request_json: *const c_char,
+    operation: fn(&Client, &Value) -> Result<Value>,
+) -> *mut c_char {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let client = unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_input("client is NULL"))?;
+        let text = unsafe { read_str(request_json, "request_json") }?;
+        let request: Value = serde_json::from_str(text)
+            .map_err(|e| Error::invalid_input(format!("request_json is not valid JSON: {e}")))?;
+        if !request.is_object() {
+            return Err(Error::invalid_input(format!(
+                "request_json must be a JSON object, got {}",
+                crate::input::type_name(&request)
+            )));
+        }
+        operation(&client.client, &request)
+    }))
+    .unwrap_or_else(|_| Err(Error::internal("a panic inside the library was caught; the call had no effect it reported")));
+    envelope(outcome)
+}
+
+/// Borrows a C string as UTF-8.
+///
+/// # Safety
+/// `ptr` must be NULL or a NUL-terminated string valid for the returned lifetime.
+unsafe fn read_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
+    if ptr.is_null() {
+        return Err(Error::invalid_input(format!("{name} is NULL")));
+    }
+    unsafe { CStr::from_ptr(ptr) }
+        .to_str()
+        .map_err(|e| Error::invalid_input(format!("{name} is not valid UTF-8 (byte {})", e.valid_up_to())))
+}
+
+/// The owned JSON envelope for an outcome.
+pub(crate) fn envelope(outcome: Result<Value>) -> *mut c_char {
+    let value = match outcome {
+        Ok(data) => json!({"ok": true, "data": data}),
+        Err(error) => json!({"ok": false, "error": error.to_json()}),
+    };
+    // serde_json escapes NUL as \u0000, so the text never has an interior NUL.
+    CString::new(value.to_string()).map(CString::into_raw).unwrap_or(std::ptr::null_mut())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn take(ptr: *mut c_char) -> Value {
+        assert!(!ptr.is_null());
+        let text = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned();
+        unsafe { vipps_string_free(ptr) };
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn client() -> *mut vipps_client {
+        let config = CString::new(r#"{"system_name":"t","system_version":"1","plugin_name":"p","plugin_version":"1"}"#).unwrap();
+        let handle = unsafe { vipps_client_new(config.as_ptr(), std::ptr::null_mut()) };
+        assert!(!handle.is_null());
+        handle
+    }
+
+    #[test]
+    fn a_panic_inside_an_operation_becomes_an_internal_error() {
+        let handle = client();
+        let request = CString::new("{}").unwrap();
+        let envelope = take(unsafe { run(handle, request.as_ptr(), |_, _| panic!("forced for the test")) });
+        assert_eq!(envelope["ok"], false);
+        assert_eq!(envelope["error"]["kind"], "internal");
+        // The client still works after the panic.
+        let envelope = take(unsafe { run(handle, request.as_ptr(), |_, _| Ok(json!({"alive": true}))) });
+        assert_eq!(envelope["data"]["alive"], true);
+        unsafe { vipps_client_free(handle) };
+    }
+
+    #[test]
+    fn bad_pointers_and_bad_json_are_invalid_input() {
+        let handle = client();
+        let cases: Vec<(*const vipps_client, Option<&[u8]>, &str)> = vec![
+            (std::ptr::null(), Some(b"{}\0"), "client is NULL"),
+            (handle, None, "request_json is NULL"),
+            (handle, Some(b"{not json\0"), "not valid JSON"),
+            (handle, Some(b"[1]\0"), "must be a JSON object"),
+            (handle, Some(b"{\"a\":\"\xff\xfe\"}\0"), "not valid UTF-8"),
+        ];
+        for (client, request, expected) in cases {
+            let ptr = request.map_or(std::ptr::null(), |r| r.as_ptr().cast());
+            let envelope = take(unsafe { vipps_get_session(client, ptr) });
+            assert_eq!(envelope["error"]["kind"], "invalid_input", "{expected}");
+            let message = envelope["error"]["message"].as_str().unwrap();
+            assert!(message.contains(expected), "{message}");
+        }
+        unsafe { vipps_client_free(handle) };
+    }
+
+    #[test]
+    fn client_new_reports_config_errors_through_the_out_param() {
+        let mut error: *mut c_char = std::ptr::null_mut();
+        let config = CString::new(r#"{"environment":"production"}"#).unwrap();
+        let handle = unsafe { vipps_client_new(config.as_ptr(), &mut error) };
+        assert!(handle.is_null());
+        let envelope = take(error);
+        assert_eq!(envelope["error"]["kind"], "config");
+        let handle = unsafe { vipps_client_new(std::ptr::null(), std::ptr::null_mut()) };
+        assert!(handle.is_null());
+        unsafe { vipps_client_free(std::ptr::null_mut()) };
+        unsafe { vipps_string_free(std::ptr::null_mut()) };
+    }
+}
