@@ -1,0 +1,43 @@
+# The two commands of the README: `make demo` (the main job) and `make test` (everything).
+SHELL := /bin/bash
+CARGO ?= cargo
+TARGET := target/debug
+LIB := $(TARGET)/libvipps.so
+SIM := $(TARGET)/vipps-sim
+C_DEMO := target/c/payment_demo
+CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
+
+.PHONY: build demo test test-rust lint c-example valgrind headers sim-bench
+
+build:
+	$(CARGO) build --workspace
+
+$(C_DEMO): examples/c/payment_demo.c include/vipps.h build
+	@mkdir -p target/c
+	$(CC) $(CFLAGS) examples/c/payment_demo.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
+
+c-example: $(C_DEMO)
+
+# The main job: start the simulator on a free port, run a full payment through the library.
+demo: $(C_DEMO)
+	scripts/with-sim.sh $(SIM) -- $(C_DEMO) '$$VIPPS_BASE_URL'
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test --workspace
+
+# The C example under valgrind: no leaks, no errors.
+valgrind: $(C_DEMO)
+	scripts/with-sim.sh $(SIM) -- valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible $(C_DEMO) '$$VIPPS_BASE_URL'
+
+test: lint test-rust valgrind
+	@echo "all tests passed"
+
+headers:
+	VIPPS_UPDATE_HEADERS=1 $(CARGO) test --test headers_fresh
+
+sim-bench:
+	sim/bench/wrk.sh
