@@ -1,0 +1,45 @@
+//! `GET /epayment/v1/payments/{reference}` and `GET …/{reference}/events`.
+
+use super::headers;
+use crate::payments::views;
+use crate::reply::Reply;
+use crate::state::Sim;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use serde_json::Value;
+use std::sync::Arc;
+
+pub async fn get_payment(
+    State(sim): State<Arc<Sim>>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    read(&sim, &reference, &headers, views::get_payment)
+}
+
+pub async fn get_events(
+    State(sim): State<Arc<Sim>>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    read(&sim, &reference, &headers, |p| {
+        Value::Array(p.events.iter().map(|e| views::event(p, e)).collect())
+    })
+}
+
+fn read(
+    sim: &Arc<Sim>,
+    reference: &str,
+    headers: &HeaderMap,
+    render: impl Fn(&crate::payments::Payment) -> Value,
+) -> Reply {
+    let msn = match headers::authorize(sim, headers) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let mut txn = sim.txn();
+    match txn.payment(reference) {
+        Some(p) if p.msn == msn => Reply::json(200, &render(p)),
+        _ => headers::not_found(sim, reference),
+    }
+}

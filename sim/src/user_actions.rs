@@ -1,0 +1,112 @@
+//! What the simulated user does in the app or on the checkout page: approve, reject, or let the
+//! payment expire. Used by `/_sim/payments/...`, the ePayment test approve endpoint, and the
+//! HTML pages. Each action emits its event, webhooks and (for Checkout) the session callback.
+
+use crate::checkout::defaults;
+use crate::payments::{views, Refusal, Stamp};
+use crate::state::Sim;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Details the user "shares" when approving a Checkout session; plausible defaults fill the rest.
+#[derive(Clone, Debug, Default)]
+pub struct ApproveDetails {
+    pub user_info: Option<Value>,
+    pub shipping_details: Option<Value>,
+    pub billing_details: Option<Value>,
+    /// `Wallet` (default) or `Card`.
+    pub payment_method: Option<String>,
+}
+
+impl ApproveDetails {
+    /// Reads `{"userInfo":…, "shippingDetails":…, "billingDetails":…, "paymentMethod":…}`.
+    pub fn from_json(v: &Value) -> ApproveDetails {
+        let field = |k: &str| v.get(k).filter(|x| x.is_object()).cloned();
+        ApproveDetails {
+            user_info: field("userInfo"),
+            shipping_details: field("shippingDetails"),
+            billing_details: field("billingDetails"),
+            payment_method: v
+                .get("paymentMethod")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ActionError {
+    NotFound,
+    Refused(Refusal),
+}
+
+#[derive(Clone, Copy)]
+enum Action {
+    Approve,
+    Reject,
+    Expire,
+}
+
+/// Authorizes a `CREATED` payment (ePayment payment or Checkout session). Returns the payment
+/// as `GetPaymentResponse`.
+pub fn approve_payment(
+    sim: &Arc<Sim>,
+    reference: &str,
+    details: ApproveDetails,
+) -> Result<Value, ActionError> {
+    act(sim, reference, Action::Approve, details)
+}
+
+/// The user rejects: ePayment `ABORTED`; a Checkout session becomes `PaymentTerminated`.
+pub fn reject_payment(sim: &Arc<Sim>, reference: &str) -> Result<Value, ActionError> {
+    act(sim, reference, Action::Reject, ApproveDetails::default())
+}
+
+/// The payment times out: `EXPIRED`; a Checkout session becomes `SessionExpired`.
+pub fn expire_payment(sim: &Arc<Sim>, reference: &str) -> Result<Value, ActionError> {
+    act(sim, reference, Action::Expire, ApproveDetails::default())
+}
+
+/// Records that the user opened the Checkout page (session state `PaymentInitiated`).
+pub fn mark_session_initiated(sim: &Arc<Sim>, reference: &str) -> bool {
+    let mut store = sim.store();
+    match store.sessions.get_mut(reference) {
+        Some(s) => {
+            s.initiated = true;
+            true
+        }
+        None => false,
+    }
+}
+
+fn act(
+    sim: &Arc<Sim>,
+    reference: &str,
+    action: Action,
+    details: ApproveDetails,
+) -> Result<Value, ActionError> {
+    let mut txn = sim.txn();
+    let stamp = Stamp {
+        now_ms: sim.now_ms(),
+        ids: &sim.ids,
+        idempotency_key: None,
+    };
+    let payment = txn.payment(reference).ok_or(ActionError::NotFound)?;
+    let outcome = match action {
+        Action::Approve => payment.authorize(&stamp),
+        Action::Reject => payment.abort(&stamp),
+        Action::Expire => payment.expire(&stamp),
+    };
+    outcome.map_err(ActionError::Refused)?;
+    if matches!(action, Action::Approve) && payment.profile_scope.is_some() {
+        payment.profile_sub = Some(sim.ids.uuid());
+    }
+    let view = views::get_payment(payment);
+    if matches!(action, Action::Approve) {
+        let store = txn.store();
+        if let Some(session) = store.sessions.get_mut(reference) {
+            defaults::fill_on_approve(sim, session, details);
+        }
+    }
+    Ok(view)
+}
