@@ -7,7 +7,7 @@ SIM := $(TARGET)/vipps-sim
 C_DEMO := target/c/payment_demo
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
-.PHONY: build demo test test-rust lint c-example valgrind headers sim-bench
+.PHONY: build demo test test-rust lint c-example valgrind exports headers sim-bench
 
 build:
 	$(CARGO) build --workspace
@@ -31,9 +31,12 @@ test-rust:
 
 # The C example under valgrind: no leaks, no errors.
 valgrind: $(C_DEMO)
-	scripts/with-sim.sh $(SIM) -- valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible $(C_DEMO) '$$VIPPS_BASE_URL'
+	scripts/with-sim.sh $(SIM) -- valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --suppressions=examples/c/valgrind.supp $(C_DEMO) '$$VIPPS_BASE_URL'
 
-test: lint test-rust valgrind
+exports: build
+	scripts/check-exports.sh $(LIB) include/vipps.h
+
+test: lint test-rust exports valgrind
 	@echo "all tests passed"
 
 headers:

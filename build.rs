@@ -8,9 +8,11 @@ fn main() {
     println!("cargo:rerun-if-changed=src/ffi.rs");
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let crate_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .expect("cbindgen.toml is valid");
 
     let header = cbindgen::Builder::new()
         .with_crate(&crate_dir)
@@ -21,12 +23,14 @@ fn main() {
     header.write(&mut c_header);
     let c_header = String::from_utf8(c_header).expect("the header is UTF-8");
     std::fs::write(out_dir.join("vipps.h"), &c_header).expect("OUT_DIR is writable");
-    std::fs::write(out_dir.join("vipps_php.h"), php_header(&c_header)).expect("OUT_DIR is writable");
+    std::fs::write(out_dir.join("vipps_php.h"), php_header(&c_header))
+        .expect("OUT_DIR is writable");
 }
 
 /// Keeps the declarations only: PHP's C parser knows the stdint types but no preprocessor.
 fn php_header(c_header: &str) -> String {
-    let mut out = String::from("/* vipps C ABI for PHP FFI::cdef (generated from vipps.h; do not edit) */\n");
+    let mut out =
+        String::from("/* vipps C ABI for PHP FFI::cdef (generated from vipps.h; do not edit) */\n");
     let mut in_block_comment = false;
     let mut skip_depth = 0;
     for line in c_header.lines() {
@@ -48,7 +52,11 @@ fn php_header(c_header: &str) -> String {
             skip_depth = skip_depth.saturating_sub(1);
             continue;
         }
-        if skip_depth > 0 || trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.is_empty() {
+        if skip_depth > 0
+            || trimmed.starts_with('#')
+            || trimmed.starts_with("//")
+            || trimmed.is_empty()
+        {
             continue;
         }
         out.push_str(line);

@@ -16,19 +16,33 @@ pub struct Amount<'a> {
 
 /// Reads `{"value": <integer minor units>, "currency": "NOK"}` from `fields[name]`.
 /// `currencies` limits the currency (None: any three upper-case letters).
-pub fn read_amount<'a>(fields: &Fields<'a>, name: &str, currencies: Option<&[&str]>, max: i64) -> Result<Amount<'a>> {
+pub fn read_amount<'a>(
+    fields: &Fields<'a>,
+    name: &str,
+    currencies: Option<&[&str]>,
+    max: i64,
+) -> Result<Amount<'a>> {
     let amount = fields.req_object(name)?;
     let value = amount.req_i64("value")?;
     if value < 0 || value > max {
-        return Err(amount.error("value", format!("must be 0 to {max} minor units, got {value}")));
+        return Err(amount.error(
+            "value",
+            format!("must be 0 to {max} minor units, got {value}"),
+        ));
     }
     let currency = amount.req_str("currency")?;
     match currencies {
         Some(allowed) if !allowed.contains(&currency) => {
-            return Err(amount.error("currency", format!("must be one of {}, got {currency:?}", allowed.join(", "))));
+            return Err(amount.error(
+                "currency",
+                format!("must be one of {}, got {currency:?}", allowed.join(", ")),
+            ));
         }
         None if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) => {
-            return Err(amount.error("currency", format!("must be a three-letter ISO 4217 code, got {currency:?}")));
+            return Err(amount.error(
+                "currency",
+                format!("must be a three-letter ISO 4217 code, got {currency:?}"),
+            ));
         }
         _ => {}
     }
@@ -43,15 +57,31 @@ mod tests {
 
     fn read(value: serde_json::Value, currencies: Option<&[&str]>) -> Result<i64> {
         let map = json!({ "amount": value });
-        let f = Fields::new(map.as_object().unwrap(), "transaction", ErrorKind::InvalidInput);
+        let f = Fields::new(
+            map.as_object().unwrap(),
+            "transaction",
+            ErrorKind::InvalidInput,
+        );
         read_amount(&f, "amount", currencies, EPAYMENT_MAX_VALUE).map(|a| a.value)
     }
 
     #[test]
     fn minor_units_only() {
-        assert_eq!(read(json!({"value": 49900, "currency": "NOK"}), Some(EPAYMENT_CURRENCIES)).unwrap(), 49900);
+        assert_eq!(
+            read(
+                json!({"value": 49900, "currency": "NOK"}),
+                Some(EPAYMENT_CURRENCIES)
+            )
+            .unwrap(),
+            49900
+        );
         let err = read(json!({"value": 499.0, "currency": "NOK"}), None).unwrap_err();
-        assert!(err.message.contains("transaction.amount.value must be an integer"), "{}", err.message);
+        assert!(
+            err.message
+                .contains("transaction.amount.value must be an integer"),
+            "{}",
+            err.message
+        );
         assert!(read(json!({"value": "499", "currency": "NOK"}), None).is_err());
         assert!(read(json!({"value": -1, "currency": "NOK"}), None).is_err());
         assert!(read(json!({"value": 65_000_001, "currency": "NOK"}), None).is_err());
@@ -59,7 +89,11 @@ mod tests {
 
     #[test]
     fn currencies_are_checked() {
-        assert!(read(json!({"value": 1, "currency": "SEK"}), Some(EPAYMENT_CURRENCIES)).is_err());
+        assert!(read(
+            json!({"value": 1, "currency": "SEK"}),
+            Some(EPAYMENT_CURRENCIES)
+        )
+        .is_err());
         assert!(read(json!({"value": 1, "currency": "SEK"}), None).is_ok());
         assert!(read(json!({"value": 1, "currency": "nok"}), None).is_err());
     }

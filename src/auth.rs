@@ -11,11 +11,11 @@ use crate::log::Level;
 use crate::secret::Secret;
 use crate::Client;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct TokenKey {
     base_url: String,
     client_id: String,
@@ -37,9 +37,14 @@ struct Slot {
     token: Mutex<Option<AccessToken>>,
 }
 
+/// The token slots of one process, and that process's id. A BTreeMap rather than a HashMap:
+/// this state lives as long as the process, and a BTreeMap's nodes are pointed to from their
+/// start, so valgrind sees them as reachable instead of "possibly lost".
+type Slots = (u32, BTreeMap<TokenKey, Arc<Slot>>);
+
 /// Process-wide, with the pid it belongs to: after a fork the child starts empty.
-static CACHE: LazyLock<Mutex<(u32, HashMap<TokenKey, Arc<Slot>>)>> =
-    LazyLock::new(|| Mutex::new((std::process::id(), HashMap::new())));
+static CACHE: LazyLock<Mutex<Slots>> =
+    LazyLock::new(|| Mutex::new((std::process::id(), BTreeMap::new())));
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Refresh a margin before expiry: a tenth of the lifetime, at most five minutes, so a
@@ -75,7 +80,7 @@ impl Client {
         let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
         let pid = std::process::id();
         if cache.0 != pid {
-            *cache = (pid, HashMap::new());
+            *cache = (pid, BTreeMap::new());
         }
         cache.1.entry(key).or_default().clone()
     }
@@ -85,12 +90,16 @@ impl Client {
         let mut headers = Headers::new();
         headers.push("client_id", config.client_id.clone());
         headers.push("client_secret", config.client_secret.expose().to_owned());
-        headers.push("Ocp-Apim-Subscription-Key", config.subscription_key.expose().to_owned());
+        headers.push(
+            "Ocp-Apim-Subscription-Key",
+            config.subscription_key.expose().to_owned(),
+        );
         headers.push("Merchant-Serial-Number", msn.to_owned());
         headers.push_system(&config.system);
         let started = Instant::now();
         // Fetching a token changes nothing, so it is always safe to retry.
-        let response = self.send_raw("POST", "/accesstoken/get", headers, Some(Vec::new()), true)?;
+        let response =
+            self.send_raw("POST", "/accesstoken/get", headers, Some(Vec::new()), true)?;
         if !response.is_success() {
             let mut error = crate::problem::api_error(&response, "fetching an access token");
             if matches!(response.status, 400 | 401 | 403) {
@@ -108,16 +117,33 @@ impl Client {
             .get("access_token")
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| Error::new(ErrorKind::Api, "the access token response has no access_token"))?;
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Api,
+                    "the access token response has no access_token",
+                )
+            })?;
         // expires_in is a string in the spec; accept a number too.
         let lifetime = match body.get("expires_in") {
             Some(Value::String(s)) => s.parse::<u64>().ok(),
             Some(Value::Number(n)) => n.as_u64(),
             _ => None,
         }
-        .ok_or_else(|| Error::new(ErrorKind::Api, "the access token response has no valid expires_in"))?;
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Api,
+                "the access token response has no valid expires_in",
+            )
+        })?;
         let lifetime = Duration::from_secs(lifetime);
-        self.logger.log(Level::Info, format!("access token fetched for MSN {msn} (valid {} s, {} ms)", lifetime.as_secs(), started.elapsed().as_millis()));
+        self.logger.log(
+            Level::Info,
+            format!(
+                "access token fetched for MSN {msn} (valid {} s, {} ms)",
+                lifetime.as_secs(),
+                started.elapsed().as_millis()
+            ),
+        );
         Ok(AccessToken {
             value: Secret::new(value),
             refresh_at: started + lifetime - refresh_margin(lifetime),
@@ -132,8 +158,17 @@ mod tests {
 
     #[test]
     fn margin_is_a_tenth_capped_at_five_minutes() {
-        assert_eq!(refresh_margin(Duration::from_secs(3600)), Duration::from_secs(300));
-        assert_eq!(refresh_margin(Duration::from_secs(600)), Duration::from_secs(60));
-        assert_eq!(refresh_margin(Duration::from_secs(86400)), Duration::from_secs(300));
+        assert_eq!(
+            refresh_margin(Duration::from_secs(3600)),
+            Duration::from_secs(300)
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(600)),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            refresh_margin(Duration::from_secs(86400)),
+            Duration::from_secs(300)
+        );
     }
 }

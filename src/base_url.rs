@@ -18,11 +18,15 @@ impl BaseUrl {
         } else if let Some(rest) = trimmed.strip_prefix("http://") {
             (false, rest)
         } else {
-            return Err(Error::config("base_url must start with https:// (or http:// for a local simulator)"));
+            return Err(Error::config(
+                "base_url must start with https:// (or http:// for a local simulator)",
+            ));
         };
         let authority = rest.split('/').next().unwrap_or_default();
         if authority.is_empty() || authority.contains('@') || rest.contains(['?', '#', ' ']) {
-            return Err(Error::config("base_url must be scheme://host[:port][/path] with no user, query or fragment"));
+            return Err(Error::config(
+                "base_url must be scheme://host[:port][/path] with no user, query or fragment",
+            ));
         }
         let host = host_of(authority)?;
         if !https && !is_loopback(&host) {
@@ -31,7 +35,11 @@ impl BaseUrl {
                 "base_url uses plain http for {host}, which is not a loopback address; use https"
             )));
         }
-        Ok(BaseUrl { text: trimmed.to_owned(), https, host })
+        Ok(BaseUrl {
+            text: trimmed.to_owned(),
+            https,
+            host,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -94,7 +102,10 @@ mod tests {
     #[test]
     fn trailing_slash_is_dropped_and_paths_join() {
         let url = BaseUrl::parse("http://127.0.0.1:9/").unwrap();
-        assert_eq!(url.join("/accesstoken/get"), "http://127.0.0.1:9/accesstoken/get");
+        assert_eq!(
+            url.join("/accesstoken/get"),
+            "http://127.0.0.1:9/accesstoken/get"
+        );
         assert_eq!(url.host(), "127.0.0.1");
     }
 }

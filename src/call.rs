@@ -127,7 +127,12 @@ pub(crate) fn object_or_empty(value: Value) -> Map<String, Value> {
 impl Client {
     /// Splits a request that acts on one payment or session into its `reference`, the call
     /// options and the remaining fields (the body, if the call has one).
-    pub(crate) fn target(&self, request: &Value, min: usize, max: usize) -> Result<(String, CallOptions, Map<String, Value>)> {
+    pub(crate) fn target(
+        &self,
+        request: &Value,
+        min: usize,
+        max: usize,
+    ) -> Result<(String, CallOptions, Map<String, Value>)> {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         let fields = Fields::new(&body, "", ErrorKind::InvalidInput);
@@ -164,12 +169,16 @@ impl Client {
     /// and turns error answers into errors that keep the API's detail.
     pub(crate) fn call(&self, call: &ApiCall) -> Result<ApiAnswer> {
         let key = call.idempotency.as_ref().map(|(_, key)| key.as_str());
-        self.call_inner(call).map_err(|e| e.with_idempotency_key(key))
+        self.call_inner(call)
+            .map_err(|e| e.with_idempotency_key(key))
     }
 
     fn call_inner(&self, call: &ApiCall) -> Result<ApiAnswer> {
         let body = match &call.body {
-            Some(value) => Some(serde_json::to_vec(value).map_err(|e| Error::internal(format!("cannot encode the request: {e}")))?),
+            Some(value) => Some(
+                serde_json::to_vec(value)
+                    .map_err(|e| Error::internal(format!("cannot encode the request: {e}")))?,
+            ),
             None => None,
         };
         let safe = call.method == "GET" || call.idempotency.is_some();
@@ -184,11 +193,17 @@ impl Client {
                 }
                 Auth::ClientKeys => {
                     headers.push("client_id", self.config.client_id.clone());
-                    headers.push("client_secret", self.config.client_secret.expose().to_owned());
+                    headers.push(
+                        "client_secret",
+                        self.config.client_secret.expose().to_owned(),
+                    );
                     None
                 }
             };
-            headers.push("Ocp-Apim-Subscription-Key", self.config.subscription_key.expose().to_owned());
+            headers.push(
+                "Ocp-Apim-Subscription-Key",
+                self.config.subscription_key.expose().to_owned(),
+            );
             headers.push("Merchant-Serial-Number", call.options.msn.clone());
             headers.push_system(&call.options.system);
             if let Some((header, key)) = &call.idempotency {
@@ -211,7 +226,13 @@ impl Client {
                 Value::Null
             } else {
                 serde_json::from_slice(&response.body).map_err(|_| {
-                    Error::new(ErrorKind::Api, format!("{}: the API answered {} with a body that is not JSON", call.what, response.status))
+                    Error::new(
+                        ErrorKind::Api,
+                        format!(
+                            "{}: the API answered {} with a body that is not JSON",
+                            call.what, response.status
+                        ),
+                    )
                 })?
             };
             return Ok(ApiAnswer { body });

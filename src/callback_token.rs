@@ -9,7 +9,8 @@ use sha2::Sha256;
 /// base64url(HMAC-SHA256(secret, "vipps-callback:" + purpose + ":" + reference)).
 /// `purpose` separates Checkout tokens from eCom `authToken`s for the same reference.
 pub fn derive(secret: &Secret, purpose: &str, reference: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
+        .expect("HMAC takes keys of any length");
     mac.update(b"vipps-callback:");
     mac.update(purpose.as_bytes());
     mac.update(b":");
@@ -35,7 +36,14 @@ mod tests {
         assert_eq!(a, derive(&secret, "checkout", "order-10001"));
         assert_ne!(a, derive(&secret, "checkout", "order-10002"));
         assert_ne!(a, derive(&secret, "ecom", "order-10001"));
-        assert_ne!(a, derive(&Secret::new("another-callback-secret-000"), "checkout", "order-10001"));
+        assert_ne!(
+            a,
+            derive(
+                &Secret::new("another-callback-secret-000"),
+                "checkout",
+                "order-10001"
+            )
+        );
         assert_eq!(a.len(), 43);
         assert_ne!(random(), random());
     }

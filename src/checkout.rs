@@ -27,7 +27,10 @@ impl Client {
         body.entry("type").or_insert_with(|| json!("PAYMENT"));
         validate_session_request(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
 
-        let reference = body["transaction"]["reference"].as_str().unwrap_or_default().to_owned();
+        let reference = body["transaction"]["reference"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let token = self.session_callback_token(&mut body, &reference);
         let key = options.key(KeyHeader::IdempotencyKey)?;
         let answer = self.call(&ApiCall {
@@ -107,15 +110,26 @@ impl Client {
 
     /// The token the session callback for `reference` must carry, when it is derived.
     pub fn checkout_callback_token(&self, reference: &str) -> Option<String> {
-        self.config.callback_secret.as_ref().map(|s| callback_token::derive(s, "checkout", reference))
+        self.config
+            .callback_secret
+            .as_ref()
+            .map(|s| callback_token::derive(s, "checkout", reference))
     }
 
     fn session_callback_token(&self, body: &mut Map<String, Value>, reference: &str) -> String {
-        let info = body.get_mut("merchantInfo").and_then(Value::as_object_mut).expect("validated");
-        if let Some(given) = info.get("callbackAuthorizationToken").and_then(Value::as_str) {
+        let info = body
+            .get_mut("merchantInfo")
+            .and_then(Value::as_object_mut)
+            .expect("validated");
+        if let Some(given) = info
+            .get("callbackAuthorizationToken")
+            .and_then(Value::as_str)
+        {
             return given.to_owned();
         }
-        let token = self.checkout_callback_token(reference).unwrap_or_else(callback_token::random);
+        let token = self
+            .checkout_callback_token(reference)
+            .unwrap_or_else(callback_token::random);
         info.insert("callbackAuthorizationToken".into(), json!(token));
         token
     }

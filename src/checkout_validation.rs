@@ -21,7 +21,15 @@ pub fn validate_session_request(body: &Fields) -> Result<()> {
         validate_configuration(&configuration)?;
     }
     if let Some(prefill) = body.opt_object("prefillCustomer")? {
-        for name in ["firstName", "lastName", "email", "streetAddress", "city", "postalCode", "country"] {
+        for name in [
+            "firstName",
+            "lastName",
+            "email",
+            "streetAddress",
+            "city",
+            "postalCode",
+            "country",
+        ] {
             prefill.opt_str(name)?;
         }
         if let Some(phone) = prefill.opt_str("phoneNumber")? {
@@ -46,12 +54,21 @@ fn validate_merchant_info(info: &Fields) -> Result<()> {
 fn validate_transaction(transaction: &Fields) -> Result<()> {
     read_amount(transaction, "amount", None, i32::MAX as i64)?;
     let reference = transaction.req_str("reference")?;
-    check_reference(transaction, "reference", reference, REFERENCE_MIN, REFERENCE_MAX)?;
+    check_reference(
+        transaction,
+        "reference",
+        reference,
+        REFERENCE_MIN,
+        REFERENCE_MAX,
+    )?;
     let description = transaction.req_str("paymentDescription")?;
     transaction.check_len("paymentDescription", description, 3, 100)?;
     if let Some(summary) = transaction.opt_object("orderSummary")? {
         let lines = summary.opt_object_array("orderLines")?;
-        if summary.opt_array("orderLines")?.is_some_and(|l| l.is_empty()) {
+        if summary
+            .opt_array("orderLines")?
+            .is_some_and(|l| l.is_empty())
+        {
             return Err(summary.error("orderLines", "must have at least one line"));
         }
         for line in &lines {
@@ -100,7 +117,20 @@ fn validate_logistics(logistics: &Fields) -> Result<()> {
         check_url(logistics, "dynamicOptionsCallback", url)?;
     }
     for option in logistics.opt_object_array("fixedOptions")? {
-        option.check_enum("brand", &["POSTEN", "POSTNORD", "PORTERBUDDY", "INSTABOX", "HELTHJEM", "POSTI", "GLS", "DAO", "OTHER"])?;
+        option.check_enum(
+            "brand",
+            &[
+                "POSTEN",
+                "POSTNORD",
+                "PORTERBUDDY",
+                "INSTABOX",
+                "HELTHJEM",
+                "POSTI",
+                "GLS",
+                "DAO",
+                "OTHER",
+            ],
+        )?;
         if let Some(id) = option.opt_str("id")? {
             option.check_len("id", id, 1, 200)?;
         }
@@ -114,22 +144,40 @@ fn validate_logistics(logistics: &Fields) -> Result<()> {
 }
 
 fn validate_configuration(configuration: &Fields) -> Result<()> {
-    configuration.check_enum("customerInteraction", &["CUSTOMER_PRESENT", "CUSTOMER_NOT_PRESENT"])?;
-    configuration.check_enum("elements", &["Full", "PaymentAndContactInfo", "PaymentOnly"])?;
+    configuration.check_enum(
+        "customerInteraction",
+        &["CUSTOMER_PRESENT", "CUSTOMER_NOT_PRESENT"],
+    )?;
+    configuration.check_enum(
+        "elements",
+        &["Full", "PaymentAndContactInfo", "PaymentOnly"],
+    )?;
     configuration.check_enum("userFlow", &["WEB_REDIRECT", "NATIVE_REDIRECT"])?;
     configuration.opt_bool("requireUserInfo")?;
     configuration.opt_bool("showOrderSummary")?;
     if let Some(countries) = configuration.opt_object("countries")? {
-        for (i, country) in countries.opt_array("supported")?.into_iter().flatten().enumerate() {
-            let ok = country.as_str().is_some_and(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()));
+        for (i, country) in countries
+            .opt_array("supported")?
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let ok = country
+                .as_str()
+                .is_some_and(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()));
             if !ok {
-                return Err(countries.error(&format!("supported[{i}]"), "must be an ISO 3166 alpha-2 code such as \"NO\""));
+                return Err(countries.error(
+                    &format!("supported[{i}]"),
+                    "must be an ISO 3166 alpha-2 code such as \"NO\"",
+                ));
             }
         }
     }
     if let Some(consent) = configuration.opt_object("customConsent")? {
         consent.req_str("text")?;
-        consent.opt_bool("required")?.ok_or_else(|| consent.error("required", "is required"))?;
+        consent
+            .opt_bool("required")?
+            .ok_or_else(|| consent.error("required", "is required"))?;
     }
     Ok(())
 }
@@ -144,9 +192,14 @@ fn non_negative(fields: &Fields, name: &str) -> Result<()> {
 /// An absolute http(s) URL. Plain http is the merchant's choice for its own endpoints
 /// (the API decides whether to accept it), but it must be a URL, not a path.
 pub fn check_url(fields: &Fields, name: &str, url: &str) -> Result<()> {
-    let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() > "https://".len() && !url.contains(char::is_whitespace);
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url.contains(char::is_whitespace);
     if !ok {
-        return Err(fields.error(name, format!("must be an absolute http(s) URL, got {url:?}")));
+        return Err(fields.error(
+            name,
+            format!("must be an absolute http(s) URL, got {url:?}"),
+        ));
     }
     Ok(())
 }
@@ -154,7 +207,10 @@ pub fn check_url(fields: &Fields, name: &str, url: &str) -> Result<()> {
 /// A phone number in MSISDN form: country code and number, digits only (`4791234567`).
 pub fn check_msisdn(fields: &Fields, name: &str, phone: &str) -> Result<()> {
     if !(10..=15).contains(&phone.len()) || !phone.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(fields.error(name, "must be 10 to 15 digits with the country code and no '+' (e.g. 4791234567)"));
+        return Err(fields.error(
+            name,
+            "must be 10 to 15 digits with the country code and no '+' (e.g. 4791234567)",
+        ));
     }
     Ok(())
 }
@@ -171,13 +227,18 @@ mod tests {
             "transaction": {"amount": {"value": 49900, "currency": "NOK"}, "reference": "acme-order-10001", "paymentDescription": "Socks",
                 "orderSummary": {"orderLines": [{"name": "Socks", "id": "sku-1", "totalAmount": 49900, "totalAmountExcludingTax": 39920, "totalTaxAmount": 9980, "taxRate": 2500}],
                                   "orderBottomLine": {"currency": "NOK"}}},
+            "type": "PAYMENT",
             "configuration": {"elements": "Full", "countries": {"supported": ["NO", "DK"]}},
             "someFutureField": {"anything": true}
         })
     }
 
     fn check(body: &Value) -> Result<()> {
-        validate_session_request(&Fields::new(body.as_object().unwrap(), "", ErrorKind::InvalidInput))
+        validate_session_request(&Fields::new(
+            body.as_object().unwrap(),
+            "",
+            ErrorKind::InvalidInput,
+        ))
     }
 
     #[test]
@@ -188,18 +249,48 @@ mod tests {
     #[test]
     fn each_constraint_names_its_field() {
         let cases: Vec<(&str, Value, &str)> = vec![
-            ("/transaction/reference", json!("short"), "transaction.reference"),
-            ("/transaction/paymentDescription", json!("ab"), "transaction.paymentDescription"),
-            ("/transaction/amount/value", json!(499.5), "transaction.amount.value"),
-            ("/merchantInfo/callbackUrl", json!("/cb"), "merchantInfo.callbackUrl"),
-            ("/configuration/elements", json!("Everything"), "configuration.elements"),
-            ("/configuration/countries/supported", json!(["NOR"]), "configuration.countries.supported[0]"),
-            ("/transaction/orderSummary/orderLines", json!([]), "transaction.orderSummary.orderLines"),
+            (
+                "/transaction/reference",
+                json!("short"),
+                "transaction.reference",
+            ),
+            (
+                "/transaction/paymentDescription",
+                json!("ab"),
+                "transaction.paymentDescription",
+            ),
+            (
+                "/transaction/amount/value",
+                json!(499.5),
+                "transaction.amount.value",
+            ),
+            (
+                "/merchantInfo/callbackUrl",
+                json!("/cb"),
+                "merchantInfo.callbackUrl",
+            ),
+            (
+                "/configuration/elements",
+                json!("Everything"),
+                "configuration.elements",
+            ),
+            (
+                "/configuration/countries/supported",
+                json!(["NOR"]),
+                "configuration.countries.supported[0]",
+            ),
+            (
+                "/transaction/orderSummary/orderLines",
+                json!([]),
+                "transaction.orderSummary.orderLines",
+            ),
             ("/type", json!("DONATION"), "type"),
         ];
         for (pointer, value, field) in cases {
             let mut body = valid();
-            *body.pointer_mut(pointer).unwrap_or_else(|| panic!("{pointer}")) = value;
+            *body
+                .pointer_mut(pointer)
+                .unwrap_or_else(|| panic!("{pointer}")) = value;
             let err = check(&body).unwrap_err();
             assert!(err.message.starts_with(field), "{pointer}: {}", err.message);
         }
@@ -208,7 +299,10 @@ mod tests {
     #[test]
     fn order_lines_need_a_tax_rate() {
         let mut body = valid();
-        body["transaction"]["orderSummary"]["orderLines"][0].as_object_mut().unwrap().remove("taxRate");
+        body["transaction"]["orderSummary"]["orderLines"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("taxRate");
         assert!(check(&body).unwrap_err().message.contains("taxRate"));
     }
 }

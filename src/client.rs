@@ -22,13 +22,20 @@ impl Client {
     }
 
     pub fn from_config(config: Config) -> Result<Client> {
-        let mut secrets = vec![config.client_secret.clone(), config.subscription_key.clone()];
+        let mut secrets = vec![
+            config.client_secret.clone(),
+            config.subscription_key.clone(),
+        ];
         secrets.extend(config.callback_secret.clone());
         secrets.extend(config.webhook_secrets.iter().cloned());
         let logger = Arc::new(Logger::new(&config.log, secrets)?);
         let config = Arc::new(config);
         let transport = Transport::new(config.clone(), logger.clone())?;
-        Ok(Client { config, transport, logger })
+        Ok(Client {
+            config,
+            transport,
+            logger,
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -38,6 +45,8 @@ impl Client {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }

@@ -72,7 +72,12 @@ pub struct SystemInfo {
 }
 
 impl SystemInfo {
-    pub const FIELDS: [&'static str; 4] = ["system_name", "system_version", "plugin_name", "plugin_version"];
+    pub const FIELDS: [&'static str; 4] = [
+        "system_name",
+        "system_version",
+        "plugin_name",
+        "plugin_version",
+    ];
 
     /// Reads the four fields; each missing one falls back to `defaults` when given.
     pub fn read(fields: &Fields, defaults: Option<&SystemInfo>) -> Result<SystemInfo> {
@@ -82,22 +87,38 @@ impl SystemInfo {
                 (Some(v), _) => v.to_owned(),
                 (None, Some(d)) => d.values()[i].to_owned(),
                 (None, None) => {
-                    return Err(fields.error(name, "is required (1 to 30 characters; it becomes a Vipps-System-* header)"))
+                    return Err(fields.error(
+                        name,
+                        "is required (1 to 30 characters; it becomes a Vipps-System-* header)",
+                    ))
                 }
             };
             fields.check_len(name, &value, 1, 30)?;
             if value.chars().any(|c| c.is_control() || !c.is_ascii()) {
-                return Err(fields.error(name, "must be printable ASCII (it is sent as an HTTP header)"));
+                return Err(fields.error(
+                    name,
+                    "must be printable ASCII (it is sent as an HTTP header)",
+                ));
             }
             values.push(value);
         }
         let [system_name, system_version, plugin_name, plugin_version]: [String; 4] =
             values.try_into().expect("four values were pushed");
-        Ok(SystemInfo { system_name, system_version, plugin_name, plugin_version })
+        Ok(SystemInfo {
+            system_name,
+            system_version,
+            plugin_name,
+            plugin_version,
+        })
     }
 
     fn values(&self) -> [&str; 4] {
-        [&self.system_name, &self.system_version, &self.plugin_name, &self.plugin_version]
+        [
+            &self.system_name,
+            &self.system_version,
+            &self.plugin_name,
+            &self.plugin_version,
+        ]
     }
 }
 
@@ -151,7 +172,10 @@ impl Config {
         let map = parse_object(text, "configuration", ErrorKind::Config)?;
         let f = Fields::new(&map, "", ErrorKind::Config);
         if let Some(unknown) = map.keys().find(|k| !KNOWN_KEYS.contains(&k.as_str())) {
-            return Err(f.error(unknown, format!("is not a known setting (known: {})", KNOWN_KEYS.join(", "))));
+            return Err(f.error(
+                unknown,
+                format!("is not a known setting (known: {})", KNOWN_KEYS.join(", ")),
+            ));
         }
 
         let credentials = [
@@ -163,15 +187,24 @@ impl Config {
         let explicit_base = f.opt_str("base_url")?;
         let no_credentials = credentials.iter().all(Option::is_none);
 
-        let environment = match (environment_name, explicit_base) {
-            (Some(_), Some(_)) => return Err(f.error("base_url", "cannot be combined with environment; give one of them")),
-            (_, Some(_)) => Environment::Custom,
-            (Some("production"), None) => Environment::Production,
-            (Some("test"), None) => Environment::Test,
-            (Some(_), None) => Environment::Sim,
-            (None, None) if no_credentials => Environment::Sim,
-            (None, None) => return Err(f.error("environment", "is required with credentials: \"test\" or \"production\" (or give base_url)")),
-        };
+        let environment =
+            match (environment_name, explicit_base) {
+                (Some(_), Some(_)) => {
+                    return Err(f.error(
+                        "base_url",
+                        "cannot be combined with environment; give one of them",
+                    ))
+                }
+                (_, Some(_)) => Environment::Custom,
+                (Some("production"), None) => Environment::Production,
+                (Some("test"), None) => Environment::Test,
+                (Some(_), None) => Environment::Sim,
+                (None, None) if no_credentials => Environment::Sim,
+                (None, None) => return Err(f.error(
+                    "environment",
+                    "is required with credentials: \"test\" or \"production\" (or give base_url)",
+                )),
+            };
         let base_url = BaseUrl::parse(match environment {
             Environment::Test => TEST_BASE_URL,
             Environment::Production => PRODUCTION_BASE_URL,
@@ -179,7 +212,8 @@ impl Config {
             Environment::Custom => explicit_base.unwrap_or_default(),
         })?;
 
-        let uses_sim_defaults = no_credentials && matches!(environment, Environment::Sim | Environment::Custom);
+        let uses_sim_defaults =
+            no_credentials && matches!(environment, Environment::Sim | Environment::Custom);
         let [client_id, client_secret, subscription_key] = if uses_sim_defaults {
             [SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_SUBSCRIPTION_KEY]
         } else {
@@ -237,14 +271,19 @@ pub fn check_msn(f: &Fields, name: &str, msn: &str) -> Result<()> {
 fn millis(f: &Fields, name: &str, default: u64, min: u64, max: u64) -> Result<Duration> {
     let value = f.opt_u64(name)?.unwrap_or(default);
     if value < min || value > max {
-        return Err(f.error(name, format!("must be between {min} and {max} milliseconds, got {value}")));
+        return Err(f.error(
+            name,
+            format!("must be between {min} and {max} milliseconds, got {value}"),
+        ));
     }
     Ok(Duration::from_millis(value))
 }
 
 fn read_timeouts(f: &Fields) -> Result<Timeouts> {
     let empty = serde_json::Map::new();
-    let t = f.opt_object("timeouts")?.unwrap_or_else(|| Fields::new(&empty, "timeouts", ErrorKind::Config));
+    let t = f
+        .opt_object("timeouts")?
+        .unwrap_or_else(|| Fields::new(&empty, "timeouts", ErrorKind::Config));
     let timeouts = Timeouts {
         connect: millis(&t, "connect_ms", 3_000, 1, 60_000)?,
         request: millis(&t, "request_ms", 10_000, 1, 120_000)?,
@@ -258,10 +297,15 @@ fn read_timeouts(f: &Fields) -> Result<Timeouts> {
 
 fn read_retry(f: &Fields) -> Result<RetryPolicy> {
     let empty = serde_json::Map::new();
-    let r = f.opt_object("retry")?.unwrap_or_else(|| Fields::new(&empty, "retry", ErrorKind::Config));
+    let r = f
+        .opt_object("retry")?
+        .unwrap_or_else(|| Fields::new(&empty, "retry", ErrorKind::Config));
     let max_attempts = r.opt_u64("max_attempts")?.unwrap_or(4);
     if !(1..=10).contains(&max_attempts) {
-        return Err(r.error("max_attempts", format!("must be 1 to 10, got {max_attempts}")));
+        return Err(r.error(
+            "max_attempts",
+            format!("must be 1 to 10, got {max_attempts}"),
+        ));
     }
     let policy = RetryPolicy {
         max_attempts: max_attempts as u32,
@@ -276,7 +320,9 @@ fn read_retry(f: &Fields) -> Result<RetryPolicy> {
 
 fn read_polling(f: &Fields) -> Result<Polling> {
     let empty = serde_json::Map::new();
-    let p = f.opt_object("polling")?.unwrap_or_else(|| Fields::new(&empty, "polling", ErrorKind::Config));
+    let p = f
+        .opt_object("polling")?
+        .unwrap_or_else(|| Fields::new(&empty, "polling", ErrorKind::Config));
     Ok(Polling {
         initial_delay: millis(&p, "initial_delay_ms", 5_000, 0, 600_000)?,
         interval: millis(&p, "interval_ms", 2_000, 1, 600_000)?,
@@ -284,16 +330,25 @@ fn read_polling(f: &Fields) -> Result<Polling> {
 }
 
 fn read_proxy(f: &Fields) -> Result<Option<String>> {
-    let Some(proxy) = f.opt_str("proxy")? else { return Ok(None) };
-    let known_scheme = ["http://", "https://", "socks4://", "socks5://"].iter().any(|s| proxy.starts_with(s));
+    let Some(proxy) = f.opt_str("proxy")? else {
+        return Ok(None);
+    };
+    let known_scheme = ["http://", "https://", "socks4://", "socks5://"]
+        .iter()
+        .any(|s| proxy.starts_with(s));
     if !known_scheme {
-        return Err(f.error("proxy", "must be a URL starting with http://, https://, socks4:// or socks5://"));
+        return Err(f.error(
+            "proxy",
+            "must be a URL starting with http://, https://, socks4:// or socks5://",
+        ));
     }
     Ok(Some(proxy.to_owned()))
 }
 
 fn read_callback_secret(f: &Fields) -> Result<Option<Secret>> {
-    let Some(secret) = f.opt_str("callback_secret")? else { return Ok(None) };
+    let Some(secret) = f.opt_str("callback_secret")? else {
+        return Ok(None);
+    };
     if secret.len() < 16 {
         // A short secret makes derived callback tokens guessable.
         return Err(f.error("callback_secret", "must be at least 16 characters"));
@@ -302,13 +357,18 @@ fn read_callback_secret(f: &Fields) -> Result<Option<Secret>> {
 }
 
 fn read_webhook_secrets(f: &Fields) -> Result<Vec<Secret>> {
-    let Some(items) = f.opt_array("webhook_secrets")? else { return Ok(Vec::new()) };
+    let Some(items) = f.opt_array("webhook_secrets")? else {
+        return Ok(Vec::new());
+    };
     items
         .iter()
         .enumerate()
         .map(|(i, item)| match item.as_str() {
             Some(s) if !s.is_empty() => Ok(Secret::new(s)),
-            _ => Err(f.error(&format!("webhook_secrets[{i}]"), "must be a non-empty string")),
+            _ => Err(f.error(
+                &format!("webhook_secrets[{i}]"),
+                "must be a non-empty string",
+            )),
         })
         .collect()
 }
@@ -336,9 +396,14 @@ mod tests {
 
     #[test]
     fn production_needs_every_credential() {
-        let err = parse(r#""environment":"production","client_id":"a","client_secret":"b""#).unwrap_err();
+        let err =
+            parse(r#""environment":"production","client_id":"a","client_secret":"b""#).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Config);
-        assert!(err.message.contains("subscription_key is required"), "{}", err.message);
+        assert!(
+            err.message.contains("subscription_key is required"),
+            "{}",
+            err.message
+        );
         let ok = parse(r#""environment":"production","client_id":"a","client_secret":"b","subscription_key":"c","merchant_serial_number":"123456""#).unwrap();
         assert!(ok.is_production());
         assert_eq!(ok.base_url.as_str(), PRODUCTION_BASE_URL);
@@ -347,28 +412,61 @@ mod tests {
     #[test]
     fn system_headers_are_required_and_bounded() {
         let err = Config::from_json("{}").unwrap_err();
-        assert!(err.message.contains("system_name is required"), "{}", err.message);
+        assert!(
+            err.message.contains("system_name is required"),
+            "{}",
+            err.message
+        );
         let long = "x".repeat(31);
         let err = Config::from_json(&format!(r#"{{"system_name":"{long}","system_version":"1","plugin_name":"p","plugin_version":"1"}}"#)).unwrap_err();
-        assert!(err.message.contains("1 to 30 characters"), "{}", err.message);
+        assert!(
+            err.message.contains("1 to 30 characters"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn mistakes_are_named() {
-        assert!(parse(r#""tiemouts":{}"#).unwrap_err().message.contains("tiemouts is not a known setting"));
-        assert!(parse(r#""merchant_serial_number":"12a""#).unwrap_err().message.contains("4 to 6 digits"));
-        assert!(parse(r#""timeouts":{"total_ms":"5"}"#).unwrap_err().message.contains("timeouts.total_ms must be an integer"));
-        assert!(parse(r#""base_url":"http://example.com""#).unwrap_err().message.contains("loopback"));
-        assert!(parse(r#""callback_secret":"short""#).unwrap_err().message.contains("at least 16"));
-        assert!(parse(r#""proxy":"localhost:3128""#).unwrap_err().message.contains("proxy must be a URL"));
-        assert!(parse(r#""environment":"prod""#).unwrap_err().message.contains("environment must be one of"));
+        assert!(parse(r#""tiemouts":{}"#)
+            .unwrap_err()
+            .message
+            .contains("tiemouts is not a known setting"));
+        assert!(parse(r#""merchant_serial_number":"12a""#)
+            .unwrap_err()
+            .message
+            .contains("4 to 6 digits"));
+        assert!(parse(r#""timeouts":{"total_ms":"5"}"#)
+            .unwrap_err()
+            .message
+            .contains("timeouts.total_ms must be an integer"));
+        assert!(parse(r#""base_url":"http://example.com""#)
+            .unwrap_err()
+            .message
+            .contains("loopback"));
+        assert!(parse(r#""callback_secret":"short""#)
+            .unwrap_err()
+            .message
+            .contains("at least 16"));
+        assert!(parse(r#""proxy":"localhost:3128""#)
+            .unwrap_err()
+            .message
+            .contains("proxy must be a URL"));
+        assert!(parse(r#""environment":"prod""#)
+            .unwrap_err()
+            .message
+            .contains("environment must be one of"));
     }
 
     #[test]
     fn debug_output_hides_secrets() {
         let config = parse(r#""environment":"test","client_id":"id-1","client_secret":"CLIENT-SECRET-XYZ","subscription_key":"SUBKEY-XYZ","merchant_serial_number":"1234","callback_secret":"CALLBACK-SECRET-0123456789""#).unwrap();
         let debug = format!("{config:?}");
-        for secret in ["CLIENT-SECRET-XYZ", "SUBKEY-XYZ", "CALLBACK-SECRET-0123456789"] {
+        for secret in [
+            "CLIENT-SECRET-XYZ",
+            "SUBKEY-XYZ",
+            "CALLBACK-SECRET-0123456789",
+        ] {
             assert!(!debug.contains(secret), "{secret} leaked into Debug");
         }
     }

@@ -22,12 +22,13 @@ pub(crate) enum OrderApi {
 }
 
 pub(crate) fn take_api(request: &mut Map<String, Value>) -> Result<OrderApi> {
-    let api = request.remove("api");
-    match api.as_ref().and_then(Value::as_str) {
-        None if api.as_ref().is_none_or(Value::is_null) => Ok(OrderApi::Epayment),
-        Some("epayment") => Ok(OrderApi::Epayment),
-        Some("ecom") => Ok(OrderApi::Ecom),
-        _ => Err(Error::invalid_input(format!("api must be \"epayment\" or \"ecom\", got {}", api.unwrap_or(Value::Null)))),
+    match request.remove("api") {
+        None | Some(Value::Null) => Ok(OrderApi::Epayment),
+        Some(Value::String(api)) if api == "epayment" => Ok(OrderApi::Epayment),
+        Some(Value::String(api)) if api == "ecom" => Ok(OrderApi::Ecom),
+        Some(other) => Err(Error::invalid_input(format!(
+            "api must be \"epayment\" or \"ecom\", got {other}"
+        ))),
     }
 }
 
@@ -157,11 +158,26 @@ impl Client {
             (None, None) => return Err(Error::invalid_input(format!("amount is required: the {} amount in minor units, e.g. {{\"value\": 49900, \"currency\": \"NOK\"}}", what.verb()))),
         };
         let holder = json!({ "amount": amount });
-        let checked = read_amount(&Fields::new(holder.as_object().expect("built as an object"), "", ErrorKind::InvalidInput), "amount", Some(EPAYMENT_CURRENCIES), EPAYMENT_MAX_VALUE)?;
+        let checked = read_amount(
+            &Fields::new(
+                holder.as_object().expect("built as an object"),
+                "",
+                ErrorKind::InvalidInput,
+            ),
+            "amount",
+            Some(EPAYMENT_CURRENCIES),
+            EPAYMENT_MAX_VALUE,
+        )?;
         if checked.value == 0 {
-            return Err(Error::invalid_input(format!("amount.value must be more than 0 to {}", what.verb())));
+            return Err(Error::invalid_input(format!(
+                "amount.value must be more than 0 to {}",
+                what.verb()
+            )));
         }
-        body.insert("modificationAmount".into(), json!({"value": checked.value, "currency": checked.currency}));
+        body.insert(
+            "modificationAmount".into(),
+            json!({"value": checked.value, "currency": checked.currency}),
+        );
         let key = options.key(KeyHeader::IdempotencyKey)?;
         let answer = self.call(&ApiCall {
             method: "POST",
@@ -170,17 +186,28 @@ impl Client {
             auth: Auth::Bearer,
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-            what: format!("{} of {} {} on payment {reference}", what.verb(), checked.value, checked.currency),
+            what: format!(
+                "{} of {} {} on payment {reference}",
+                what.verb(),
+                checked.value,
+                checked.currency
+            ),
         })?;
         Ok(with_normalized(answer.body, Some(&key)))
     }
 
     /// The reference, options and remaining fields of a call on one payment. eCom orders
     /// (`"api": "ecom"`) are refused here until the eCom API is part of the library.
-    fn payment_target(&self, request: &Value, operation: &str) -> Result<(String, CallOptions, Map<String, Value>)> {
+    fn payment_target(
+        &self,
+        request: &Value,
+        operation: &str,
+    ) -> Result<(String, CallOptions, Map<String, Value>)> {
         let mut object = request_object(request)?;
         if take_api(&mut object)? == OrderApi::Ecom {
-            return Err(Error::invalid_input(format!("{operation} with api \"ecom\" is not available in this version of the library")));
+            return Err(Error::invalid_input(format!(
+                "{operation} with api \"ecom\" is not available in this version of the library"
+            )));
         }
         self.target(&Value::Object(object), 1, REFERENCE_MAX)
     }

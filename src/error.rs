@@ -79,8 +79,9 @@ pub struct Error {
     /// True when the same call, with the same idempotency key, may succeed later.
     pub retryable: bool,
     pub http_status: Option<u16>,
-    /// The API's error body as received (problem+json, or the eCom error array).
-    pub problem: Option<Value>,
+    /// The API's error body as received (problem+json, or the eCom error array). Boxed to
+    /// keep `Result<T, Error>` small on the success path.
+    pub problem: Option<Box<Value>>,
     /// The API's trace id (from the problem body), for support requests.
     pub trace_id: Option<String>,
     /// The API's domain error code (ePayment `extraDetails` ErrorCode, Checkout `errorCode`).
@@ -136,7 +137,10 @@ impl Error {
         map.insert("message".into(), json!(self.message));
         map.insert("retryable".into(), json!(self.retryable));
         map.insert("http_status".into(), json!(self.http_status));
-        map.insert("problem".into(), self.problem.clone().unwrap_or(Value::Null));
+        map.insert(
+            "problem".into(),
+            self.problem.as_deref().cloned().unwrap_or(Value::Null),
+        );
         map.insert("trace_id".into(), json!(self.trace_id));
         map.insert("error_code".into(), json!(self.error_code));
         if let Some(key) = &self.idempotency_key {
@@ -162,9 +166,12 @@ mod tests {
 
     #[test]
     fn kind_names_are_unique_and_snake_case() {
-        let names: std::collections::HashSet<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        let names: std::collections::HashSet<_> =
+            ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), ErrorKind::ALL.len());
-        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        assert!(names
+            .iter()
+            .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
     }
 
     #[test]
@@ -178,7 +185,15 @@ mod tests {
     #[test]
     fn json_form_has_every_documented_field() {
         let json = Error::invalid_input("reference is required").to_json();
-        for field in ["kind", "message", "retryable", "http_status", "problem", "trace_id", "error_code"] {
+        for field in [
+            "kind",
+            "message",
+            "retryable",
+            "http_status",
+            "problem",
+            "trace_id",
+            "error_code",
+        ] {
             assert!(json.get(field).is_some(), "missing {field}");
         }
         assert_eq!(json["kind"], "invalid_input");

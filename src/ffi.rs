@@ -46,14 +46,20 @@ pub extern "C" fn vipps_version() -> *const c_char {
 /// `config_json` must be NULL or a NUL-terminated string; `error_json_out` must be NULL or
 /// point to writable memory for one pointer.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_client_new(config_json: *const c_char, error_json_out: *mut *mut c_char) -> *mut vipps_client {
+pub unsafe extern "C" fn vipps_client_new(
+    config_json: *const c_char,
+    error_json_out: *mut *mut c_char,
+) -> *mut vipps_client {
     let outcome = catch_unwind(|| {
         let config = unsafe { read_str(config_json, "config_json") }?;
         Client::new(config)
     })
     .unwrap_or_else(|_| Err(Error::internal("panic while creating the client")));
     let (handle, error) = match outcome {
-        Ok(client) => (Box::into_raw(Box::new(vipps_client { client })), std::ptr::null_mut()),
+        Ok(client) => (
+            Box::into_raw(Box::new(vipps_client { client })),
+            std::ptr::null_mut(),
+        ),
         Err(error) => (std::ptr::null_mut(), envelope(Err(error))),
     };
     if !error_json_out.is_null() {
@@ -95,7 +101,10 @@ pub unsafe extern "C" fn vipps_string_free(s: *mut c_char) {
 /// # Safety
 /// `client` must be NULL or a live handle; `request_json` NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_create_session(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_create_session(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::create_session) }
 }
 
@@ -105,7 +114,10 @@ pub unsafe extern "C" fn vipps_create_session(client: *const vipps_client, reque
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_get_session(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_get_session(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::get_session) }
 }
 
@@ -114,7 +126,10 @@ pub unsafe extern "C" fn vipps_get_session(client: *const vipps_client, request_
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_update_session(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_update_session(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::update_session) }
 }
 
@@ -123,7 +138,10 @@ pub unsafe extern "C" fn vipps_update_session(client: *const vipps_client, reque
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_expire_session(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_expire_session(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::expire_session) }
 }
 
@@ -133,7 +151,10 @@ pub unsafe extern "C" fn vipps_expire_session(client: *const vipps_client, reque
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_create_payment(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_create_payment(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::create_payment) }
 }
 
@@ -143,7 +164,10 @@ pub unsafe extern "C" fn vipps_create_payment(client: *const vipps_client, reque
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_get_payment(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_get_payment(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::get_payment) }
 }
 
@@ -152,7 +176,10 @@ pub unsafe extern "C" fn vipps_get_payment(client: *const vipps_client, request_
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_get_payment_events(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_get_payment_events(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::get_payment_events) }
 }
 
@@ -163,7 +190,10 @@ pub unsafe extern "C" fn vipps_get_payment_events(client: *const vipps_client, r
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_capture(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_capture(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::capture) }
 }
 
@@ -172,7 +202,10 @@ pub unsafe extern "C" fn vipps_capture(client: *const vipps_client, request_json
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_refund(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_refund(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::refund) }
 }
 
@@ -181,7 +214,10 @@ pub unsafe extern "C" fn vipps_refund(client: *const vipps_client, request_json:
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_cancel(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_cancel(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::cancel) }
 }
 
@@ -191,7 +227,10 @@ pub unsafe extern "C" fn vipps_cancel(client: *const vipps_client, request_json:
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_force_approve(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_force_approve(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::force_approve) }
 }
 
@@ -200,7 +239,10 @@ pub unsafe extern "C" fn vipps_force_approve(client: *const vipps_client, reques
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_reconcile(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_reconcile(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::reconcile) }
 }
 
@@ -210,7 +252,10 @@ pub unsafe extern "C" fn vipps_reconcile(client: *const vipps_client, request_js
 /// # Safety
 /// As for `vipps_create_session`.
 #[no_mangle]
-pub unsafe extern "C" fn vipps_wait_for_final_status(client: *const vipps_client, request_json: *const c_char) -> *mut c_char {
+pub unsafe extern "C" fn vipps_wait_for_final_status(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
     unsafe { run(client, request_json, Client::wait_for_final_status) }
 }
 
@@ -225,7 +270,8 @@ pub(crate) unsafe fn run(
     operation: fn(&Client, &Value) -> Result<Value>,
 ) -> *mut c_char {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let client = unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_input("client is NULL"))?;
+        let client =
+            unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_input("client is NULL"))?;
         let text = unsafe { read_str(request_json, "request_json") }?;
         let request: Value = serde_json::from_str(text)
             .map_err(|e| Error::invalid_input(format!("request_json is not valid JSON: {e}")))?;
@@ -237,7 +283,11 @@ pub(crate) unsafe fn run(
         }
         operation(&client.client, &request)
     }))
-    .unwrap_or_else(|_| Err(Error::internal("a panic inside the library was caught; the call had no effect it reported")));
+    .unwrap_or_else(|_| {
+        Err(Error::internal(
+            "a panic inside the library was caught; the call had no effect it reported",
+        ))
+    });
     envelope(outcome)
 }
 
@@ -249,9 +299,12 @@ unsafe fn read_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
     if ptr.is_null() {
         return Err(Error::invalid_input(format!("{name} is NULL")));
     }
-    unsafe { CStr::from_ptr(ptr) }
-        .to_str()
-        .map_err(|e| Error::invalid_input(format!("{name} is not valid UTF-8 (byte {})", e.valid_up_to())))
+    unsafe { CStr::from_ptr(ptr) }.to_str().map_err(|e| {
+        Error::invalid_input(format!(
+            "{name} is not valid UTF-8 (byte {})",
+            e.valid_up_to()
+        ))
+    })
 }
 
 /// The owned JSON envelope for an outcome.
@@ -261,7 +314,9 @@ pub(crate) fn envelope(outcome: Result<Value>) -> *mut c_char {
         Err(error) => json!({"ok": false, "error": error.to_json()}),
     };
     // serde_json escapes NUL as \u0000, so the text never has an interior NUL.
-    CString::new(value.to_string()).map(CString::into_raw).unwrap_or(std::ptr::null_mut())
+    CString::new(value.to_string())
+        .map(CString::into_raw)
+        .unwrap_or(std::ptr::null_mut())
 }
 
 #[cfg(test)]
@@ -276,7 +331,10 @@ mod tests {
     }
 
     fn client() -> *mut vipps_client {
-        let config = CString::new(r#"{"system_name":"t","system_version":"1","plugin_name":"p","plugin_version":"1"}"#).unwrap();
+        let config = CString::new(
+            r#"{"system_name":"t","system_version":"1","plugin_name":"p","plugin_version":"1"}"#,
+        )
+        .unwrap();
         let handle = unsafe { vipps_client_new(config.as_ptr(), std::ptr::null_mut()) };
         assert!(!handle.is_null());
         handle
@@ -286,11 +344,16 @@ mod tests {
     fn a_panic_inside_an_operation_becomes_an_internal_error() {
         let handle = client();
         let request = CString::new("{}").unwrap();
-        let envelope = take(unsafe { run(handle, request.as_ptr(), |_, _| panic!("forced for the test")) });
+        let envelope = take(unsafe {
+            run(handle, request.as_ptr(), |_, _| {
+                panic!("forced for the test")
+            })
+        });
         assert_eq!(envelope["ok"], false);
         assert_eq!(envelope["error"]["kind"], "internal");
         // The client still works after the panic.
-        let envelope = take(unsafe { run(handle, request.as_ptr(), |_, _| Ok(json!({"alive": true}))) });
+        let envelope =
+            take(unsafe { run(handle, request.as_ptr(), |_, _| Ok(json!({"alive": true}))) });
         assert_eq!(envelope["data"]["alive"], true);
         unsafe { vipps_client_free(handle) };
     }

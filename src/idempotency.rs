@@ -44,7 +44,9 @@ pub fn key_or_generate(given: Option<&str>, header: KeyHeader) -> Result<String>
                 )));
             }
             if !key.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(Error::invalid_input("idempotency_key must be printable ASCII without spaces"));
+                return Err(Error::invalid_input(
+                    "idempotency_key must be printable ASCII without spaces",
+                ));
             }
             Ok(key.to_owned())
         }
@@ -59,7 +61,14 @@ pub fn random_uuid() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 #[cfg(test)]
@@ -68,7 +77,10 @@ mod tests {
 
     #[test]
     fn given_keys_are_kept_and_checked() {
-        assert_eq!(key_or_generate(Some("capture-1001-1"), KeyHeader::IdempotencyKey).unwrap(), "capture-1001-1");
+        assert_eq!(
+            key_or_generate(Some("capture-1001-1"), KeyHeader::IdempotencyKey).unwrap(),
+            "capture-1001-1"
+        );
         assert!(key_or_generate(Some(&"k".repeat(51)), KeyHeader::IdempotencyKey).is_err());
         assert!(key_or_generate(Some(&"k".repeat(41)), KeyHeader::RequestId).is_err());
         assert!(key_or_generate(Some("has space"), KeyHeader::IdempotencyKey).is_err());

@@ -8,9 +8,8 @@ use serde_json::{Map, Value};
 
 /// Parses a JSON text that must be an object.
 pub fn parse_object(text: &str, what: &str, kind: ErrorKind) -> Result<Map<String, Value>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        Error::new(kind, format!("{what} is not valid JSON: {e}"))
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::new(kind, format!("{what} is not valid JSON: {e}")))?;
     match value {
         Value::Object(map) => Ok(map),
         other => Err(Error::new(
@@ -41,7 +40,11 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(map: &'a Map<String, Value>, path: &str, kind: ErrorKind) -> Self {
-        Fields { map, path: path.to_owned(), kind }
+        Fields {
+            map,
+            path: path.to_owned(),
+            kind,
+        }
     }
 
     pub fn entries(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
@@ -67,7 +70,10 @@ impl<'a> Fields<'a> {
     }
 
     pub fn error(&self, name: &str, message: impl AsRef<str>) -> Error {
-        Error::new(self.kind, format!("{} {}", self.path_of(name), message.as_ref()))
+        Error::new(
+            self.kind,
+            format!("{} {}", self.path_of(name), message.as_ref()),
+        )
     }
 
     fn present(&self, name: &str) -> Option<&'a Value> {
@@ -87,7 +93,8 @@ impl<'a> Fields<'a> {
     }
 
     pub fn req_str(&self, name: &str) -> Result<&'a str> {
-        self.opt_str(name)?.ok_or_else(|| self.error(name, "is required"))
+        self.opt_str(name)?
+            .ok_or_else(|| self.error(name, "is required"))
     }
 
     pub fn opt_bool(&self, name: &str) -> Result<Option<bool>> {
@@ -111,7 +118,8 @@ impl<'a> Fields<'a> {
     }
 
     pub fn req_i64(&self, name: &str) -> Result<i64> {
-        self.opt_i64(name)?.ok_or_else(|| self.error(name, "is required"))
+        self.opt_i64(name)?
+            .ok_or_else(|| self.error(name, "is required"))
     }
 
     pub fn opt_u64(&self, name: &str) -> Result<Option<u64>> {
@@ -130,7 +138,8 @@ impl<'a> Fields<'a> {
     }
 
     pub fn req_object(&self, name: &str) -> Result<Fields<'a>> {
-        self.opt_object(name)?.ok_or_else(|| self.error(name, "is required"))
+        self.opt_object(name)?
+            .ok_or_else(|| self.error(name, "is required"))
     }
 
     pub fn opt_array(&self, name: &str) -> Result<Option<&'a Vec<Value>>> {
@@ -150,8 +159,15 @@ impl<'a> Fields<'a> {
             .iter()
             .enumerate()
             .map(|(i, item)| match item {
-                Value::Object(map) => Ok(Fields::new(map, &format!("{}[{i}]", self.path_of(name)), self.kind)),
-                other => Err(self.error(&format!("{name}[{i}]"), format!("must be an object, got {}", type_name(other)))),
+                Value::Object(map) => Ok(Fields::new(
+                    map,
+                    &format!("{}[{i}]", self.path_of(name)),
+                    self.kind,
+                )),
+                other => Err(self.error(
+                    &format!("{name}[{i}]"),
+                    format!("must be an object, got {}", type_name(other)),
+                )),
             })
             .collect()
     }
@@ -160,7 +176,10 @@ impl<'a> Fields<'a> {
     pub fn check_len(&self, name: &str, value: &str, min: usize, max: usize) -> Result<()> {
         let len = value.chars().count();
         if len < min || len > max {
-            return Err(self.error(name, format!("must be {min} to {max} characters long, got {len}")));
+            return Err(self.error(
+                name,
+                format!("must be {min} to {max} characters long, got {len}"),
+            ));
         }
         Ok(())
     }
@@ -182,7 +201,11 @@ mod tests {
     use serde_json::json;
 
     fn fields(value: &Value) -> Fields<'_> {
-        Fields::new(value.as_object().unwrap(), "transaction", ErrorKind::InvalidInput)
+        Fields::new(
+            value.as_object().unwrap(),
+            "transaction",
+            ErrorKind::InvalidInput,
+        )
     }
 
     #[test]
@@ -199,9 +222,16 @@ mod tests {
         let v = json!({"reference": 5, "lines": [{"name": "a"}, 3]});
         let f = fields(&v);
         let err = f.req_str("reference").unwrap_err();
-        assert_eq!(err.message, "transaction.reference must be a string, got an integer");
+        assert_eq!(
+            err.message,
+            "transaction.reference must be a string, got an integer"
+        );
         let err = f.opt_object_array("lines").err().unwrap();
-        assert!(err.message.contains("transaction.lines[1]"), "{}", err.message);
+        assert!(
+            err.message.contains("transaction.lines[1]"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -48,7 +48,10 @@ pub struct LogConfig {
 impl LogConfig {
     pub fn read(f: &Fields) -> Result<LogConfig> {
         let Some(log) = f.opt_object("log")? else {
-            return Ok(LogConfig { level: Level::Off, sink: Sink::Stderr });
+            return Ok(LogConfig {
+                level: Level::Off,
+                sink: Sink::Stderr,
+            });
         };
         let level = match log.check_enum("level", &["off", "error", "warn", "info", "debug"])? {
             None | Some("info") => Level::Info,
@@ -77,13 +80,27 @@ impl Logger {
         let file = match (&config.sink, config.level) {
             (_, Level::Off) | (Sink::Stderr, _) => None,
             (Sink::File(path), _) => {
-                let file = OpenOptions::new().create(true).append(true).open(path).map_err(|e| {
-                    crate::error::Error::new(ErrorKind::Config, format!("log.file {} cannot be opened: {e}", path.display()))
-                })?;
+                let file = OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| {
+                        crate::error::Error::new(
+                            ErrorKind::Config,
+                            format!("log.file {} cannot be opened: {e}", path.display()),
+                        )
+                    })?;
                 Some(Mutex::new(file))
             }
         };
-        Ok(Logger { level: config.level, file, secrets: secrets.into_iter().filter(|s| !s.expose().is_empty()).collect() })
+        Ok(Logger {
+            level: config.level,
+            file,
+            secrets: secrets
+                .into_iter()
+                .filter(|s| !s.expose().is_empty())
+                .collect(),
+        })
     }
 
     pub fn enabled(&self, level: Level) -> bool {
@@ -94,7 +111,12 @@ impl Logger {
         if !self.enabled(level) {
             return;
         }
-        let mut line = format!("{} vipps {} {}\n", timestamp(), level.name(), message.as_ref());
+        let mut line = format!(
+            "{} vipps {} {}\n",
+            timestamp(),
+            level.name(),
+            message.as_ref()
+        );
         for secret in &self.secrets {
             if line.contains(secret.expose()) {
                 line = line.replace(secret.expose(), "***");
@@ -114,7 +136,9 @@ impl Logger {
 }
 
 fn timestamp() -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     format!("{}.{:03}", now.as_secs(), now.subsec_millis())
 }
 
@@ -126,7 +150,10 @@ mod tests {
     fn secrets_are_masked_and_levels_filter() {
         let path = std::env::temp_dir().join(format!("vipps-log-test-{}.log", std::process::id()));
         let _ = std::fs::remove_file(&path);
-        let config = LogConfig { level: Level::Info, sink: Sink::File(path.clone()) };
+        let config = LogConfig {
+            level: Level::Info,
+            sink: Sink::File(path.clone()),
+        };
         let logger = Logger::new(&config, vec![Secret::new("TOPSECRET")]).unwrap();
         logger.log(Level::Info, "token TOPSECRET refreshed");
         logger.log(Level::Debug, "not written");

@@ -33,11 +33,15 @@ pub fn api_error(response: &HttpResponse, what: &str) -> Error {
     } else {
         format!("{what} failed with HTTP {status}: {detail}")
     };
-    let mut error = Error::new(kind, message).with_retryable(matches!(status, 429 | 502 | 503 | 504));
+    let mut error =
+        Error::new(kind, message).with_retryable(matches!(status, 429 | 502 | 503 | 504));
     error.http_status = Some(status);
-    error.trace_id = problem.as_ref().and_then(trace_id).or_else(|| response.header("traceid").map(str::to_owned));
+    error.trace_id = problem
+        .as_ref()
+        .and_then(trace_id)
+        .or_else(|| response.header("traceid").map(str::to_owned));
     error.error_code = problem.as_ref().and_then(error_code);
-    error.problem = problem;
+    error.problem = problem.map(Box::new);
     error
 }
 
@@ -46,10 +50,18 @@ fn describe(problem: &Value) -> String {
     if let Some(first) = problem.as_array().and_then(|a| a.first()) {
         // eCom: [{"errorGroup","errorCode","errorMessage","contextId"}]
         let code = first.get("errorCode").map(value_text).unwrap_or_default();
-        let message = first.get("errorMessage").and_then(Value::as_str).unwrap_or_default();
+        let message = first
+            .get("errorMessage")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         return format!("{message} (error {code})").trim().to_owned();
     }
-    let text = |name: &str| problem.get(name).and_then(Value::as_str).unwrap_or_default();
+    let text = |name: &str| {
+        problem
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
     let mut parts: Vec<String> = [text("title"), text("detail")]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -66,7 +78,12 @@ fn describe(problem: &Value) -> String {
     }
     if let Some(errors) = problem.get("errors").and_then(Value::as_object) {
         for (field, messages) in errors {
-            let joined: Vec<&str> = messages.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let joined: Vec<&str> = messages
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             parts.push(format!("{field}: {}", joined.join("; ")));
         }
     }
@@ -112,7 +129,12 @@ mod tests {
     use serde_json::json;
 
     fn response(status: u16, body: Value) -> HttpResponse {
-        HttpResponse { status, headers: vec![], body: serde_json::to_vec(&body).unwrap(), attempts: 1 }
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: serde_json::to_vec(&body).unwrap(),
+            attempts: 1,
+        }
     }
 
     #[test]
@@ -123,15 +145,28 @@ mod tests {
         assert!(!error.retryable);
         assert_eq!(error.error_code.as_deref(), Some("6090"));
         assert_eq!(error.trace_id.as_deref(), Some("abc-123"));
-        assert_eq!(error.problem, Some(body));
-        assert!(error.message.contains("Capture amount too high"), "{}", error.message);
+        assert_eq!(error.problem.as_deref(), Some(&body));
+        assert!(
+            error.message.contains("Capture amount too high"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]
     fn statuses_map_to_kinds() {
-        assert_eq!(api_error(&response(409, json!({})), "x").kind, ErrorKind::Conflict);
-        assert_eq!(api_error(&response(404, json!({})), "x").kind, ErrorKind::NotFound);
-        assert_eq!(api_error(&response(401, json!({})), "x").kind, ErrorKind::Unauthorized);
+        assert_eq!(
+            api_error(&response(409, json!({})), "x").kind,
+            ErrorKind::Conflict
+        );
+        assert_eq!(
+            api_error(&response(404, json!({})), "x").kind,
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            api_error(&response(401, json!({})), "x").kind,
+            ErrorKind::Unauthorized
+        );
         let limited = api_error(&response(429, json!({})), "x");
         assert_eq!(limited.kind, ErrorKind::RateLimited);
         assert!(limited.retryable);
@@ -143,7 +178,11 @@ mod tests {
         let checkout = json!({"errorCode":"Validation-00001","title":"Bad Request","errors":{"Transaction.Reference":["too short"]}});
         let error = api_error(&response(400, checkout), "creating session");
         assert_eq!(error.error_code.as_deref(), Some("Validation-00001"));
-        assert!(error.message.contains("Transaction.Reference: too short"), "{}", error.message);
+        assert!(
+            error.message.contains("Transaction.Reference: too short"),
+            "{}",
+            error.message
+        );
         let ecom = json!([{"errorGroup":"Payment","errorCode":"61","errorMessage":"Captured amount exceeds the reserved amount","contextId":"c-1"}]);
         let error = api_error(&response(400, ecom), "capturing order");
         assert_eq!(error.error_code.as_deref(), Some("61"));

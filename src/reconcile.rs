@@ -25,9 +25,14 @@ impl Client {
     /// says `timed_out: true` with the last status seen.
     pub fn wait_for_final_status(&self, request: &Value) -> Result<Value> {
         let mut object = request_object(request)?;
-        let timeout = take_millis(&mut object, "timeout_ms")?.ok_or_else(|| Error::invalid_input("timeout_ms is required (how long to wait, in milliseconds)"))?;
-        let initial = take_millis(&mut object, "initial_delay_ms")?.unwrap_or(self.config.polling.initial_delay);
-        let interval = take_millis(&mut object, "interval_ms")?.unwrap_or(self.config.polling.interval).max(Duration::from_millis(1));
+        let timeout = take_millis(&mut object, "timeout_ms")?.ok_or_else(|| {
+            Error::invalid_input("timeout_ms is required (how long to wait, in milliseconds)")
+        })?;
+        let initial = take_millis(&mut object, "initial_delay_ms")?
+            .unwrap_or(self.config.polling.initial_delay);
+        let interval = take_millis(&mut object, "interval_ms")?
+            .unwrap_or(self.config.polling.interval)
+            .max(Duration::from_millis(1));
         let request = Value::Object(object);
         let deadline = Instant::now() + timeout;
         std::thread::sleep(initial.min(timeout));
@@ -35,7 +40,10 @@ impl Client {
         loop {
             polls += 1;
             let payment = self.get_payment(&request)?;
-            let is_final = payment.pointer("/normalized/final").and_then(Value::as_bool).unwrap_or(false);
+            let is_final = payment
+                .pointer("/normalized/final")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let remaining = deadline.saturating_duration_since(Instant::now());
             if is_final || remaining.is_zero() {
                 return Ok(summary(&request, &payment, polls, !is_final));
@@ -45,18 +53,30 @@ impl Client {
     }
 }
 
-fn take_millis(object: &mut serde_json::Map<String, Value>, name: &str) -> Result<Option<Duration>> {
+fn take_millis(
+    object: &mut serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<Duration>> {
     let value = object.remove(name);
     let holder = json!({ name: value });
-    let fields = Fields::new(holder.as_object().expect("built as an object"), "", ErrorKind::InvalidInput);
+    let fields = Fields::new(
+        holder.as_object().expect("built as an object"),
+        "",
+        ErrorKind::InvalidInput,
+    );
     match fields.opt_u64(name)? {
-        Some(ms) if ms > MAX_WAIT_MS => Err(fields.error(name, format!("must be at most {MAX_WAIT_MS}"))),
+        Some(ms) if ms > MAX_WAIT_MS => {
+            Err(fields.error(name, format!("must be at most {MAX_WAIT_MS}")))
+        }
         other => Ok(other.map(Duration::from_millis)),
     }
 }
 
 fn summary(request: &Value, payment: &Value, polls: u32, timed_out: bool) -> Value {
-    let mut out = payment.get("normalized").cloned().unwrap_or_else(|| json!({}));
+    let mut out = payment
+        .get("normalized")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
     out["reference"] = request.get("reference").cloned().unwrap_or(Value::Null);
     out["polls"] = json!(polls);
     out["timed_out"] = json!(timed_out);

@@ -5,9 +5,21 @@ use crate::input::Fields;
 
 /// Checks `^[a-zA-Z0-9-]{min,max}$`. References also go into URL paths, so this check is
 /// what keeps a path from being altered by a crafted reference.
-pub fn check_reference(fields: &Fields, name: &str, value: &str, min: usize, max: usize) -> Result<()> {
-    if !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(fields.error(name, format!("may contain only a-z, A-Z, 0-9 and '-', got {value:?}")));
+pub fn check_reference(
+    fields: &Fields,
+    name: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Result<()> {
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(fields.error(
+            name,
+            format!("may contain only a-z, A-Z, 0-9 and '-', got {value:?}"),
+        ));
     }
     fields.check_len(name, value, min, max)
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// Holds a credential (client secret, subscription key, token, webhook secret).
 /// Reading it needs an explicit `expose()`, so a secret cannot reach a log by accident.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Secret(String);
 
 impl Secret {

@@ -110,7 +110,10 @@ impl Normalized {
 
 fn minor(value: Option<&Value>) -> i64 {
     // Amounts appear as {"value": n, "currency": c}; a missing or null one is 0.
-    value.and_then(|v| v.get("value")).and_then(Value::as_i64).unwrap_or(0)
+    value
+        .and_then(|v| v.get("value"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
 }
 
 /// Reads an ePayment-style `aggregate` object.
@@ -127,7 +130,11 @@ pub fn amounts_from_aggregate(aggregate: Option<&Value>) -> Amounts {
 /// Normalizes an ePayment payment (`GetPaymentResponse` or `ModificationResponse`).
 pub fn from_epayment(payment: &Value) -> Normalized {
     let amounts = amounts_from_aggregate(payment.get("aggregate"));
-    let status = match payment.get("state").and_then(Value::as_str).unwrap_or_default() {
+    let status = match payment
+        .get("state")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+    {
         "AUTHORIZED" => amounts.authorized_status(),
         "ABORTED" => Status::Aborted,
         "EXPIRED" => Status::Expired,
@@ -138,7 +145,10 @@ pub fn from_epayment(payment: &Value) -> Normalized {
     };
     Normalized {
         status,
-        currency: payment.pointer("/amount/currency").and_then(Value::as_str).map(str::to_owned),
+        currency: payment
+            .pointer("/amount/currency")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         amount: minor(payment.get("amount")),
         amounts,
     }
@@ -149,16 +159,24 @@ pub fn from_checkout_session(session: &Value) -> Normalized {
     let details = session.get("paymentDetails");
     let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
     let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
-    let status = match (session.get("sessionState").and_then(Value::as_str), payment_state) {
+    let status = match (
+        session.get("sessionState").and_then(Value::as_str),
+        payment_state,
+    ) {
         (_, Some("AUTHORIZED")) => amounts.authorized_status(),
         (Some("SessionExpired"), _) => Status::Expired,
         (Some("PaymentTerminated"), _) | (_, Some("TERMINATED")) => Status::Aborted,
-        (Some("SessionCreated" | "PaymentInitiated" | "PaymentSuccessful"), _) | (None, _) => Status::Pending,
+        (Some("SessionCreated" | "PaymentInitiated" | "PaymentSuccessful"), _) | (None, _) => {
+            Status::Pending
+        }
         _ => Status::Failed,
     };
     Normalized {
         status,
-        currency: details.and_then(|d| d.pointer("/amount/currency")).and_then(Value::as_str).map(str::to_owned),
+        currency: details
+            .and_then(|d| d.pointer("/amount/currency"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         amount: minor(details.and_then(|d| d.get("amount"))),
         amounts,
     }
@@ -183,9 +201,19 @@ mod tests {
         let cases = [
             (payment("CREATED", 0, 0, 0, 0), "pending", 0, 0),
             (payment("AUTHORIZED", 1000, 0, 0, 0), "authorized", 1000, 0),
-            (payment("AUTHORIZED", 1000, 400, 0, 0), "partially_captured", 600, 400),
+            (
+                payment("AUTHORIZED", 1000, 400, 0, 0),
+                "partially_captured",
+                600,
+                400,
+            ),
             (payment("AUTHORIZED", 1000, 1000, 0, 0), "captured", 0, 1000),
-            (payment("AUTHORIZED", 1000, 1000, 300, 0), "partially_refunded", 0, 700),
+            (
+                payment("AUTHORIZED", 1000, 1000, 300, 0),
+                "partially_refunded",
+                0,
+                700,
+            ),
             (payment("AUTHORIZED", 1000, 1000, 1000, 0), "refunded", 0, 0),
             (payment("AUTHORIZED", 1000, 0, 0, 1000), "cancelled", 0, 0),
             (payment("AUTHORIZED", 1000, 400, 0, 600), "captured", 0, 400),
@@ -210,11 +238,26 @@ mod tests {
             }
             s
         };
-        assert_eq!(from_checkout_session(&session("SessionCreated", None)).status, Status::Pending);
-        assert_eq!(from_checkout_session(&session("PaymentInitiated", Some("CREATED"))).status, Status::Pending);
-        assert_eq!(from_checkout_session(&session("PaymentSuccessful", Some("AUTHORIZED"))).status, Status::Authorized);
-        assert_eq!(from_checkout_session(&session("PaymentTerminated", Some("TERMINATED"))).status, Status::Aborted);
-        assert_eq!(from_checkout_session(&session("SessionExpired", None)).status, Status::Expired);
+        assert_eq!(
+            from_checkout_session(&session("SessionCreated", None)).status,
+            Status::Pending
+        );
+        assert_eq!(
+            from_checkout_session(&session("PaymentInitiated", Some("CREATED"))).status,
+            Status::Pending
+        );
+        assert_eq!(
+            from_checkout_session(&session("PaymentSuccessful", Some("AUTHORIZED"))).status,
+            Status::Authorized
+        );
+        assert_eq!(
+            from_checkout_session(&session("PaymentTerminated", Some("TERMINATED"))).status,
+            Status::Aborted
+        );
+        assert_eq!(
+            from_checkout_session(&session("SessionExpired", None)).status,
+            Status::Expired
+        );
         let n = from_checkout_session(&session("PaymentSuccessful", Some("AUTHORIZED")));
         assert_eq!((n.amount, n.amounts.capturable()), (1000, 1000));
     }

@@ -59,14 +59,21 @@ pub struct Transport {
 impl Transport {
     pub fn new(config: Arc<Config>, logger: Arc<Logger>) -> Result<Transport> {
         let agent = build_agent(&config)?;
-        Ok(Transport { config, logger, agent: Mutex::new((std::process::id(), agent)) })
+        Ok(Transport {
+            config,
+            logger,
+            agent: Mutex::new((std::process::id(), agent)),
+        })
     }
 
     fn agent(&self) -> Result<ureq::Agent> {
         let mut guard = self.agent.lock().unwrap_or_else(|e| e.into_inner());
         let pid = std::process::id();
         if guard.0 != pid {
-            self.logger.log(Level::Info, "process id changed (fork): new HTTP connection pool");
+            self.logger.log(
+                Level::Info,
+                "process id changed (fork): new HTTP connection pool",
+            );
             *guard = (pid, build_agent(&self.config)?);
         }
         Ok(guard.1.clone())
@@ -82,7 +89,16 @@ impl Transport {
             attempt += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                return Err(Error::new(ErrorKind::Timeout, format!("{} {}: no answer within the total deadline of {} ms ({} attempts)", request.method, request.log_path, self.config.timeouts.total.as_millis(), attempt - 1)));
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "{} {}: no answer within the total deadline of {} ms ({} attempts)",
+                        request.method,
+                        request.log_path,
+                        self.config.timeouts.total.as_millis(),
+                        attempt - 1
+                    ),
+                ));
             }
             let started = Instant::now();
             let outcome = self.send_once(request, self.config.timeouts.request.min(remaining));
@@ -90,8 +106,15 @@ impl Transport {
             let last_attempt = attempt >= policy.max_attempts;
             let delay = match &outcome {
                 Ok(response) => {
-                    self.logger.log(Level::Debug, format!("{} {} -> {} (attempt {attempt}, {elapsed} ms)", request.method, request.log_path, response.status));
-                    if last_attempt || !status_is_retryable(response.status, request.safe_to_repeat) {
+                    self.logger.log(
+                        Level::Debug,
+                        format!(
+                            "{} {} -> {} (attempt {attempt}, {elapsed} ms)",
+                            request.method, request.log_path, response.status
+                        ),
+                    );
+                    if last_attempt || !status_is_retryable(response.status, request.safe_to_repeat)
+                    {
                         return outcome.map(|mut r| {
                             r.attempts = attempt;
                             r
@@ -103,7 +126,13 @@ impl Transport {
                         .unwrap_or_else(|| backoff(&policy, attempt))
                 }
                 Err(error) => {
-                    self.logger.log(Level::Debug, format!("{} {} -> {} (attempt {attempt}, {elapsed} ms)", request.method, request.log_path, error.message));
+                    self.logger.log(
+                        Level::Debug,
+                        format!(
+                            "{} {} -> {} (attempt {attempt}, {elapsed} ms)",
+                            request.method, request.log_path, error.message
+                        ),
+                    );
                     if last_attempt || !request.safe_to_repeat {
                         return outcome;
                     }
@@ -121,21 +150,35 @@ impl Transport {
                 Ok(r) => format!("status {}", r.status),
                 Err(e) => e.kind.as_str().to_owned(),
             };
-            self.logger.log(Level::Warn, format!("{} {}: {reason}, retry {} in {} ms", request.method, request.log_path, attempt + 1, delay.as_millis()));
+            self.logger.log(
+                Level::Warn,
+                format!(
+                    "{} {}: {reason}, retry {} in {} ms",
+                    request.method,
+                    request.log_path,
+                    attempt + 1,
+                    delay.as_millis()
+                ),
+            );
             std::thread::sleep(delay);
         }
     }
 
     fn send_once(&self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse> {
         let agent = self.agent()?;
-        let mut builder = http::Request::builder().method(request.method).uri(&request.url);
+        let mut builder = http::Request::builder()
+            .method(request.method)
+            .uri(&request.url);
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
         let body = request.body.clone().unwrap_or_default();
-        let http_request = builder
-            .body(body)
-            .map_err(|e| Error::invalid_input(format!("cannot form the HTTP request for {}: {e}", request.log_path)))?;
+        let http_request = builder.body(body).map_err(|e| {
+            Error::invalid_input(format!(
+                "cannot form the HTTP request for {}: {e}",
+                request.log_path
+            ))
+        })?;
         let http_request = agent
             .configure_request(http_request)
             .timeout_global(Some(timeout))
@@ -147,7 +190,12 @@ impl Transport {
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         response
@@ -157,9 +205,21 @@ impl Transport {
             .read_to_end(&mut body)
             .map_err(|e| io_error(e, request))?;
         if body.len() as u64 > MAX_RESPONSE_BYTES {
-            return Err(Error::new(ErrorKind::Api, format!("{} {}: response body exceeds {MAX_RESPONSE_BYTES} bytes", request.method, request.log_path)).with_retryable(false));
+            return Err(Error::new(
+                ErrorKind::Api,
+                format!(
+                    "{} {}: response body exceeds {MAX_RESPONSE_BYTES} bytes",
+                    request.method, request.log_path
+                ),
+            )
+            .with_retryable(false));
         }
-        Ok(HttpResponse { status, headers, body, attempts: 1 })
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+            attempts: 1,
+        })
     }
 }
 
@@ -167,7 +227,9 @@ fn build_agent(config: &Config) -> Result<ureq::Agent> {
     let proxy = match &config.proxy {
         // Only the configured proxy is used, never HTTP_PROXY from the environment: a
         // request header `Proxy:` must not be able to redirect payment traffic (httpoxy).
-        Some(url) => Some(ureq::Proxy::new(url).map_err(|_| Error::config("proxy is not a valid proxy URL"))?),
+        Some(url) => Some(
+            ureq::Proxy::new(url).map_err(|_| Error::config("proxy is not a valid proxy URL"))?,
+        ),
         None => None,
     };
     let agent_config = ureq::Agent::config_builder()
@@ -175,7 +237,11 @@ fn build_agent(config: &Config) -> Result<ureq::Agent> {
         .proxy(proxy)
         .max_redirects(0)
         .timeout_connect(Some(config.timeouts.connect))
-        .user_agent(format!("vipps-rs/{} (+{})", crate::VERSION, config.system.plugin_name))
+        .user_agent(format!(
+            "vipps-rs/{} (+{})",
+            crate::VERSION,
+            config.system.plugin_name
+        ))
         .max_response_header_size(64 * 1024)
         .build();
     Ok(agent_config.into())
@@ -186,11 +252,22 @@ fn transport_error(error: ureq::Error, request: &HttpRequest) -> Error {
     match error {
         ureq::Error::Timeout(_) => Error::new(ErrorKind::Timeout, format!("{what}: timed out")),
         ureq::Error::Io(e) => io_error(e, request),
-        ureq::Error::HostNotFound => Error::new(ErrorKind::Network, format!("{what}: host not found")),
-        ureq::Error::ConnectionFailed => Error::new(ErrorKind::Network, format!("{what}: connection failed")),
-        ureq::Error::Protocol(e) => Error::new(ErrorKind::Network, format!("{what}: connection broke off ({e})")),
-        ureq::Error::Tls(e) => Error::new(ErrorKind::Network, format!("{what}: TLS failed ({e})")).with_retryable(false),
-        ureq::Error::Rustls(e) => Error::new(ErrorKind::Network, format!("{what}: TLS failed ({e})")).with_retryable(false),
+        ureq::Error::HostNotFound => {
+            Error::new(ErrorKind::Network, format!("{what}: host not found"))
+        }
+        ureq::Error::ConnectionFailed => {
+            Error::new(ErrorKind::Network, format!("{what}: connection failed"))
+        }
+        ureq::Error::Protocol(e) => Error::new(
+            ErrorKind::Network,
+            format!("{what}: connection broke off ({e})"),
+        ),
+        ureq::Error::Tls(e) => Error::new(ErrorKind::Network, format!("{what}: TLS failed ({e})"))
+            .with_retryable(false),
+        ureq::Error::Rustls(e) => {
+            Error::new(ErrorKind::Network, format!("{what}: TLS failed ({e})"))
+                .with_retryable(false)
+        }
         other => Error::new(ErrorKind::Network, format!("{what}: {other}")),
     }
 }

@@ -10,7 +10,8 @@ fn committed_headers_match_the_generated_ones() {
     let include_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("include");
     let update = std::env::var_os("VIPPS_UPDATE_HEADERS").is_some();
     for name in ["vipps.h", "vipps_php.h"] {
-        let generated = std::fs::read_to_string(generated_dir.join(name)).expect("build.rs wrote the header");
+        let generated =
+            std::fs::read_to_string(generated_dir.join(name)).expect("build.rs wrote the header");
         let committed_path = include_dir.join(name);
         if update {
             std::fs::write(&committed_path, &generated).expect("include/ is writable");
@@ -26,9 +27,23 @@ fn committed_headers_match_the_generated_ones() {
 
 #[test]
 fn the_php_header_has_no_preprocessor_lines() {
-    let php = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("include/vipps_php.h")).unwrap();
-    assert!(!php.lines().any(|l| l.trim_start().starts_with('#')), "PHP's FFI::cdef rejects preprocessor lines");
-    for function in ["vipps_client_new", "vipps_client_free", "vipps_string_free", "vipps_version", "vipps_abi_version"] {
-        assert!(php.contains(&format!("{function}(")), "{function} is missing from vipps_php.h");
+    let php =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("include/vipps_php.h"))
+            .unwrap();
+    assert!(
+        !php.lines().any(|l| l.trim_start().starts_with('#')),
+        "PHP's FFI::cdef rejects preprocessor lines"
+    );
+    for function in [
+        "vipps_client_new",
+        "vipps_client_free",
+        "vipps_string_free",
+        "vipps_version",
+        "vipps_abi_version",
+    ] {
+        assert!(
+            php.contains(&format!("{function}(")),
+            "{function} is missing from vipps_php.h"
+        );
     }
 }

@@ -1,0 +1,20 @@
+/* vipps C ABI for PHP FFI::cdef (generated from vipps.h; do not edit) */
+typedef struct vipps_client vipps_client;
+uint32_t vipps_abi_version(void);
+const char *vipps_version(void);
+struct vipps_client *vipps_client_new(const char *config_json, char **error_json_out);
+void vipps_client_free(struct vipps_client *client);
+void vipps_string_free(char *s);
+char *vipps_create_session(const struct vipps_client *client, const char *request_json);
+char *vipps_get_session(const struct vipps_client *client, const char *request_json);
+char *vipps_update_session(const struct vipps_client *client, const char *request_json);
+char *vipps_expire_session(const struct vipps_client *client, const char *request_json);
+char *vipps_create_payment(const struct vipps_client *client, const char *request_json);
+char *vipps_get_payment(const struct vipps_client *client, const char *request_json);
+char *vipps_get_payment_events(const struct vipps_client *client, const char *request_json);
+char *vipps_capture(const struct vipps_client *client, const char *request_json);
+char *vipps_refund(const struct vipps_client *client, const char *request_json);
+char *vipps_cancel(const struct vipps_client *client, const char *request_json);
+char *vipps_force_approve(const struct vipps_client *client, const char *request_json);
+char *vipps_reconcile(const struct vipps_client *client, const char *request_json);
+char *vipps_wait_for_final_status(const struct vipps_client *client, const char *request_json);
