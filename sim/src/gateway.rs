@@ -18,6 +18,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How much of an oversized body is read before answering 413.
+const DRAIN_CAP: usize = 16 * MAX_BODY_BYTES;
+
 /// Marks a response produced by a `respond` fault, which must reach the client untouched.
 #[derive(Clone, Copy)]
 struct FaultResponse;
@@ -30,10 +33,16 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let bytes = if declared_len.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    // Somewhat oversized bodies are read (and discarded) before answering 413, so the client
+    // finishes sending and sees the status instead of a broken pipe. Beyond the drain cap the
+    // connection is simply answered early.
+    let bytes = if declared_len.is_some_and(|n| n > DRAIN_CAP as u64) {
         None
     } else {
-        to_bytes(body, MAX_BODY_BYTES).await.ok()
+        to_bytes(body, DRAIN_CAP)
+            .await
+            .ok()
+            .filter(|b| b.len() <= MAX_BODY_BYTES)
     };
     let Some(bytes) = bytes else {
         if logged {
