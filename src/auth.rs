@@ -1,7 +1,8 @@
 //! Access tokens: fetched once, shared by every client of the process, refreshed early.
 //!
-//! The cache is keyed by (base URL, client_id, subscription key, MSN), so two clients with the
-//! same credentials share one token and a partner acting for many merchants gets one per MSN.
+//! The cache is keyed by (base URL, client_id, client secret, subscription key, MSN), so two
+//! clients with the same credentials share one token (and a client with a wrong secret never
+//! borrows a token fetched with the right one) and a partner acting for many merchants gets one per MSN.
 //! Each key has its own lock, held while fetching: concurrent callers wait for the one fetch
 //! instead of all fetching at once (single-flight).
 
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 struct TokenKey {
     base_url: String,
     client_id: String,
+    client_secret: Secret,
     subscription_key: Secret,
     msn: String,
 }
@@ -74,6 +76,7 @@ impl Client {
         let key = TokenKey {
             base_url: self.config.base_url.as_str().to_owned(),
             client_id: self.config.client_id.clone(),
+            client_secret: self.config.client_secret.clone(),
             subscription_key: self.config.subscription_key.clone(),
             msn: msn.to_owned(),
         };

@@ -128,3 +128,19 @@ fn wrong_credentials_are_unauthorized_without_leaking_them() {
     assert!(!err.retryable);
     assert!(!format!("{err:?} {}", err.to_json()).contains("WRONG-SECRET-4711"));
 }
+
+/// Regression: the cache key once left out the client secret, so a client with a wrong secret
+/// reused the token another client had fetched and seemed to work.
+#[test]
+fn a_wrong_secret_does_not_borrow_another_clients_token() {
+    let h = Harness::start();
+    let good = h.client();
+    good.create_payment(&payment_request(&reference("tok-borrow"), 1000))
+        .unwrap();
+    let wrong = h.client_with(json!({"client_id": vipps_sim::DEFAULT_CLIENT_ID, "client_secret": "not-the-secret",
+        "subscription_key": vipps_sim::DEFAULT_SUBSCRIPTION_KEY, "merchant_serial_number": vipps_sim::DEFAULT_MSN}));
+    let err = wrong
+        .get_payment(&json!({"reference": "tok-borrow-any"}))
+        .unwrap_err();
+    assert_eq!(err.kind, vipps::ErrorKind::Unauthorized, "{err}");
+}
