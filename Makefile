@@ -5,9 +5,10 @@ TARGET := target/debug
 LIB := $(TARGET)/libvipps.so
 SIM := $(TARGET)/vipps-sim
 C_DEMO := target/c/payment_demo
+FORK_TEST := target/c/fork_test
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
-.PHONY: build demo test test-rust lint c-example valgrind exports headers sim-bench
+.PHONY: build demo test test-rust lint c-example valgrind exports fork-test headers sim-bench
 
 build:
 	$(CARGO) build --workspace
@@ -16,7 +17,15 @@ $(C_DEMO): examples/c/payment_demo.c include/vipps.h build
 	@mkdir -p target/c
 	$(CC) $(CFLAGS) examples/c/payment_demo.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
 
+$(FORK_TEST): tests/c/fork_test.c include/vipps.h build
+	@mkdir -p target/c
+	$(CC) $(CFLAGS) tests/c/fork_test.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
+
 c-example: $(C_DEMO)
+
+# Fork safety: children of a process that used the client open their own connections and token.
+fork-test: $(FORK_TEST)
+	scripts/with-sim.sh $(SIM) -- scripts/fork-test.sh $(FORK_TEST)
 
 # The main job: start the simulator on a free port, run a full payment through the library.
 demo: $(C_DEMO)
@@ -36,7 +45,7 @@ valgrind: $(C_DEMO)
 exports: build
 	scripts/check-exports.sh $(LIB) include/vipps.h
 
-test: lint test-rust exports valgrind
+test: lint test-rust exports valgrind fork-test
 	@echo "all tests passed"
 
 headers:
