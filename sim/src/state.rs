@@ -43,6 +43,13 @@ pub struct Store {
     pub webhooks: WebhookRegistry,
 }
 
+impl Store {
+    /// The Checkout session whose creation returned `token` (the checkout page receives it).
+    pub fn session_by_token(&self, token: &str) -> Option<&Session> {
+        self.sessions.values().find(|s| s.token == token)
+    }
+}
+
 impl Sim {
     pub fn new(opts: SimOptions, base_url: String, runtime: tokio::runtime::Handle) -> Sim {
         let seed = opts.seed;
