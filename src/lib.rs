@@ -26,6 +26,7 @@ mod checkout;
 mod checkout_validation;
 mod client;
 pub mod config;
+pub mod ecom;
 mod epayment;
 mod epayment_validation;
 pub mod error;

@@ -1,0 +1,301 @@
+//! eCom v2 (legacy): initiate, capture, refund, cancel, details, status and the test approve.
+//!
+//! Old orders still live here and must be captured, refunded and cancelled; money calls reach
+//! this module through `capture`/`refund`/`cancel`/`get_payment` with `"api": "ecom"`, so a
+//! plugin uses one call for old and new orders. The idempotency key travels as `X-Request-Id`.
+
+mod errors;
+mod normalize;
+mod order_id;
+mod validation;
+
+pub use order_id::make_order_id;
+
+use crate::call::{object_or_empty, request_object, ApiCall, Auth, CallOptions};
+use crate::error::{Error, ErrorKind, Result};
+use crate::idempotency::KeyHeader;
+use crate::input::Fields;
+use crate::Client;
+use serde_json::{json, Map, Value};
+use validation::{check_ecom_msn, validate_initiate, MIN_AMOUNT, ORDER_ID_MAX};
+
+const PAYMENTS_PATH: &str = "/ecomm/v2/payments";
+
+/// The three eCom money operations.
+#[derive(Clone, Copy)]
+pub(crate) enum EcomAction {
+    Capture,
+    Refund,
+    Cancel,
+}
+
+impl EcomAction {
+    fn verb(self) -> &'static str {
+        match self {
+            EcomAction::Capture => "capture",
+            EcomAction::Refund => "refund",
+            EcomAction::Cancel => "cancel",
+        }
+    }
+}
+
+impl Client {
+    /// Initiates an eCom v2 payment (regular or express). `merchantInfo.merchantSerialNumber`
+    /// defaults to the configured MSN; without `merchantInfo.authToken` one is derived from
+    /// `callback_secret` and the order id (or made at random) and returned as `auth_token`.
+    pub fn ecom_initiate(&self, request: &Value) -> Result<Value> {
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(self, &mut body)?;
+        if let Some(info) = body.get_mut("merchantInfo").and_then(Value::as_object_mut) {
+            info.entry("merchantSerialNumber")
+                .or_insert_with(|| json!(options.msn));
+        }
+        validate_initiate(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
+        let order_id = body["transaction"]["orderId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let info = body
+            .get_mut("merchantInfo")
+            .and_then(Value::as_object_mut)
+            .expect("validated");
+        let auth_token = match info.get("authToken").and_then(Value::as_str) {
+            Some(token) => token.to_owned(),
+            None => {
+                let token = match &self.config.callback_secret {
+                    Some(secret) => crate::callback_token::derive(secret, "ecom", &order_id),
+                    None => crate::callback_token::random(),
+                };
+                info.insert("authToken".into(), json!(token));
+                token
+            }
+        };
+        let key = options.key(KeyHeader::RequestId)?;
+        let answer = self
+            .call(&ApiCall {
+                method: "POST",
+                path: PAYMENTS_PATH.to_owned(),
+                body: Some(Value::Object(body)),
+                auth: Auth::Bearer,
+                options: &options,
+                idempotency: Some((KeyHeader::RequestId, key.clone())),
+                what: format!("initiating eCom order {order_id}"),
+            })
+            .map_err(errors::explain)?;
+        let mut data = object_or_empty(answer.body);
+        data.insert("reference".into(), json!(order_id));
+        data.insert("auth_token".into(), json!(auth_token));
+        data.insert("idempotency_key".into(), json!(key));
+        Ok(Value::Object(data))
+    }
+
+    /// The deprecated `/status` of an order, with its normalized status name.
+    pub fn ecom_status(&self, request: &Value) -> Result<Value> {
+        let (order_id, options, _) = self.ecom_target(request)?;
+        let answer = self
+            .call(&ApiCall {
+                method: "GET",
+                path: format!("{PAYMENTS_PATH}/{order_id}/status"),
+                body: None,
+                auth: Auth::Bearer,
+                options: &options,
+                idempotency: None,
+                what: format!("reading the status of eCom order {order_id}"),
+            })
+            .map_err(errors::explain)?;
+        let status = answer
+            .body
+            .pointer("/transactionInfo/status")
+            .and_then(Value::as_str)
+            .map(normalize::status_name);
+        let mut data = object_or_empty(answer.body);
+        data.insert(
+            "normalized_status".into(),
+            json!(status.map(|s| s.as_str())),
+        );
+        Ok(Value::Object(data))
+    }
+
+    /// An order's `/details` with `normalized` (the same status and amounts as ePayment).
+    pub(crate) fn ecom_get_payment(&self, request: &Value) -> Result<Value> {
+        let (order_id, options, _) = self.ecom_target(request)?;
+        self.ecom_details(&order_id, &options)
+    }
+
+    fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Value> {
+        let answer = self
+            .call(&ApiCall {
+                method: "GET",
+                path: format!("{PAYMENTS_PATH}/{order_id}/details"),
+                body: None,
+                auth: Auth::Bearer,
+                options,
+                idempotency: None,
+                what: format!("reading eCom order {order_id}"),
+            })
+            .map_err(errors::explain)?;
+        let normalized = normalize::from_details(&answer.body).to_json();
+        let mut data = object_or_empty(answer.body);
+        data.insert("normalized".into(), normalized);
+        Ok(Value::Object(data))
+    }
+
+    /// Capture (full when `amount` is absent), refund, or cancel (`shouldReleaseRemainingFunds`
+    /// to release what a partial capture left) an eCom order.
+    pub(crate) fn ecom_modify(&self, request: &Value, action: EcomAction) -> Result<Value> {
+        let (order_id, options, mut rest) = self.ecom_target(request)?;
+        let f = Fields::new(&rest, "", ErrorKind::InvalidInput);
+        let text = match f.opt_str("transactionText")? {
+            Some(text) => text.to_owned(),
+            None => format!("{} of order {order_id}", capitalized(action.verb())),
+        };
+        f.check_len("transactionText", &text, 1, 100)?;
+        let amount = ecom_amount(&mut rest, action)?;
+        let mut transaction = Map::new();
+        if let Some(value) = amount {
+            transaction.insert("amount".into(), json!(value));
+        }
+        transaction.insert("transactionText".into(), json!(text));
+        let mut body = json!({"merchantInfo": {"merchantSerialNumber": options.msn}, "transaction": transaction});
+        if let EcomAction::Cancel = action {
+            let release = Fields::new(&rest, "", ErrorKind::InvalidInput)
+                .opt_bool("shouldReleaseRemainingFunds")?;
+            body["shouldReleaseRemainingFunds"] = json!(release.unwrap_or(false));
+        }
+        let key = options.key(KeyHeader::RequestId)?;
+        let answer = self
+            .call(&ApiCall {
+                method: if let EcomAction::Cancel = action {
+                    "PUT"
+                } else {
+                    "POST"
+                },
+                path: format!("{PAYMENTS_PATH}/{order_id}/{}", action.verb()),
+                body: Some(body),
+                auth: Auth::Bearer,
+                options: &options,
+                idempotency: Some((KeyHeader::RequestId, key.clone())),
+                what: format!("{} of eCom order {order_id}", action.verb()),
+            })
+            .map_err(errors::explain)?;
+        let mut data = object_or_empty(answer.body);
+        data.insert("idempotency_key".into(), json!(key));
+        // The modification answer lacks the authorized and cancelled amounts: read /details for
+        // the normalized view. The money call has succeeded either way, so a failed read is
+        // reported beside the data, never as the call's error.
+        match self.ecom_details(&order_id, &options) {
+            Ok(details) => {
+                data.insert("normalized".into(), details["normalized"].clone());
+            }
+            Err(error) => {
+                data.insert("normalized".into(), Value::Null);
+                data.insert("normalized_error".into(), error.to_json());
+            }
+        }
+        Ok(Value::Object(data))
+    }
+
+    /// The integration-test approve endpoint (test environment only).
+    pub(crate) fn ecom_force_approve(&self, request: &Value) -> Result<Value> {
+        let (order_id, options, body) = self.ecom_target(request)?;
+        if self.config.is_production() {
+            return Err(Error::invalid_input("force_approve is for the test environment only; this client is configured for production"));
+        }
+        let f = Fields::new(&body, "", ErrorKind::InvalidInput);
+        if let Some(phone) = f.opt_str("customerPhoneNumber")? {
+            if phone.len() != 8 || !phone.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(f.error("customerPhoneNumber", "must be 8 digits (e.g. 91234567)"));
+            }
+        }
+        self.call(&ApiCall {
+            method: "POST",
+            path: format!("/ecomm/v2/integration-test/payments/{order_id}/approve"),
+            body: Some(Value::Object(body)),
+            auth: Auth::Bearer,
+            options: &options,
+            idempotency: None,
+            what: format!("force-approving eCom order {order_id}"),
+        })
+        .map_err(errors::explain)?;
+        Ok(json!({"reference": order_id, "approved": true}))
+    }
+
+    /// The order id (`reference` or `orderId`), options and remaining fields of an eCom call.
+    fn ecom_target(&self, request: &Value) -> Result<(String, CallOptions, Map<String, Value>)> {
+        let mut object = request_object(request)?;
+        object.remove("api");
+        if let Some(order_id) = object.remove("orderId") {
+            object.entry("reference").or_insert(order_id);
+        }
+        let (order_id, options, rest) = self.target(&Value::Object(object), 1, ORDER_ID_MAX)?;
+        let holder = json!({ "merchantSerialNumber": options.msn });
+        check_ecom_msn(
+            &Fields::new(
+                holder.as_object().expect("an object"),
+                "",
+                ErrorKind::InvalidInput,
+            ),
+            &options.msn,
+        )?;
+        Ok((order_id, options, rest))
+    }
+}
+
+/// The amount of an eCom money call in øre: `{"value", "currency": "NOK"}` or a plain integer.
+/// A capture without an amount (or with 0) captures everything; a refund needs an amount; a
+/// cancel takes none.
+fn ecom_amount(rest: &mut Map<String, Value>, action: EcomAction) -> Result<Option<i64>> {
+    let raw = rest
+        .remove("amount")
+        .or_else(|| rest.remove("modificationAmount"));
+    let value = match raw {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(amount)) => {
+            let f = Fields::new(&amount, "amount", ErrorKind::InvalidInput);
+            if let Some(currency) = f.opt_str("currency")? {
+                if currency != "NOK" {
+                    return Err(f.error(
+                        "currency",
+                        format!("must be NOK for the eCom API, got {currency:?}"),
+                    ));
+                }
+            }
+            Some(f.req_i64("value")?)
+        }
+        Some(other) => {
+            let holder = json!({ "amount": other });
+            Some(
+                Fields::new(
+                    holder.as_object().expect("an object"),
+                    "",
+                    ErrorKind::InvalidInput,
+                )
+                .req_i64("amount")?,
+            )
+        }
+    };
+    match (action, value) {
+        (EcomAction::Cancel, Some(_)) => Err(Error::invalid_input(
+            "amount is not used by an eCom cancel: it always cancels the whole remaining amount",
+        )),
+        (EcomAction::Refund, None | Some(0)) => Err(Error::invalid_input(
+            "amount is required for an eCom refund (øre, at least 100)",
+        )),
+        (EcomAction::Capture, Some(0)) | (_, None) => Ok(None),
+        (_, Some(v)) if !(MIN_AMOUNT..=i32::MAX as i64).contains(&v) => {
+            Err(Error::invalid_input(format!(
+                "amount.value must be {MIN_AMOUNT} to {} øre for the eCom API, got {v}",
+                i32::MAX
+            )))
+        }
+        (_, Some(v)) => Ok(Some(v)),
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
