@@ -77,17 +77,30 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
             seen.log(&sim, &bytes, None, true);
             return drop_connection(conn).await;
         }
-        Some(FaultAction::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
-        Some(FaultAction::ProcessThenDrop) | None => {}
+        Some(FaultAction::Delay(_)) | Some(FaultAction::ProcessThenDrop) | None => {}
     }
-    let req = Request::from_parts(parts, Body::from(bytes.clone()));
-    let resp = normalize_error(&sim, next.run(req).await).await;
-    seen.log(
-        &sim,
-        &bytes,
-        Some(resp.status().as_u16()),
-        process_then_drop,
-    );
+    let delay = match fault {
+        Some(FaultAction::Delay(ms)) => Some(Duration::from_millis(ms)),
+        _ => None,
+    };
+    // Processing runs in its own task: a real server finishes a request it has received even
+    // when the client gives up (e.g. times out during a `delay` fault) and closes the socket,
+    // which would otherwise cancel this future mid-way.
+    let sim2 = Arc::clone(&sim);
+    let work = tokio::spawn(async move {
+        if let Some(d) = delay {
+            tokio::time::sleep(d).await;
+        }
+        let req = Request::from_parts(parts, Body::from(bytes.clone()));
+        let resp = normalize_error(&sim2, next.run(req).await).await;
+        let status = resp.status().as_u16();
+        seen.log(&sim2, &bytes, Some(status), process_then_drop);
+        resp
+    });
+    let resp = match work.await {
+        Ok(resp) => resp,
+        Err(_) => problem::generic(&sim, 500, "The request handler failed.").into_response(),
+    };
     if process_then_drop {
         return drop_connection(conn).await;
     }

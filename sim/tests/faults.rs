@@ -79,6 +79,45 @@ fn delay_fault_slows_then_processes() {
 }
 
 #[test]
+fn a_request_is_processed_even_when_the_client_gives_up_during_a_delay() {
+    let h = start();
+    let e = h.epayment();
+    e.authorized("order-fault-6", 10_000);
+    add_fault(
+        &h,
+        json!({"path": "/epayment/v1/payments/*/capture", "action": "delay", "delay_ms": 600}),
+    );
+    let impatient: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_millis(200)))
+        .proxy(None)
+        .build()
+        .into();
+    let mut req = impatient.post(h.url("/epayment/v1/payments/order-fault-6/capture"));
+    for (k, v) in e.headers(Some("slow")) {
+        req = req.header(k, v);
+    }
+    let outcome = req
+        .content_type("application/json")
+        .send(json!({"modificationAmount": {"currency": "NOK", "value": 700}}).to_string());
+    assert!(outcome.is_err(), "the client timed out");
+    assert_eq!(
+        h.ledger_entry("order-fault-6")["captured"],
+        0,
+        "still delayed"
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(h.ledger_entry("order-fault-6")["captures"], json!([700]));
+    let log = h
+        .control(
+            "GET",
+            "/_sim/requests?path_prefix=/epayment/v1/payments/order-fault-6/capture",
+            None,
+        )
+        .json();
+    assert_eq!(log[0]["status"], 200);
+}
+
+#[test]
 fn drop_fault_closes_the_connection_without_processing() {
     let h = start();
     let e = h.epayment();
