@@ -19,13 +19,27 @@
 #include <stdint.h>
 #include <stddef.h>
 
+// eCom order ids: 1 to 50 of `a-zA-Z0-9-`.
+#define ORDER_ID_MAX 50
+
+// eCom amounts are int32 minor units, at least NOK 1.00.
+#define MIN_AMOUNT 100
+
 // Bumped whenever a function's signature or the envelope's meaning changes, so that a
 // binding can refuse a library it was not written for.
 #define VIPPS_ABI_VERSION 1
 
+// Bodies larger than this are refused unread: no Vipps callback comes close.
+#define MAX_BODY (1024 * 1024)
+
+// The kinds of inbound requests the library understands.
+typedef struct Kind Kind;
+
 // An opaque client handle. Thread-safe: one handle may be used from many threads at once.
 // It must not be freed while a call on it is still running.
 typedef struct vipps_client vipps_client;
+
+
 
 
 
@@ -151,6 +165,60 @@ char *vipps_reconcile(const struct vipps_client *client, const char *request_jso
 // # Safety
 // As for `vipps_create_session`.
 char *vipps_wait_for_final_status(const struct vipps_client *client, const char *request_json);
+
+// Verifies and interprets a callback or webhook that Vipps MobilePay sent to the shop.
+//
+// `request_json`: `{"method": "POST", "url": "<path and query as received, or an absolute
+// URL>", "headers": {"Name": "value" or ["values"]}, "kind"?: "checkout_callback" |
+// "checkout_shipping" | "epayment_webhook" | "ecom_callback" | "ecom_shipping_details" |
+// "ecom_consent_removal", "expected_token"?, "reference"?}`. `body`/`body_len`: the raw body
+// exactly as received (signatures cover these bytes); `body` may be NULL only when
+// `body_len` is 0. `data` is `{"event": {...}, "response": {"status", "headers", "body"}}`:
+// always send `response` back. A request that fails verification is not an error envelope:
+// `data.event.verified` is false, `data.event.rejection` says why, and the response is 401
+// (400 for a malformed body, 413 for one over 1 MiB).
+//
+// # Safety
+// `client` must be NULL or a live handle; `request_json` NULL or a NUL-terminated string;
+// `body` NULL or readable for `body_len` bytes.
+char *vipps_handle_callback(const struct vipps_client *client, const char *request_json, const uint8_t *body, uintptr_t body_len);
+
+// Builds the HTTP answer to a shipping callback from the plugin's options:
+// `{"kind": "checkout_shipping" | "ecom_shipping_details", "options": [{"id", "brand",
+// "amount": {"value", "currency"}, "priority", "isDefault", "title"?, "description"?,
+// "type"?}], "order_id"?, "address_id"?}` (eCom needs the last two). `data`:
+// `{"status": 200, "headers": {...}, "body": "<JSON text>"}`.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_shipping_options_response(const struct vipps_client *client, const char *request_json);
+
+// Folds a verified event into the record the plugin stores per payment:
+// `{"record": <stored record or null>, "event": <data.event of vipps_handle_callback>}` →
+// `{"applied", "reason", "record"}`. Duplicates and stale deliveries change nothing.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_apply_event(const struct vipps_client *client, const char *request_json);
+
+// Registers a webhook: `{"url", "events": ["epayments.payment.captured.v1", ...]}` →
+// `{"id", "secret", "url", "events"}`. The secret is shown only once.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_register_webhook(const struct vipps_client *client, const char *request_json);
+
+// Lists the registered webhooks: `{}` → `{"webhooks": [{"id", "url", "events"}]}`.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_list_webhooks(const struct vipps_client *client, const char *request_json);
+
+// Deletes a webhook: `{"id"}` → `{"id", "deleted": true}`.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_delete_webhook(const struct vipps_client *client, const char *request_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,4 +1,5 @@
 /* vipps C ABI for PHP FFI::cdef (generated from vipps.h; do not edit) */
+typedef struct Kind Kind;
 typedef struct vipps_client vipps_client;
 uint32_t vipps_abi_version(void);
 const char *vipps_version(void);
@@ -18,3 +19,9 @@ char *vipps_cancel(const struct vipps_client *client, const char *request_json);
 char *vipps_force_approve(const struct vipps_client *client, const char *request_json);
 char *vipps_reconcile(const struct vipps_client *client, const char *request_json);
 char *vipps_wait_for_final_status(const struct vipps_client *client, const char *request_json);
+char *vipps_handle_callback(const struct vipps_client *client, const char *request_json, const uint8_t *body, uintptr_t body_len);
+char *vipps_shipping_options_response(const struct vipps_client *client, const char *request_json);
+char *vipps_apply_event(const struct vipps_client *client, const char *request_json);
+char *vipps_register_webhook(const struct vipps_client *client, const char *request_json);
+char *vipps_list_webhooks(const struct vipps_client *client, const char *request_json);
+char *vipps_delete_webhook(const struct vipps_client *client, const char *request_json);

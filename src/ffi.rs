@@ -259,6 +259,107 @@ pub unsafe extern "C" fn vipps_wait_for_final_status(
     unsafe { run(client, request_json, Client::wait_for_final_status) }
 }
 
+/// Verifies and interprets a callback or webhook that Vipps MobilePay sent to the shop.
+///
+/// `request_json`: `{"method": "POST", "url": "<path and query as received, or an absolute
+/// URL>", "headers": {"Name": "value" or ["values"]}, "kind"?: "checkout_callback" |
+/// "checkout_shipping" | "epayment_webhook" | "ecom_callback" | "ecom_shipping_details" |
+/// "ecom_consent_removal", "expected_token"?, "reference"?}`. `body`/`body_len`: the raw body
+/// exactly as received (signatures cover these bytes); `body` may be NULL only when
+/// `body_len` is 0. `data` is `{"event": {...}, "response": {"status", "headers", "body"}}`:
+/// always send `response` back. A request that fails verification is not an error envelope:
+/// `data.event.verified` is false, `data.event.rejection` says why, and the response is 401
+/// (400 for a malformed body, 413 for one over 1 MiB).
+///
+/// # Safety
+/// `client` must be NULL or a live handle; `request_json` NULL or a NUL-terminated string;
+/// `body` NULL or readable for `body_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_handle_callback(
+    client: *const vipps_client,
+    request_json: *const c_char,
+    body: *const u8,
+    body_len: usize,
+) -> *mut c_char {
+    let body: Result<&[u8]> = match (body.is_null(), body_len) {
+        (_, 0) => Ok(&[]),
+        (true, _) => Err(Error::invalid_input("body is NULL but body_len is not 0")),
+        (false, len) => Ok(unsafe { std::slice::from_raw_parts(body, len) }),
+    };
+    unsafe {
+        run_with(client, request_json, move |client, request| {
+            client.handle_callback(request, body?)
+        })
+    }
+}
+
+/// Builds the HTTP answer to a shipping callback from the plugin's options:
+/// `{"kind": "checkout_shipping" | "ecom_shipping_details", "options": [{"id", "brand",
+/// "amount": {"value", "currency"}, "priority", "isDefault", "title"?, "description"?,
+/// "type"?}], "order_id"?, "address_id"?}` (eCom needs the last two). `data`:
+/// `{"status": 200, "headers": {...}, "body": "<JSON text>"}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_shipping_options_response(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::shipping_options_response) }
+}
+
+/// Folds a verified event into the record the plugin stores per payment:
+/// `{"record": <stored record or null>, "event": <data.event of vipps_handle_callback>}` →
+/// `{"applied", "reason", "record"}`. Duplicates and stale deliveries change nothing.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_apply_event(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::apply_event) }
+}
+
+/// Registers a webhook: `{"url", "events": ["epayments.payment.captured.v1", ...]}` →
+/// `{"id", "secret", "url", "events"}`. The secret is shown only once.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_register_webhook(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::register_webhook) }
+}
+
+/// Lists the registered webhooks: `{}` → `{"webhooks": [{"id", "url", "events"}]}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_list_webhooks(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::list_webhooks) }
+}
+
+/// Deletes a webhook: `{"id"}` → `{"id", "deleted": true}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_delete_webhook(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::delete_webhook) }
+}
+
 /// Runs one JSON operation: checks the pointers, parses the request, catches panics and
 /// wraps the outcome in an envelope.
 ///
@@ -268,6 +369,18 @@ pub(crate) unsafe fn run(
     client: *const vipps_client,
     request_json: *const c_char,
     operation: fn(&Client, &Value) -> Result<Value>,
+) -> *mut c_char {
+    unsafe { run_with(client, request_json, operation) }
+}
+
+/// [`run`] for an operation that needs more than the request (a closure).
+///
+/// # Safety
+/// As for [`run`].
+pub(crate) unsafe fn run_with(
+    client: *const vipps_client,
+    request_json: *const c_char,
+    operation: impl FnOnce(&Client, &Value) -> Result<Value>,
 ) -> *mut c_char {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let client =

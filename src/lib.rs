@@ -32,6 +32,7 @@ mod epayment_validation;
 pub mod error;
 pub mod ffi;
 mod idempotency;
+pub mod inbound;
 mod input;
 pub mod log;
 mod problem;
@@ -42,6 +43,7 @@ mod rfc3339;
 pub mod secret;
 pub mod status;
 mod transport;
+pub mod webhooks;
 
 pub use client::Client;
 pub use error::{Error, ErrorKind, Result};

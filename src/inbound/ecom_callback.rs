@@ -1,0 +1,220 @@
+//! eCom v2 (legacy) merchant endpoints called by Vipps (`ms_import.yaml`): the transaction
+//! update callback `POST [callbackPrefix]/v2/payments/{orderId}` and the consent removal
+//! `DELETE [consentRemovalPrefix]/v2/consents/{userId}`. Both carry
+//! `Authorization: <authToken>` from the initiate request.
+
+use super::event::{minor_units, Basis, Event};
+use super::request::{InboundRequest, Kind};
+use super::{token, Outcome};
+use crate::status::{Amounts, Status};
+use crate::Client;
+use serde_json::{json, Map, Value};
+
+/// The token an eCom callback for `order_id` must carry: the `authToken` the plugin sent,
+/// or the one derived from `callback_secret` (`Client::ecom_auth_token`).
+pub fn expected_token(client: &Client, request: &InboundRequest, order_id: &str) -> Option<String> {
+    request
+        .expected_token
+        .clone()
+        .or_else(|| client.ecom_auth_token(order_id))
+}
+
+pub fn handle(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
+    let kind = Kind::EcomCallback;
+    let Some(order_id) = body.get("orderId").and_then(Value::as_str) else {
+        return Outcome::bad_request(Some(kind), None, "the callback body has no orderId".into());
+    };
+    if let Err(reason) = path_matches(request, order_id) {
+        return Outcome::unauthorized(kind, Some(order_id), reason);
+    }
+    if let Err(reason) = super::check_reference(request, order_id) {
+        return Outcome::unauthorized(kind, Some(order_id), reason);
+    }
+    let expected = expected_token(client, request, order_id);
+    if let Err(reason) = token::check(request, expected.as_deref(), &format!("order {order_id}")) {
+        return Outcome::unauthorized(kind, Some(order_id), reason);
+    }
+    match event(body, order_id) {
+        Ok(event) => Outcome::ack(event),
+        Err(reason) => Outcome::bad_request(Some(kind), Some(order_id), reason),
+    }
+}
+
+/// The orderId in the path (`…/v2/payments/{orderId}`), when there is one, must be the body's.
+pub fn path_matches(request: &InboundRequest, order_id: &str) -> Result<(), String> {
+    match request.segments_after("/v2/payments/") {
+        Some(segments) if segments.first().is_some_and(|s| s != order_id) => {
+            Err("the orderId in the URL differs from the orderId in the body".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The normalized status of an eCom callback status, with the totals it implies.
+/// Every documented status is known, the retired ones too (`RESERVE_FAILED`, `SALE_FAILED`,
+/// `AUTO_CANCEL` left the spec in 2022 but old integrations may still see them).
+fn status_and_amounts(status: &str, amount: i64) -> (Option<Status>, Amounts) {
+    let mut a = Amounts::default();
+    let status = match status {
+        // RESERVED (regular) and RESERVE (express): the amount is reserved.
+        "RESERVED" | "RESERVE" => {
+            a.authorized = amount;
+            Status::Authorized
+        }
+        // Direct capture: reserved and captured at once.
+        "SALE" => {
+            a.authorized = amount;
+            a.captured = amount;
+            Status::Captured
+        }
+        "CANCELLED" => {
+            a.cancelled = amount;
+            Status::Cancelled
+        }
+        // The payment timed out in the app without the user acting.
+        "AUTO_CANCEL" => Status::Expired,
+        "REJECTED" | "RESERVE_FAILED" | "SALE_FAILED" => Status::Failed,
+        _ => return (None, a),
+    };
+    (Some(status), a)
+}
+
+pub fn event(body: &Value, order_id: &str) -> Result<Event, String> {
+    let info = body
+        .get("transactionInfo")
+        .filter(|v| v.is_object())
+        .ok_or("the callback body has no transactionInfo")?;
+    let status_name = info
+        .get("status")
+        .and_then(Value::as_str)
+        .ok_or("transactionInfo.status is missing")?;
+    let amount = minor_units(info.get("amount"));
+    let (status, amounts) = status_and_amounts(status_name, amount.unwrap_or(0));
+    let transaction_id = info
+        .get("transactionId")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut extra = Map::new();
+    // The guide's example sends merchantSerialNumber as a number, the schema as a string.
+    if let Some(msn) = body.get("merchantSerialNumber") {
+        let msn = match msn {
+            Value::Number(n) => json!(n.to_string()),
+            other => other.clone(),
+        };
+        extra.insert("merchant_serial_number".into(), msn);
+    }
+    extra.insert("transaction_id".into(), json!(transaction_id));
+    let express = body.get("shippingDetails").is_some() || body.get("userDetails").is_some();
+    extra.insert("express".into(), json!(express));
+    for (from, to) in [
+        ("shippingDetails", "shipping_details"),
+        ("userDetails", "user_details"),
+        ("errorInfo", "error_info"),
+    ] {
+        if let Some(v) = body.get(from).filter(|v| !v.is_null()) {
+            extra.insert(to.into(), v.clone());
+        }
+    }
+    Ok(Event {
+        kind: "ecom_callback",
+        api: "ecom",
+        reference: order_id.to_owned(),
+        id: format!("ecom:{order_id}:{status_name}:{transaction_id}"),
+        name: status_name.to_owned(),
+        state: None,
+        status,
+        basis: Basis::Total,
+        currency: Some("NOK".into()),
+        amounts: status.map(|_| amounts),
+        amount,
+        timestamp: info
+            .get("timeStamp")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        success: true,
+        extra,
+        raw: body.clone(),
+    })
+}
+
+/// `DELETE …/v2/consents/{userId}`: the user withdrew consent; the plugin must delete the
+/// user's details. The request names no order, so the token is `expected_token` (the
+/// `authToken` sent for the user's payments), or derived from `reference` when the plugin
+/// passes the orderId it knows the user by.
+pub fn consent_removal(client: &Client, request: &InboundRequest) -> Outcome {
+    let kind = Kind::EcomConsentRemoval;
+    let user_id = request
+        .segments_after("/v2/consents/")
+        .and_then(|s| s.into_iter().next())
+        .filter(|u| !u.is_empty());
+    let Some(user_id) = user_id else {
+        return Outcome::bad_request(
+            Some(kind),
+            None,
+            "the URL has no /v2/consents/{userId}".into(),
+        );
+    };
+    if request.method != "DELETE" {
+        return Outcome::bad_request(
+            Some(kind),
+            None,
+            format!("a consent removal is a DELETE, got {}", request.method),
+        );
+    }
+    let reference = request.reference.as_deref();
+    let expected = request
+        .expected_token
+        .clone()
+        .or_else(|| reference.and_then(|r| client.ecom_auth_token(r)));
+    if let Err(reason) = token::check(request, expected.as_deref(), "the consent removal") {
+        return Outcome::unauthorized(kind, reference, reason);
+    }
+    let mut extra = Map::new();
+    extra.insert("user_id".into(), json!(user_id));
+    Outcome::ack(Event {
+        kind: "ecom_consent_removal",
+        api: "ecom",
+        reference: reference.unwrap_or_default().to_owned(),
+        id: format!("ecom-consent:{user_id}"),
+        name: "CONSENT_REMOVED".into(),
+        state: None,
+        status: None,
+        basis: Basis::Total,
+        currency: None,
+        amounts: None,
+        amount: None,
+        timestamp: None,
+        success: true,
+        extra,
+        raw: Value::Null,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_status_is_normalized() {
+        let cases = [
+            ("RESERVED", Some(Status::Authorized), [1000, 0, 0]),
+            ("RESERVE", Some(Status::Authorized), [1000, 0, 0]),
+            ("SALE", Some(Status::Captured), [1000, 1000, 0]),
+            ("CANCELLED", Some(Status::Cancelled), [0, 0, 1000]),
+            ("REJECTED", Some(Status::Failed), [0, 0, 0]),
+            ("RESERVE_FAILED", Some(Status::Failed), [0, 0, 0]),
+            ("SALE_FAILED", Some(Status::Failed), [0, 0, 0]),
+            ("AUTO_CANCEL", Some(Status::Expired), [0, 0, 0]),
+            ("SOMETHING_NEW", None, [0, 0, 0]),
+        ];
+        for (name, status, [authorized, captured, cancelled]) in cases {
+            let (s, a) = status_and_amounts(name, 1000);
+            assert_eq!(s, status, "{name}");
+            assert_eq!(
+                (a.authorized, a.captured, a.cancelled),
+                (authorized, captured, cancelled),
+                "{name}"
+            );
+        }
+    }
+}

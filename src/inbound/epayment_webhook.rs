@@ -1,0 +1,120 @@
+//! ePayment webhooks (`epayments.payment.*.v1`): HMAC-signed deliveries of one payment event.
+
+use super::event::{minor_units, Basis, Event};
+use super::request::InboundRequest;
+use super::webhook_signature::{verify, Signed};
+use super::Outcome;
+use crate::status::{Amounts, Status};
+use crate::Client;
+use serde_json::{Map, Value};
+use std::time::SystemTime;
+
+pub fn handle(client: &Client, request: &InboundRequest, body: &Value, now: SystemTime) -> Outcome {
+    let mut hosts: Vec<&str> = request.header_values("host").collect();
+    if let Some(authority) = request.url_authority.as_deref() {
+        if !hosts.contains(&authority) {
+            hosts.push(authority);
+        }
+    }
+    let signed = Signed {
+        method: &request.method,
+        path_and_query: &request.path_and_query,
+        hosts,
+        date: request.header("x-ms-date"),
+        content_hash: request.header("x-ms-content-sha256"),
+        authorization: request.header("authorization"),
+        body: request.body,
+    };
+    let reference = body.get("reference").and_then(Value::as_str);
+    if let Err(reason) = verify(
+        &signed,
+        &client.config.webhook_secrets,
+        now,
+        client.config.webhook_max_age,
+    ) {
+        return Outcome::unauthorized(super::Kind::EpaymentWebhook, reference, reason);
+    }
+    match event(body) {
+        Ok(event) => Outcome::ack(event),
+        Err(reason) => Outcome::bad_request(Some(super::Kind::EpaymentWebhook), reference, reason),
+    }
+}
+
+/// The normalized event of a `WebhookEvent` body. Its amount is this operation's amount only
+/// (`basis: "operation"`): a capture webhook does not say how much is captured in all.
+pub fn event(body: &Value) -> Result<Event, String> {
+    let reference = body
+        .get("reference")
+        .and_then(Value::as_str)
+        .filter(|r| !r.is_empty())
+        .ok_or("the webhook body has no reference")?;
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or("the webhook body has no event name")?;
+    let success = body.get("success").and_then(Value::as_bool).unwrap_or(true);
+    let amount = minor_units(body.pointer("/amount/value"));
+    let value = amount.unwrap_or(0);
+    let mut amounts = Amounts::default();
+    let status = match name {
+        "CREATED" => Some(Status::Pending),
+        "AUTHORIZED" => {
+            amounts.authorized = value;
+            Some(Status::Authorized)
+        }
+        "CAPTURED" => {
+            amounts.captured = value;
+            Some(Status::Captured)
+        }
+        "REFUNDED" => {
+            amounts.refunded = value;
+            Some(Status::Refunded)
+        }
+        // Cancelled after approval (the rest released), or before it (TERMINATED).
+        "CANCELLED" | "TERMINATED" => {
+            amounts.cancelled = value;
+            Some(Status::Cancelled)
+        }
+        "ABORTED" => Some(Status::Aborted),
+        "EXPIRED" => Some(Status::Expired),
+        _ => None,
+    };
+    let psp = body
+        .get("pspReference")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut extra = Map::new();
+    for (from, to) in [
+        ("pspReference", "psp_reference"),
+        ("idempotencyKey", "idempotency_key"),
+        ("msn", "merchant_serial_number"),
+    ] {
+        if let Some(v) = body.get(from) {
+            extra.insert(to.into(), v.clone());
+        }
+    }
+    Ok(Event {
+        kind: "epayment_webhook",
+        api: "epayment",
+        reference: reference.to_owned(),
+        id: format!("epayment:{reference}:{name}:{psp}"),
+        name: name.to_owned(),
+        state: None,
+        // A failed operation changed nothing.
+        status: status.filter(|_| success),
+        basis: Basis::Operation,
+        currency: body
+            .pointer("/amount/currency")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        amounts: success.then_some(amounts),
+        amount,
+        timestamp: body
+            .get("timestamp")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        success,
+        extra,
+        raw: body.clone(),
+    })
+}

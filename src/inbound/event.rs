@@ -1,0 +1,182 @@
+//! The normalized event every verified inbound request becomes, and its rank.
+//!
+//! Deliveries come late, twice, or out of order (webhooks are retried for days, Checkout
+//! callbacks up to 3 times, and polling runs beside them). Each event therefore carries what a
+//! plugin needs to decide whether it is newer than what it stored: `rank`, `progress` and
+//! `timestamp` (see "Callbacks and webhooks" in the README, and [`super::record`]).
+
+use crate::status::{Amounts, Status};
+use serde_json::{json, Map, Value};
+
+/// The rank of a status: it only grows along a payment's life.
+///
+/// `pending` 0 < `authorized` 10 < `partially_captured` 20 < `captured` 30 <
+/// `partially_refunded` 40 < `refunded` 50 < the closed states 60 (`cancelled`, `aborted`,
+/// `expired`, `failed`). A closed state is one in which no money moved and none can move any
+/// more: a payment cancelled *after a partial capture* is `captured` (status.rs), not
+/// `cancelled`, so the refunds that may follow it still rank higher.
+pub fn rank(status: Status) -> u32 {
+    match status {
+        Status::Pending => 0,
+        Status::Authorized => 10,
+        Status::PartiallyCaptured => 20,
+        Status::Captured => 30,
+        Status::PartiallyRefunded => 40,
+        Status::Refunded => 50,
+        Status::Cancelled | Status::Aborted | Status::Expired | Status::Failed => 60,
+    }
+}
+
+pub fn parse_status(name: &str) -> Option<Status> {
+    [
+        Status::Pending,
+        Status::Authorized,
+        Status::PartiallyCaptured,
+        Status::Captured,
+        Status::PartiallyRefunded,
+        Status::Refunded,
+        Status::Cancelled,
+        Status::Expired,
+        Status::Aborted,
+        Status::Failed,
+    ]
+    .into_iter()
+    .find(|s| s.as_str() == name)
+}
+
+/// What an event's amounts mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// Running totals of the payment (a Checkout session body, an eCom callback).
+    Total,
+    /// The amount of this one operation (an ePayment webhook): a capture webhook says how
+    /// much this capture took, not how much is captured in all.
+    Operation,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Total => "total",
+            Basis::Operation => "operation",
+        }
+    }
+}
+
+/// A verified event. `id` is stable across redeliveries of the same event.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub kind: &'static str,
+    pub api: &'static str,
+    pub reference: String,
+    pub id: String,
+    /// The raw event name: ePayment webhook `name`, Checkout `sessionState`, eCom `status`.
+    pub name: String,
+    /// The raw payment state where the body has one (Checkout `paymentDetails.state`).
+    pub state: Option<String>,
+    /// The normalized status this event shows, when it shows one.
+    pub status: Option<Status>,
+    pub basis: Basis,
+    pub currency: Option<String>,
+    pub amounts: Option<Amounts>,
+    /// The payment's amount (Checkout, eCom), or this operation's amount (ePayment).
+    pub amount: Option<i64>,
+    pub timestamp: Option<String>,
+    /// False when the API reports that the operation failed (ePayment `success: false`).
+    pub success: bool,
+    /// Extra fields for this kind (e.g. the shipping address).
+    pub extra: Map<String, Value>,
+    pub raw: Value,
+}
+
+impl Event {
+    pub fn rank(&self) -> Option<u32> {
+        self.status.map(rank)
+    }
+
+    /// captured + refunded + cancelled: grows with every money operation, so between two
+    /// events of the same rank the one with more progress is newer.
+    pub fn progress(&self) -> Option<i64> {
+        (self.basis == Basis::Total)
+            .then_some(self.amounts?)
+            .map(|a| a.captured + a.refunded + a.cancelled)
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("kind".into(), json!(self.kind));
+        map.insert("api".into(), json!(self.api));
+        map.insert("reference".into(), json!(self.reference));
+        map.insert("verified".into(), json!(true));
+        map.insert("id".into(), json!(self.id));
+        map.insert("name".into(), json!(self.name));
+        map.insert("state".into(), json!(self.state));
+        map.insert("status".into(), json!(self.status.map(Status::as_str)));
+        map.insert("final".into(), json!(self.status.map(Status::is_final)));
+        map.insert("rank".into(), json!(self.rank()));
+        map.insert("progress".into(), json!(self.progress()));
+        map.insert("timestamp".into(), json!(self.timestamp));
+        map.insert("success".into(), json!(self.success));
+        map.insert("currency".into(), json!(self.currency));
+        map.insert("amount".into(), json!(self.amount));
+        let amounts = self.amounts.map(|a| {
+            json!({
+                "basis": self.basis.as_str(),
+                "authorized": a.authorized,
+                "captured": a.captured,
+                "refunded": a.refunded,
+                "cancelled": a.cancelled,
+                "capturable": a.capturable(),
+                "refundable": a.refundable(),
+            })
+        });
+        map.insert("amounts".into(), amounts.unwrap_or(Value::Null));
+        for (k, v) in &self.extra {
+            map.insert(k.clone(), v.clone());
+        }
+        map.insert("raw".into(), self.raw.clone());
+        Value::Object(map)
+    }
+}
+
+/// Reads a minor-unit amount that may be an integer, or an integral number written with a
+/// fraction (`49900.0`; older eCom documents declare callback amounts as double).
+pub fn minor_units(value: Option<&Value>) -> Option<i64> {
+    let number = value?.as_number()?;
+    number.as_i64().or_else(|| {
+        let f = number.as_f64()?;
+        (f.fract() == 0.0 && f.abs() < 9e15).then_some(f as i64)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_grow_along_a_payment_and_closed_states_are_last() {
+        let life = [
+            Status::Pending,
+            Status::Authorized,
+            Status::PartiallyCaptured,
+            Status::Captured,
+            Status::PartiallyRefunded,
+            Status::Refunded,
+        ];
+        for pair in life.windows(2) {
+            assert!(rank(pair[0]) < rank(pair[1]), "{pair:?}");
+        }
+        for closed in [
+            Status::Cancelled,
+            Status::Aborted,
+            Status::Expired,
+            Status::Failed,
+        ] {
+            assert!(rank(closed) > rank(Status::Refunded));
+            assert_eq!(parse_status(closed.as_str()), Some(closed));
+        }
+        assert_eq!(minor_units(Some(&json!(49900.0))), Some(49900));
+        assert_eq!(minor_units(Some(&json!(499.5))), None);
+        assert_eq!(minor_units(Some(&json!("100"))), None);
+    }
+}

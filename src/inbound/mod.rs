@@ -1,0 +1,259 @@
+//! The inbound side: callbacks and webhooks that Vipps MobilePay sends to the shop.
+//!
+//! [`Client::handle_callback`] takes the request as the plugin received it (method, URL,
+//! headers, raw body), recognizes what it is, verifies it, and answers with a normalized
+//! event and the HTTP response the plugin should send back. A request that fails
+//! verification is not an error: the plugin must answer the HTTP request either way, so the
+//! answer says `verified: false`, why (for logs; never a secret), and which status to send.
+//! Only mistakes of the plugin itself (bad `request_json`, NULL pointers) are errors.
+
+mod checkout_callback;
+mod ecom_callback;
+mod epayment_webhook;
+pub mod event;
+pub mod record;
+pub mod request;
+mod shipping;
+pub mod token;
+pub mod webhook_signature;
+
+use crate::callback_token;
+use crate::error::Result;
+use crate::log::Level;
+use crate::Client;
+use event::Event;
+use request::InboundRequest;
+pub use request::{Kind, MAX_BODY};
+use serde_json::{json, Value};
+use std::time::SystemTime;
+
+/// What happened to one inbound request.
+pub(crate) enum Outcome {
+    Accepted {
+        event: Box<Event>,
+        /// Shipping callbacks are answered later, with the plugin's options.
+        awaiting_options: bool,
+    },
+    Rejected {
+        kind: Option<Kind>,
+        reference: Option<String>,
+        status: u16,
+        reason: String,
+    },
+}
+
+impl Outcome {
+    fn ack(event: Event) -> Outcome {
+        Outcome::Accepted {
+            event: Box::new(event),
+            awaiting_options: false,
+        }
+    }
+
+    fn shipping(event: Event) -> Outcome {
+        Outcome::Accepted {
+            event: Box::new(event),
+            awaiting_options: true,
+        }
+    }
+
+    fn rejected(
+        kind: Option<Kind>,
+        reference: Option<&str>,
+        status: u16,
+        reason: String,
+    ) -> Outcome {
+        Outcome::Rejected {
+            kind,
+            reference: reference.map(str::to_owned),
+            status,
+            reason,
+        }
+    }
+
+    fn unauthorized(kind: Kind, reference: Option<&str>, reason: String) -> Outcome {
+        Outcome::rejected(Some(kind), reference, 401, reason)
+    }
+
+    fn bad_request(kind: Option<Kind>, reference: Option<&str>, reason: String) -> Outcome {
+        Outcome::rejected(kind, reference, 400, reason)
+    }
+
+    fn to_json(&self) -> Value {
+        match self {
+            Outcome::Accepted {
+                event,
+                awaiting_options,
+            } => {
+                let response = if *awaiting_options {
+                    // Build the body with `shipping_options_response`.
+                    json!({"status": 200, "headers": {"Content-Type": "application/json"}, "body": null})
+                } else {
+                    json!({"status": 200, "headers": {}, "body": ""})
+                };
+                json!({"event": event.to_json(), "response": response})
+            }
+            Outcome::Rejected {
+                kind,
+                reference,
+                status,
+                reason,
+            } => json!({
+                "event": {
+                    "kind": kind.map(Kind::as_str),
+                    "api": kind.map(Kind::api),
+                    "reference": reference,
+                    "verified": false,
+                    "rejection": reason,
+                },
+                "response": {"status": status, "headers": {}, "body": ""},
+            }),
+        }
+    }
+}
+
+/// A reference the plugin passed must be the one the request is about: a token or body for
+/// another order must not be accepted for this one.
+fn check_reference(request: &InboundRequest, reference: &str) -> std::result::Result<(), String> {
+    match &request.reference {
+        Some(expected) if expected != reference => Err(format!(
+            "the request is about reference {reference:?}, not the expected {expected:?}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Recognizes the request: the `kind` hint, else headers, path and body.
+fn detect(request: &InboundRequest, body: Option<&Value>) -> Option<Kind> {
+    if let Some(kind) = request.kind_hint {
+        return Some(kind);
+    }
+    let hmac = request
+        .header("authorization")
+        .is_some_and(|a| a.trim_start().starts_with("HMAC-SHA256"));
+    if request.header("x-ms-content-sha256").is_some() || hmac {
+        return Some(Kind::EpaymentWebhook);
+    }
+    if request.path.contains("/v2/consents/") {
+        return Some(Kind::EcomConsentRemoval);
+    }
+    if request.path.contains("/v2/payments/") && request.path.ends_with("/shippingDetails") {
+        return Some(Kind::EcomShippingDetails);
+    }
+    let has = |field: &str| body.is_some_and(|b| b.get(field).is_some());
+    if has("orderId") && has("transactionInfo") {
+        return Some(Kind::EcomCallback);
+    }
+    if has("sessionId") && has("sessionState") {
+        return Some(Kind::CheckoutCallback);
+    }
+    if has("postalCode") && has("country") {
+        return Some(Kind::CheckoutShipping);
+    }
+    None
+}
+
+impl Client {
+    /// Verifies and interprets an inbound callback or webhook.
+    ///
+    /// `request`: `{"method", "url" (path and query as received, or an absolute URL),
+    /// "headers": {name: value or [values]}, "kind"?, "expected_token"?, "reference"?}`;
+    /// `body`: the raw body bytes. Returns `{"event": {...}, "response": {"status",
+    /// "headers", "body"}}` (see the README, "Callbacks and webhooks").
+    pub fn handle_callback(&self, request: &Value, body: &[u8]) -> Result<Value> {
+        self.handle_callback_at(request, body, SystemTime::now())
+    }
+
+    /// [`Client::handle_callback`] with the current time given (webhook dates are checked
+    /// against it).
+    pub fn handle_callback_at(
+        &self,
+        request: &Value,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Value> {
+        let request = InboundRequest::parse(request, body)?;
+        let outcome = self.inbound(&request, now);
+        if let Outcome::Rejected {
+            kind,
+            status,
+            reason,
+            ..
+        } = &outcome
+        {
+            self.logger.log(
+                Level::Warn,
+                format!(
+                    "inbound {} {} refused ({status}, {}): {reason}",
+                    request.method,
+                    request.path,
+                    kind.map_or("unknown kind", Kind::as_str)
+                ),
+            );
+        }
+        Ok(outcome.to_json())
+    }
+
+    fn inbound(&self, request: &InboundRequest, now: SystemTime) -> Outcome {
+        let hint = request.kind_hint;
+        if request.body.len() > MAX_BODY {
+            return Outcome::rejected(
+                hint,
+                None,
+                413,
+                format!(
+                    "the body has {} bytes; at most {MAX_BODY} are accepted",
+                    request.body.len()
+                ),
+            );
+        }
+        let parsed: Option<Value> = serde_json::from_slice(request.body).ok();
+        let Some(kind) = detect(request, parsed.as_ref()) else {
+            return Outcome::bad_request(
+                None,
+                None,
+                "not a recognized Vipps MobilePay callback or webhook (pass kind to say which it is)".into(),
+            );
+        };
+        if kind == Kind::EcomConsentRemoval {
+            return ecom_callback::consent_removal(self, request);
+        }
+        if request.body.is_empty() {
+            return Outcome::bad_request(Some(kind), None, "the body is empty".into());
+        }
+        let Some(body) = parsed.filter(Value::is_object) else {
+            return Outcome::bad_request(Some(kind), None, "the body is not a JSON object".into());
+        };
+        // Webhook signatures cover the method, so a wrong one fails there.
+        if kind != Kind::EpaymentWebhook && request.method != "POST" {
+            return Outcome::rejected(
+                Some(kind),
+                None,
+                405,
+                format!(
+                    "{} is sent with POST, got {}",
+                    kind.as_str(),
+                    request.method
+                ),
+            );
+        }
+        match kind {
+            Kind::CheckoutCallback => checkout_callback::handle(self, request, &body),
+            Kind::CheckoutShipping => shipping::checkout(self, request, &body),
+            Kind::EpaymentWebhook => epayment_webhook::handle(self, request, &body, now),
+            Kind::EcomCallback => ecom_callback::handle(self, request, &body),
+            Kind::EcomShippingDetails => shipping::ecom(self, request, &body),
+            Kind::EcomConsentRemoval => unreachable!("handled above"),
+        }
+    }
+
+    /// The `authToken` to send when initiating an eCom payment for `order_id`, derived from
+    /// `callback_secret` so its callbacks can be verified without storing it. `None` when no
+    /// secret is configured.
+    pub fn ecom_auth_token(&self, order_id: &str) -> Option<String> {
+        self.config
+            .callback_secret
+            .as_ref()
+            .map(|s| callback_token::derive(s, "ecom", order_id))
+    }
+}

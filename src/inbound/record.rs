@@ -1,0 +1,322 @@
+//! The record a plugin stores per payment, and how events fold into it.
+//!
+//! Deliveries arrive late, twice, and out of order. The record is built so that the order does
+//! not matter: it keeps the ids of the events it has seen (duplicates change nothing), the
+//! largest running totals any event reported (totals only grow, so the largest is the newest),
+//! the amounts of single operations by event id (ePayment webhooks: each capture, refund or
+//! cancel counted once), and the closed state (aborted, expired, failed) if one was reported.
+//! The status is computed from those, never copied from the last event, so a stale
+//! `authorized` arriving after `captured` cannot move the payment back.
+
+use super::event::{parse_status, rank};
+use crate::error::{Error, ErrorKind, Result};
+use crate::input::Fields;
+use crate::status::{Amounts, Status};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+const FIELDS: [&str; 4] = ["authorized", "captured", "refunded", "cancelled"];
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Record {
+    reference: Option<String>,
+    currency: Option<String>,
+    totals: Amounts,
+    operations: BTreeMap<String, Amounts>,
+    closed: Option<Status>,
+    seen: Vec<String>,
+    timestamp: Option<String>,
+}
+
+fn get(a: &Amounts, field: &str) -> i64 {
+    match field {
+        "authorized" => a.authorized,
+        "captured" => a.captured,
+        "refunded" => a.refunded,
+        _ => a.cancelled,
+    }
+}
+
+fn set(a: &mut Amounts, field: &str, value: i64) {
+    match field {
+        "authorized" => a.authorized = value,
+        "captured" => a.captured = value,
+        "refunded" => a.refunded = value,
+        _ => a.cancelled = value,
+    }
+}
+
+fn read_amounts(f: &Fields) -> Result<Amounts> {
+    let mut a = Amounts::default();
+    for field in FIELDS {
+        let value = f.opt_i64(field)?.unwrap_or(0);
+        if value < 0 {
+            return Err(f.error(field, "must not be negative"));
+        }
+        set(&mut a, field, value);
+    }
+    Ok(a)
+}
+
+fn amounts_json(a: &Amounts) -> Value {
+    json!({
+        "authorized": a.authorized, "captured": a.captured,
+        "refunded": a.refunded, "cancelled": a.cancelled,
+    })
+}
+
+impl Record {
+    fn read(f: &Fields) -> Result<Record> {
+        let mut record = Record {
+            reference: f.opt_str("reference")?.map(str::to_owned),
+            currency: f.opt_str("currency")?.map(str::to_owned),
+            timestamp: f.opt_str("timestamp")?.map(str::to_owned),
+            ..Record::default()
+        };
+        if let Some(totals) = f.opt_object("totals")? {
+            record.totals = read_amounts(&totals)?;
+        }
+        if let Some(ops) = f.opt_object("operations")? {
+            for (id, _) in ops.entries() {
+                let op = ops.req_object(id)?;
+                record.operations.insert(id.clone(), read_amounts(&op)?);
+            }
+        }
+        if let Some(closed) = f.opt_str("closed")? {
+            record.closed = Some(
+                parse_status(closed).ok_or_else(|| f.error("closed", "is not a known status"))?,
+            );
+        }
+        for (i, id) in f.opt_array("seen")?.into_iter().flatten().enumerate() {
+            let id = id
+                .as_str()
+                .ok_or_else(|| f.error(&format!("seen[{i}]"), "must be a string"))?;
+            record.seen.push(id.to_owned());
+        }
+        Ok(record)
+    }
+
+    /// Each amount: the largest reported total, or the sum of the single operations when
+    /// that is larger (both are lower bounds of the truth; together they reach it).
+    fn amounts(&self) -> Amounts {
+        let mut out = Amounts::default();
+        for field in FIELDS {
+            let sum: i64 = self.operations.values().map(|a| get(a, field)).sum();
+            set(&mut out, field, get(&self.totals, field).max(sum));
+        }
+        out
+    }
+
+    fn status(&self) -> Status {
+        let a = self.amounts();
+        if a.authorized > 0 || a.captured > 0 {
+            a.authorized_status()
+        } else if let Some(closed) = self.closed {
+            closed
+        } else if a.cancelled > 0 {
+            Status::Cancelled
+        } else {
+            Status::Pending
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let a = self.amounts();
+        let status = self.status();
+        let mut ops = Map::new();
+        for (id, op) in &self.operations {
+            ops.insert(id.clone(), amounts_json(op));
+        }
+        json!({
+            "reference": self.reference,
+            "status": status.as_str(),
+            "final": status.is_final(),
+            "rank": rank(status),
+            "progress": a.captured + a.refunded + a.cancelled,
+            "currency": self.currency,
+            "authorized": a.authorized,
+            "captured": a.captured,
+            "refunded": a.refunded,
+            "cancelled": a.cancelled,
+            "capturable": a.capturable(),
+            "refundable": a.refundable(),
+            "timestamp": self.timestamp,
+            "totals": amounts_json(&self.totals),
+            "operations": ops,
+            "closed": self.closed.map(Status::as_str),
+            "seen": self.seen,
+        })
+    }
+}
+
+impl crate::Client {
+    /// Folds a verified event into the record the plugin stores for the payment; see
+    /// [`apply`].
+    pub fn apply_event(&self, request: &Value) -> Result<Value> {
+        apply(request)
+    }
+}
+
+/// `{"record": <the stored record or null>, "event": <an event from handle_callback>}` →
+/// `{"applied": bool, "reason": "...", "record": <the record to store>}`.
+pub fn apply(request: &Value) -> Result<Value> {
+    let map = crate::call::request_object(request)?;
+    let f = Fields::new(&map, "", ErrorKind::InvalidInput);
+    let mut record = match f.opt_object("record")? {
+        Some(r) => Record::read(&r)?,
+        None => Record::default(),
+    };
+    let event = f.req_object("event")?;
+    if event.opt_bool("verified")? != Some(true) {
+        return Ok(
+            json!({"applied": false, "reason": "the event is not verified", "record": record.to_json()}),
+        );
+    }
+    let id = event.req_str("id")?;
+    let reference = event.req_str("reference")?;
+    match &record.reference {
+        Some(stored) if !stored.is_empty() && !reference.is_empty() && stored != reference => {
+            return Err(Error::invalid_input(format!(
+                "event.reference {reference:?} is not the record's reference {stored:?}"
+            )))
+        }
+        Some(stored) if !stored.is_empty() => {}
+        _ => record.reference = Some(reference.to_owned()),
+    }
+    if record.seen.iter().any(|s| s == id) {
+        return Ok(
+            json!({"applied": false, "reason": "duplicate: this event was applied before", "record": record.to_json()}),
+        );
+    }
+    let before = (!record.seen.is_empty()).then(|| (record.status(), record.amounts()));
+    record.seen.push(id.to_owned());
+
+    let status = match event.opt_str("status")? {
+        Some(s) => {
+            Some(parse_status(s).ok_or_else(|| event.error("status", "is not a known status"))?)
+        }
+        None => None,
+    };
+    let amounts = match event.opt_object("amounts")? {
+        Some(a) => Some((
+            a.check_enum("basis", &["total", "operation"])?
+                .unwrap_or("total"),
+            read_amounts(&a)?,
+        )),
+        None => None,
+    };
+    match amounts {
+        Some(("operation", a)) => {
+            record.operations.insert(id.to_owned(), a);
+        }
+        Some((_, a)) => {
+            for field in FIELDS {
+                let max = get(&record.totals, field).max(get(&a, field));
+                set(&mut record.totals, field, max);
+            }
+        }
+        None => {}
+    }
+    let moved_money = amounts.is_some_and(|(_, a)| a.authorized + a.captured + a.cancelled > 0);
+    if let Some(s) = status {
+        let closing = matches!(
+            s,
+            Status::Aborted | Status::Expired | Status::Failed | Status::Cancelled
+        );
+        if closing && !moved_money && record.closed.is_none() {
+            record.closed = Some(s);
+        }
+    }
+    if record.currency.is_none() {
+        record.currency = event.opt_str("currency")?.map(str::to_owned);
+    }
+    if let Some(ts) = event.opt_str("timestamp")? {
+        let newer = match (&record.timestamp, crate::rfc3339::parse(ts)) {
+            (None, _) => true,
+            (Some(old), Some(new)) => {
+                !matches!(crate::rfc3339::parse(old), Some(old) if new <= old)
+            }
+            (Some(_), None) => false,
+        };
+        if newer {
+            record.timestamp = Some(ts.to_owned());
+        }
+    }
+    let after = Some((record.status(), record.amounts()));
+    let (applied, reason) = if after != before {
+        (true, "applied")
+    } else {
+        (
+            false,
+            "stale: the record already shows everything this event says",
+        )
+    };
+    Ok(json!({"applied": applied, "reason": reason, "record": record.to_json()}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn webhook(name: &str, psp: &str, value: i64) -> Value {
+        let field = match name {
+            "AUTHORIZED" => "authorized",
+            "CAPTURED" => "captured",
+            "REFUNDED" => "refunded",
+            _ => "cancelled",
+        };
+        let mut amounts = json!({"basis": "operation", "authorized": 0, "captured": 0, "refunded": 0, "cancelled": 0});
+        amounts[field] = json!(value);
+        json!({"verified": true, "id": format!("epayment:r-1:{name}:{psp}"), "reference": "r-1",
+               "status": "captured", "amounts": amounts, "timestamp": "2024-01-01T10:00:00Z"})
+    }
+
+    fn fold(events: &[Value]) -> Value {
+        let mut record = Value::Null;
+        for e in events {
+            record = apply(&json!({"record": record, "event": e})).unwrap()["record"].clone();
+        }
+        record
+    }
+
+    #[test]
+    fn operations_fold_to_the_same_record_in_any_order_and_with_duplicates() {
+        let events = [
+            webhook("AUTHORIZED", "p1", 1000),
+            webhook("CAPTURED", "p2", 400),
+            webhook("CANCELLED", "p3", 600),
+            webhook("REFUNDED", "p4", 100),
+        ];
+        let expected = fold(&events);
+        assert_eq!(expected["status"], "partially_refunded");
+        assert_eq!(
+            (
+                &expected["captured"],
+                &expected["cancelled"],
+                &expected["refundable"],
+                &expected["capturable"]
+            ),
+            (&json!(400), &json!(600), &json!(300), &json!(0))
+        );
+        let shuffled = [
+            &events[3], &events[1], &events[1], &events[0], &events[2], &events[3],
+        ];
+        let got = fold(&shuffled.map(Clone::clone));
+        for key in ["status", "authorized", "captured", "refunded", "cancelled"] {
+            assert_eq!(got[key], expected[key], "{key}");
+        }
+    }
+
+    #[test]
+    fn unverified_and_foreign_events_are_not_applied() {
+        let mut e = webhook("AUTHORIZED", "p1", 1000);
+        e["verified"] = json!(false);
+        let out = apply(&json!({"event": e})).unwrap();
+        assert_eq!(out["applied"], false);
+        let record = fold(&[webhook("AUTHORIZED", "p1", 1000)]);
+        let mut other = webhook("CAPTURED", "p2", 1);
+        other["reference"] = json!("r-2");
+        let err = apply(&json!({"record": record, "event": other})).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+    }
+}

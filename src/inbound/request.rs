@@ -1,0 +1,289 @@
+//! The inbound HTTP request as the plugin saw it: method, URL, headers and the raw body.
+//!
+//! The plugin describes the request in JSON (`request_json`) and passes the body as raw bytes,
+//! because signatures are computed over the exact bytes received.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::input::Fields;
+use serde_json::{Map, Value};
+
+/// Bodies larger than this are refused unread: no Vipps callback comes close.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// The kinds of inbound requests the library understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    CheckoutCallback,
+    CheckoutShipping,
+    EpaymentWebhook,
+    EcomCallback,
+    EcomShippingDetails,
+    EcomConsentRemoval,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::CheckoutCallback,
+        Kind::CheckoutShipping,
+        Kind::EpaymentWebhook,
+        Kind::EcomCallback,
+        Kind::EcomShippingDetails,
+        Kind::EcomConsentRemoval,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::CheckoutCallback => "checkout_callback",
+            Kind::CheckoutShipping => "checkout_shipping",
+            Kind::EpaymentWebhook => "epayment_webhook",
+            Kind::EcomCallback => "ecom_callback",
+            Kind::EcomShippingDetails => "ecom_shipping_details",
+            Kind::EcomConsentRemoval => "ecom_consent_removal",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The API the request belongs to.
+    pub fn api(self) -> &'static str {
+        match self {
+            Kind::CheckoutCallback | Kind::CheckoutShipping => "checkout",
+            Kind::EpaymentWebhook => "epayment",
+            Kind::EcomCallback | Kind::EcomShippingDetails | Kind::EcomConsentRemoval => "ecom",
+        }
+    }
+}
+
+/// The parsed `request_json` plus the body.
+#[derive(Debug)]
+pub struct InboundRequest<'a> {
+    pub method: String,
+    /// Path plus `?query`, exactly as received (what a webhook signature covers).
+    pub path_and_query: String,
+    /// The path alone, without the query.
+    pub path: String,
+    /// The authority of an absolute URL, when the plugin gave one.
+    pub url_authority: Option<String>,
+    /// Header names lower-cased; repeated headers keep every value in order.
+    headers: Vec<(String, String)>,
+    pub kind_hint: Option<Kind>,
+    pub expected_token: Option<String>,
+    pub reference: Option<String>,
+    pub body: &'a [u8],
+}
+
+impl<'a> InboundRequest<'a> {
+    /// Reads `request_json`. Type mistakes are `invalid_input` errors: they are bugs in the
+    /// plugin, not something a caller on the internet controls.
+    pub fn parse(request: &Value, body: &'a [u8]) -> Result<InboundRequest<'a>> {
+        let map = request.as_object().ok_or_else(|| {
+            Error::invalid_input(format!(
+                "the request must be a JSON object, got {}",
+                crate::input::type_name(request)
+            ))
+        })?;
+        let f = Fields::new(map, "", ErrorKind::InvalidInput);
+        let method = f.opt_str("method")?.unwrap_or("POST").to_ascii_uppercase();
+        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(f.error("method", "must be an HTTP method such as \"POST\""));
+        }
+        let url = f.req_str("url")?;
+        let (url_authority, path_and_query) = split_url(url)
+            .ok_or_else(|| f.error("url", "must be a path starting with \"/\" (with its query as received) or an absolute http(s) URL"))?;
+        let path = path_and_query
+            .split_once('?')
+            .map_or(path_and_query.as_str(), |(p, _)| p)
+            .to_owned();
+        let headers = read_headers(&f)?;
+        let kind_hint = match f.opt_str("kind")? {
+            None => None,
+            Some(name) => Some(Kind::parse(name).ok_or_else(|| {
+                f.error(
+                    "kind",
+                    format!(
+                        "must be one of {}, got {name:?}",
+                        Kind::ALL.map(Kind::as_str).join(", ")
+                    ),
+                )
+            })?),
+        };
+        Ok(InboundRequest {
+            method,
+            path_and_query,
+            path,
+            url_authority,
+            headers,
+            kind_hint,
+            expected_token: f.opt_str("expected_token")?.map(str::to_owned),
+            reference: f.opt_str("reference")?.map(str::to_owned),
+            body,
+        })
+    }
+
+    /// The first value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.header_values(name).next()
+    }
+
+    pub fn header_values<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s str> + 's {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .filter(move |(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A query parameter's value (percent-decoded), the first if repeated.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        let (_, query) = self.path_and_query.split_once('?')?;
+        query.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k)? == name).then(|| percent_decode(v))?
+        })
+    }
+
+    /// The path's segments after `marker` (e.g. `/v2/payments/`), percent-decoded.
+    pub fn segments_after(&self, marker: &str) -> Option<Vec<String>> {
+        let at = self.path.rfind(marker)?;
+        self.path[at + marker.len()..]
+            .split('/')
+            .map(percent_decode)
+            .collect()
+    }
+}
+
+/// Splits an absolute URL into (authority, path and query), or takes a path as it is.
+fn split_url(url: &str) -> Option<(Option<String>, String)> {
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    if url.starts_with('/') {
+        return Some((None, url.to_owned()));
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if authority.is_empty() {
+        return None;
+    }
+    let tail = &rest[end..];
+    let path_and_query = if tail.starts_with('/') {
+        tail.to_owned()
+    } else {
+        format!("/{tail}")
+    };
+    Some((Some(authority.to_owned()), path_and_query))
+}
+
+fn read_headers(f: &Fields) -> Result<Vec<(String, String)>> {
+    let empty = Map::new();
+    let headers = f
+        .opt_object("headers")?
+        .unwrap_or_else(|| Fields::new(&empty, "headers", ErrorKind::InvalidInput));
+    let mut out = Vec::with_capacity(headers.len());
+    for (name, value) in headers.entries() {
+        match value {
+            Value::String(s) => out.push((name.to_ascii_lowercase(), s.clone())),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let s = item.as_str().ok_or_else(|| {
+                        headers.error(&format!("{name}[{i}]"), "must be a string")
+                    })?;
+                    out.push((name.to_ascii_lowercase(), s.to_owned()));
+                }
+            }
+            other => {
+                return Err(headers.error(
+                    name,
+                    format!(
+                        "must be a string or an array of strings, got {}",
+                        crate::input::type_name(other)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes `%XX` escapes and `+` (as a space, the form encoding). `None` for bad escapes
+/// or a result that is not UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn urls_headers_and_query_are_read() {
+        let request = json!({
+            "method": "post",
+            "url": "https://shop.example:8443/cb/v2/payments/order-1?callback_token=a%2Bb&x=1#frag",
+            "headers": {"Authorization": "tok", "X-Many": ["a", "b"]},
+        });
+        let r = InboundRequest::parse(&request, b"").unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.url_authority.as_deref(), Some("shop.example:8443"));
+        assert_eq!(
+            r.path_and_query,
+            "/cb/v2/payments/order-1?callback_token=a%2Bb&x=1"
+        );
+        assert_eq!(r.path, "/cb/v2/payments/order-1");
+        assert_eq!(r.header("authorization"), Some("tok"));
+        assert_eq!(r.header_values("x-many").collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(r.query_param("callback_token").as_deref(), Some("a+b"));
+        assert_eq!(r.query_param("missing"), None);
+        assert_eq!(
+            r.segments_after("/v2/payments/"),
+            Some(vec!["order-1".to_owned()])
+        );
+        let r = InboundRequest::parse(&json!({"url": "https://h.example"}), b"").unwrap();
+        assert_eq!(r.path_and_query, "/");
+    }
+
+    #[test]
+    fn mistakes_in_request_json_are_named() {
+        for (request, expected) in [
+            (json!({}), "url is required"),
+            (json!({"url": "shop/cb"}), "url must be a path"),
+            (json!({"url": "ftp://h/x"}), "url must be a path"),
+            (
+                json!({"url": "/x", "headers": {"A": 1}}),
+                "headers.A must be",
+            ),
+            (json!({"url": "/x", "kind": "nope"}), "kind must be one of"),
+            (json!({"url": "/x", "method": "P OST"}), "method must be"),
+        ] {
+            let err = InboundRequest::parse(&request, b"").unwrap_err();
+            assert_eq!(err.kind, ErrorKind::InvalidInput);
+            assert!(err.message.contains(expected), "{}", err.message);
+        }
+    }
+}

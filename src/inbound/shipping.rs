@@ -1,0 +1,312 @@
+//! Shipping callbacks: Checkout's `logistics.dynamicOptionsCallback` and eCom express
+//! `POST [shippingDetailsPrefix]/v2/payments/{orderId}/shippingDetails`. The library verifies
+//! the request and hands the address to the plugin; the plugin computes its options and
+//! builds the answer with [`Client::shipping_options_response`].
+
+use super::event::{Basis, Event};
+use super::request::{InboundRequest, Kind};
+use super::{ecom_callback, token, Outcome};
+use crate::error::{Error, ErrorKind, Result};
+use crate::input::Fields;
+use crate::Client;
+use serde_json::{json, Map, Value};
+
+/// Checkout: the body is the customer's address (`MerchantLogisticsCallbackRequestBody`:
+/// streetAddress, postalCode, region, country) and names no session. The reference comes from
+/// `reference` in request_json, else a `reference` in the body or the URL's query
+/// (put `?reference=<reference>` in `dynamicOptionsCallback` when creating the session).
+/// The token is the session's `callbackAuthorizationToken`, as for the session callback.
+pub fn checkout(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
+    let kind = Kind::CheckoutShipping;
+    let reference = request
+        .reference
+        .clone()
+        .or_else(|| {
+            body.get("reference")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .or_else(|| request.query_param("reference"));
+    let expected = request.expected_token.clone().or_else(|| {
+        reference
+            .as_deref()
+            .and_then(|r| client.checkout_callback_token(r))
+    });
+    let whose = match &reference {
+        Some(r) => format!("reference {r}"),
+        None => "this shipping callback (it names no reference: pass reference or expected_token)"
+            .into(),
+    };
+    if let Err(reason) = token::check(request, expected.as_deref(), &whose) {
+        return Outcome::unauthorized(kind, reference.as_deref(), reason);
+    }
+    let address = ["streetAddress", "postalCode", "region", "country"];
+    if let Some(missing) = address
+        .iter()
+        .find(|f| !body.get(**f).is_some_and(Value::is_string))
+    {
+        return Outcome::bad_request(
+            Some(kind),
+            reference.as_deref(),
+            format!("the shipping callback body has no {missing}"),
+        );
+    }
+    let mut extra = Map::new();
+    let mut addr = Map::new();
+    for f in address {
+        addr.insert(f.into(), body[f].clone());
+    }
+    extra.insert("address".into(), Value::Object(addr));
+    Outcome::shipping(shipping_event(
+        kind,
+        reference.unwrap_or_default(),
+        extra,
+        body,
+    ))
+}
+
+/// eCom express: the body is `ShippingCostAndMethod` (addressId, addressLine1, addressLine2,
+/// city, country, postCode, addressType); the orderId is in the path.
+pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
+    let kind = Kind::EcomShippingDetails;
+    let order_id = request
+        .segments_after("/v2/payments/")
+        .and_then(|s| s.into_iter().next())
+        .filter(|s| !s.is_empty());
+    let Some(order_id) = order_id else {
+        return Outcome::bad_request(
+            Some(kind),
+            None,
+            "the URL has no /v2/payments/{orderId}/shippingDetails".into(),
+        );
+    };
+    if let Err(reason) = super::check_reference(request, &order_id) {
+        return Outcome::unauthorized(kind, Some(&order_id), reason);
+    }
+    let expected = ecom_callback::expected_token(client, request, &order_id);
+    if let Err(reason) = token::check(request, expected.as_deref(), &format!("order {order_id}")) {
+        return Outcome::unauthorized(kind, Some(&order_id), reason);
+    }
+    let Some(address_id) = body.get("addressId").and_then(Value::as_i64) else {
+        return Outcome::bad_request(
+            Some(kind),
+            Some(&order_id),
+            "the shipping details body has no integer addressId".into(),
+        );
+    };
+    let mut addr = Map::new();
+    for f in [
+        "addressLine1",
+        "addressLine2",
+        "city",
+        "country",
+        "postCode",
+        "addressType",
+    ] {
+        if let Some(v) = body.get(f) {
+            addr.insert(f.into(), v.clone());
+        }
+    }
+    let mut extra = Map::new();
+    extra.insert("address".into(), Value::Object(addr));
+    extra.insert("address_id".into(), json!(address_id));
+    extra.insert("order_id".into(), json!(order_id));
+    Outcome::shipping(shipping_event(kind, order_id, extra, body))
+}
+
+fn shipping_event(kind: Kind, reference: String, extra: Map<String, Value>, body: &Value) -> Event {
+    Event {
+        kind: kind.as_str(),
+        api: kind.api(),
+        id: format!(
+            "{}:{reference}:{}",
+            kind.as_str(),
+            super::webhook_signature::content_hash(body.to_string().as_bytes())
+        ),
+        reference,
+        name: "SHIPPING_OPTIONS_REQUESTED".into(),
+        state: None,
+        status: None,
+        basis: Basis::Total,
+        currency: None,
+        amounts: None,
+        amount: None,
+        timestamp: None,
+        success: true,
+        extra,
+        raw: body.clone(),
+    }
+}
+
+const BRANDS: &[&str] = &[
+    "POSTEN",
+    "POSTNORD",
+    "PORTERBUDDY",
+    "HELTHJEM",
+    "POSTI",
+    "GLS",
+    "DAO",
+    "OTHER",
+];
+
+/// The delivery types each brand accepts in the Checkout spec (`*LogisticsType`); the brands
+/// added later (GLS, DAO) and OTHER are not checked.
+fn types_of(brand: &str) -> Option<&'static [&'static str]> {
+    match brand {
+        "POSTEN" => Some(&["MAILBOX", "PICKUP_POINT", "HOME_DELIVERY"]),
+        "POSTNORD" => Some(&["PICKUP_POINT", "HOME_DELIVERY"]),
+        "PORTERBUDDY" => Some(&["HOME_DELIVERY"]),
+        "HELTHJEM" => Some(&["HOME_DELIVERY", "PICKUP_POINT"]),
+        "POSTI" => Some(&["MAILBOX", "PICKUP_POINT"]),
+        _ => None,
+    }
+}
+
+impl Client {
+    /// Builds the HTTP answer to a shipping callback from the plugin's options:
+    /// `{"kind": "checkout_shipping"|"ecom_shipping_details", "options": [{"id", "brand",
+    /// "amount": {"value", "currency"}, "priority", "isDefault", "title"?, "description"?,
+    /// "type"?, ...}], "order_id"?, "address_id"?}` (the last two for eCom; take them from the
+    /// event). Returns `{"status": 200, "headers": {...}, "body": "<JSON text>"}`.
+    pub fn shipping_options_response(&self, request: &Value) -> Result<Value> {
+        let map = crate::call::request_object(request)?;
+        let f = Fields::new(&map, "", ErrorKind::InvalidInput);
+        let kind = f
+            .check_enum("kind", &["checkout_shipping", "ecom_shipping_details"])?
+            .ok_or_else(|| {
+                f.error(
+                    "kind",
+                    "is required: \"checkout_shipping\" or \"ecom_shipping_details\"",
+                )
+            })?;
+        if f.opt_array("options")?.is_none() {
+            return Err(f.error("options", "is required: an array of shipping options"));
+        }
+        let options = f.opt_object_array("options")?;
+        let defaults = options
+            .iter()
+            .map(|o| o.opt_bool("isDefault"))
+            .collect::<Result<Vec<_>>>()?;
+        if defaults.iter().filter(|d| **d == Some(true)).count() > 1 {
+            return Err(f.error("options", "may have at most one option with isDefault true"));
+        }
+        let body = if kind == "checkout_shipping" {
+            Value::Array(options.iter().map(checkout_option).collect::<Result<_>>()?)
+        } else {
+            let order_id = f.req_str("order_id")?;
+            crate::reference::check_reference(&f, "order_id", order_id, 1, 50)?;
+            let address_id = f.opt_i64("address_id")?.ok_or_else(|| {
+                f.error("address_id", "is required (the addressId of the request)")
+            })?;
+            if options.is_empty() {
+                return Err(f.error("options", "must have at least one option"));
+            }
+            let details = options
+                .iter()
+                .map(ecom_option)
+                .collect::<Result<Vec<_>>>()?;
+            json!({"addressId": address_id, "orderId": order_id, "shippingDetails": details})
+        };
+        let text = serde_json::to_string(&body)
+            .map_err(|e| Error::internal(format!("cannot encode the shipping options: {e}")))?;
+        Ok(json!({
+            "status": 200,
+            "headers": {"Content-Type": "application/json"},
+            "body": text,
+        }))
+    }
+}
+
+fn common<'a>(o: &Fields<'a>) -> Result<(&'a str, i64, bool, crate::amount::Amount<'a>)> {
+    let id = o.req_str("id")?;
+    let priority = o
+        .opt_i64("priority")?
+        .ok_or_else(|| o.error("priority", "is required (0 or more; lower is shown first)"))?;
+    if priority < 0 || priority > i32::MAX as i64 {
+        return Err(o.error(
+            "priority",
+            format!("must be 0 to {}, got {priority}", i32::MAX),
+        ));
+    }
+    let is_default = o
+        .opt_bool("isDefault")?
+        .ok_or_else(|| o.error("isDefault", "is required (true or false)"))?;
+    let amount = crate::amount::read_amount(o, "amount", None, i32::MAX as i64)?;
+    Ok((id, priority, is_default, amount))
+}
+
+/// A Checkout logistics option (`PostenLogisticsOption`, …, `OtherLogisticsOption`).
+fn checkout_option(o: &Fields) -> Result<Value> {
+    let brand = o.check_enum("brand", BRANDS)?.ok_or_else(|| {
+        o.error(
+            "brand",
+            format!("is required: one of {}", BRANDS.join(", ")),
+        )
+    })?;
+    let (id, _, _, _) = common(o)?;
+    o.check_len("id", id, 1, 200)?;
+    if let Some(allowed) = types_of(brand) {
+        if let Some(t) = o.opt_str("type")? {
+            if !allowed.contains(&t) {
+                return Err(o.error(
+                    "type",
+                    format!(
+                        "must be one of {} for {brand}, got {t:?}",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    if brand == "OTHER" {
+        let title = o
+            .opt_str("title")?
+            .ok_or_else(|| o.error("title", "is required for brand OTHER"))?;
+        o.check_len("title", title, 1, 200)?;
+    }
+    let mut out = Map::new();
+    for (k, v) in o.entries() {
+        out.insert(k.clone(), v.clone());
+    }
+    Ok(Value::Object(out))
+}
+
+/// An eCom `ShippingDetails`: the cost in decimal NOK (not øre: the eCom spec's
+/// `ShippingCost` is "in NOK … not øre"), converted from the option's minor units.
+fn ecom_option(o: &Fields) -> Result<Value> {
+    let (id, priority, is_default, amount) = common(o)?;
+    o.check_len("id", id, 1, 100)?;
+    if amount.currency != "NOK" {
+        return Err(o.error(
+            "amount.currency",
+            format!("must be NOK for eCom, got {}", amount.currency),
+        ));
+    }
+    if amount.value < 100 {
+        return Err(o.error(
+            "amount.value",
+            format!(
+                "must be at least 100 (1.00 NOK, the eCom spec's minimum shippingCost), got {}",
+                amount.value
+            ),
+        ));
+    }
+    let method = match (o.opt_str("title")?, o.opt_str("description")?) {
+        (Some(t), _) => ("title", t),
+        (None, Some(d)) => ("description", d),
+        (None, None) => {
+            return Err(o.error("title", "is required for eCom (it becomes shippingMethod)"))
+        }
+    };
+    o.check_len(method.0, method.1, 1, 256)?;
+    // Minor units to decimal kroner: 4999 -> 49.99. JSON numbers print as the shortest
+    // decimal that reads back as the same double, so at most two decimals appear.
+    let cost = amount.value as f64 / 100.0;
+    Ok(json!({
+        "isDefault": if is_default { "Y" } else { "N" },
+        "priority": priority,
+        "shippingCost": cost,
+        "shippingMethod": method.1,
+        "shippingMethodId": id,
+    }))
+}
