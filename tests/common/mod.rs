@@ -149,3 +149,5 @@ pub fn payment_request(reference: &str, value: i64) -> Value {
 pub fn header<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
     request["headers"][name.to_ascii_lowercase()].as_str()
 }
+
+pub mod receiver;
