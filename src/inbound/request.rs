@@ -56,8 +56,8 @@ impl Kind {
     }
 }
 
-/// The parsed `request_json` plus the body.
-#[derive(Debug)]
+/// The parsed `request_json` plus the body. Its `Debug` output names the headers but hides
+/// their values and the expected token (they carry tokens and signatures).
 pub struct InboundRequest<'a> {
     pub method: String,
     /// Path plus `?query`, exactly as received (what a webhook signature covers).
@@ -151,6 +151,23 @@ impl<'a> InboundRequest<'a> {
             .split('/')
             .map(percent_decode)
             .collect()
+    }
+}
+
+impl std::fmt::Debug for InboundRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InboundRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("url_authority", &self.url_authority)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("kind_hint", &self.kind_hint)
+            .field("reference", &self.reference)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -266,6 +283,10 @@ mod tests {
         );
         let r = InboundRequest::parse(&json!({"url": "https://h.example"}), b"").unwrap();
         assert_eq!(r.path_and_query, "/");
+        let secret = json!({"url": "/cb?callback_token=SECRET-1", "headers": {"Authorization": "SECRET-2"}, "expected_token": "SECRET-3"});
+        let debug = format!("{:?}", InboundRequest::parse(&secret, b"").unwrap());
+        assert!(!debug.contains("SECRET"), "{debug}");
+        assert!(debug.contains("authorization"), "{debug}");
     }
 
     #[test]
