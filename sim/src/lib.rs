@@ -12,6 +12,7 @@ pub mod checkout;
 pub mod clock;
 mod conn;
 pub mod control;
+pub mod ecom;
 pub mod epayment;
 mod gateway;
 pub mod ids;

@@ -16,6 +16,7 @@ pub fn app(sim: Arc<Sim>) -> Router {
         .merge(checkout::routes())
         .merge(epayment::routes())
         .merge(webhooks::routes())
+        .merge(crate::ecom::routes())
         .merge(control::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -41,6 +41,8 @@ pub struct Store {
     pub sessions: HashMap<String, Session>,
     pub idempotency: IdempotencyStore,
     pub webhooks: WebhookRegistry,
+    /// eCom v2 orders and their `X-Request-Id` records.
+    pub ecom: crate::ecom::EcomStore,
 }
 
 impl Store {

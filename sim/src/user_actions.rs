@@ -91,6 +91,11 @@ fn act(
         ids: &sim.ids,
         idempotency_key: None,
     };
+    if txn.payment(reference).is_none() {
+        // Not an ePayment payment or Checkout session: maybe an eCom order.
+        drop(txn);
+        return ecom_fallback(sim, reference, action, &details);
+    }
     let payment = txn.payment(reference).ok_or(ActionError::NotFound)?;
     let outcome = match action {
         Action::Approve => payment.authorize(&stamp),
@@ -109,4 +114,28 @@ fn act(
         }
     }
     Ok(view)
+}
+
+/// The same user action on the eCom v2 order with this orderId (`userInfo` and
+/// `shippingDetails` of an approval become the express user details and address).
+fn ecom_fallback(
+    sim: &Arc<Sim>,
+    order_id: &str,
+    action: Action,
+    details: &ApproveDetails,
+) -> Result<Value, ActionError> {
+    use crate::ecom::actions::ApproveInput;
+    use crate::ecom::control::{user_action, UserAction};
+    let (action, input) = match action {
+        Action::Approve => (
+            UserAction::Approve,
+            ApproveInput::from_details(
+                details.user_info.as_ref(),
+                details.shipping_details.as_ref(),
+            ),
+        ),
+        Action::Reject => (UserAction::Reject, ApproveInput::default()),
+        Action::Expire => (UserAction::Expire, ApproveInput::default()),
+    };
+    user_action(sim, order_id, action, input)
 }

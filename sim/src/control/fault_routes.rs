@@ -40,9 +40,12 @@ fn callback_fault(id: String, v: &Value) -> Result<CallbackFault, String> {
         "*" => None,
         "checkout" => Some(Target::Checkout),
         "webhook" => Some(Target::Webhook),
+        "ecom" => Some(Target::Ecom),
+        "ecom_shipping" => Some(Target::EcomShipping),
+        "ecom_consent" => Some(Target::EcomConsent),
         other => {
             return Err(format!(
-                "Unknown target `{other}`: use checkout, webhook or *."
+                "Unknown target `{other}`: use checkout, webhook, ecom, ecom_shipping, ecom_consent or *."
             ))
         }
     };

@@ -68,8 +68,13 @@ pub async fn ledger(State(sim): State<Arc<Sim>>) -> Reply {
     let mut txn = sim.txn();
     txn.refresh_all();
     let store = txn.store();
-    let mut payments: Vec<_> = store.payments.values().collect();
-    payments.sort_by(|a, b| (a.created_at_ms, &a.reference).cmp(&(b.created_at_ms, &b.reference)));
-    let entries: Vec<Value> = payments.into_iter().map(ledger_entry).collect();
+    let mut rows: Vec<(i64, String, Value)> = store
+        .payments
+        .values()
+        .map(|p| (p.created_at_ms, p.reference.clone(), ledger_entry(p)))
+        .collect();
+    rows.extend(crate::ecom::control::ledger_entries(store));
+    rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let entries: Vec<Value> = rows.into_iter().map(|(_, _, e)| e).collect();
     Reply::json(200, &json!({ "payments": entries }))
 }

@@ -17,6 +17,7 @@ pub fn headers_for(sim: &Sim, delivery: &Delivery) -> Vec<(String, String)> {
         Signing::RawAuthorization(token) => {
             headers.push(("Authorization".to_string(), token.clone()));
         }
+        Signing::Unsigned => {}
         Signing::Hmac(secret) => {
             let date = rfc1123(sim.now_ms());
             if let Some(signed) =
@@ -53,22 +54,59 @@ pub fn post(
     body: &str,
     timeout: Duration,
 ) -> Result<u16, String> {
+    send("POST", target_url, headers, body, timeout).map(|(status, _)| status)
+}
+
+/// Most of an answer's body that is read (the rest is left unread).
+const ANSWER_LIMIT: u64 = 64 * 1024;
+
+/// Sends a `POST` (with `body`) or a `DELETE` (without); `Ok((status, answer body))` for any
+/// HTTP answer, `Err(reason)` when none came.
+pub fn send(
+    method: &str,
+    target_url: &str,
+    headers: &[(String, String)],
+    body: &str,
+    timeout: Duration,
+) -> Result<(u16, String), String> {
     if url::split(target_url).is_none() {
         return Err(format!("not an http(s) URL: {target_url}"));
     }
-    let mut req = agent()
-        .post(target_url)
-        .config()
-        .timeout_global(Some(timeout))
-        .build();
-    for (k, v) in headers {
-        req = req.header(k.as_str(), v.as_str());
-    }
-    match req.send(body) {
+    let result = if method == "DELETE" {
+        let mut req = agent()
+            .delete(target_url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build();
+        for (k, v) in headers {
+            if !k.eq_ignore_ascii_case("Content-Type") {
+                req = req.header(k.as_str(), v.as_str());
+            }
+        }
+        req.call()
+    } else {
+        let mut req = agent()
+            .post(target_url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build();
+        for (k, v) in headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        req.send(body)
+    };
+    match result {
         Ok(mut resp) => {
-            // Drain a little of the body so the connection can be reused; the content is unused.
-            let _ = resp.body_mut().with_config().limit(64 * 1024).read_to_vec();
-            Ok(resp.status().as_u16())
+            let answer = resp
+                .body_mut()
+                .with_config()
+                .limit(ANSWER_LIMIT)
+                .read_to_vec()
+                .unwrap_or_default();
+            Ok((
+                resp.status().as_u16(),
+                String::from_utf8_lossy(&answer).into_owned(),
+            ))
         }
         Err(e) => Err(e.to_string()),
     }

@@ -25,6 +25,12 @@ use tokio::sync::mpsc;
 pub enum Target {
     Checkout,
     Webhook,
+    /// eCom v2 payment callback: `POST [callbackPrefix]/v2/payments/{orderId}`.
+    Ecom,
+    /// eCom express shipping details: `POST [shippingDetailsPrefix]/v2/payments/{orderId}/shippingDetails`.
+    EcomShipping,
+    /// eCom express consent removal: `DELETE [consentRemovalPrefix]/v2/consents/{userId}`.
+    EcomConsent,
 }
 
 impl Target {
@@ -32,6 +38,17 @@ impl Target {
         match self {
             Target::Checkout => "checkout",
             Target::Webhook => "webhook",
+            Target::Ecom => "ecom",
+            Target::EcomShipping => "ecom_shipping",
+            Target::EcomConsent => "ecom_consent",
+        }
+    }
+
+    /// The HTTP method of a delivery to this target.
+    pub fn method(self) -> &'static str {
+        match self {
+            Target::EcomConsent => "DELETE",
+            _ => "POST",
         }
     }
 }
@@ -43,6 +60,8 @@ pub enum Signing {
     RawAuthorization(String),
     /// Webhooks: HMAC-SHA256 over date, host and content hash with the webhook secret.
     Hmac(String),
+    /// No `Authorization` header (an eCom order initiated without `authToken`).
+    Unsigned,
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +114,15 @@ impl Outbound {
 
     fn current_generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Runs a background task on the simulator's runtime (e.g. an eCom shipping-details round
+    /// trip that must finish before the order is reserved).
+    pub fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.runtime.spawn(task);
     }
 }
 
@@ -175,11 +203,13 @@ async fn deliver_with_retries(sim: &Arc<Sim>, delivery: Delivery, generation: u6
         let url = delivery.url.clone();
         let body = delivery.body.clone();
         let sent_headers = headers.clone();
-        let timeout = Duration::from_millis(policy.timeout_ms);
-        let outcome =
-            tokio::task::spawn_blocking(move || http::post(&url, &sent_headers, &body, timeout))
-                .await
-                .unwrap_or_else(|e| Err(format!("delivery task failed: {e}")));
+        let timeout = Duration::from_millis(policy.timeout_for(delivery.target));
+        let method = delivery.target.method();
+        let outcome = tokio::task::spawn_blocking(move || {
+            http::send(method, &url, &sent_headers, &body, timeout).map(|(status, _)| status)
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("delivery task failed: {e}")));
         sim.outbound
             .log
             .record_attempt(sim, &delivery, attempt, &headers, &outcome);

@@ -43,6 +43,17 @@ impl RetryPolicy {
                 self.checkout_max_retries.saturating_add(1),
                 self.checkout_initial_backoff_ms,
             ),
+            // eCom makes one attempt and never retries (guide: "Callbacks").
+            Target::Ecom | Target::EcomShipping | Target::EcomConsent => (1, 0),
+        }
+    }
+
+    /// How long a receiver may take, in ms: the eCom payment callback must answer within 3 s,
+    /// everything else within `timeout_ms` (a lower `timeout_ms` applies to eCom too).
+    pub fn timeout_for(&self, target: Target) -> u64 {
+        match target {
+            Target::Ecom => self.timeout_ms.min(3_000),
+            _ => self.timeout_ms,
         }
     }
 }
