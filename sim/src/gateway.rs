@@ -214,7 +214,13 @@ async fn normalize_error(sim: &Sim, resp: Response) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.contains("json"));
-    if is_json {
+    // The HTML pages answer their own error pages (404 for an unknown token or reference).
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if is_json || is_html {
         return resp;
     }
     let (parts, body) = resp.into_parts();

@@ -20,6 +20,7 @@ pub mod json_body;
 mod notify;
 pub mod options;
 pub mod outbound;
+pub mod pages;
 pub mod payments;
 pub mod problem;
 pub mod reply;

@@ -2,7 +2,7 @@
 //! with a `routes()` function and one `.merge(...)` line here.
 
 use crate::state::Sim;
-use crate::{auth, checkout, control, epayment, gateway, problem, webhooks};
+use crate::{auth, checkout, control, epayment, gateway, pages, problem, webhooks};
 use axum::extract::State;
 use axum::http::Uri;
 use axum::middleware;
@@ -18,6 +18,7 @@ pub fn app(sim: Arc<Sim>) -> Router {
         .merge(webhooks::routes())
         .merge(crate::ecom::routes())
         .merge(control::routes())
+        .merge(pages::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&sim),

@@ -43,6 +43,11 @@ pub struct Store {
     pub webhooks: WebhookRegistry,
     /// eCom v2 orders and their `X-Request-Id` records.
     pub ecom: crate::ecom::EcomStore,
+    /// ePayment `returnUrl`s by reference, for the landing page's redirect after approval.
+    pub return_urls: HashMap<String, String>,
+    /// Shipping options a dynamic logistics callback offered on the checkout page, by session
+    /// reference; a payment may pick only one of these (or a fixed option).
+    pub shipping_offers: HashMap<String, Vec<crate::pages::logistics::ShipOption>>,
 }
 
 impl Store {

@@ -117,6 +117,9 @@ fn create(sim: &Sim, txn: &mut Txn, msn: &str, key: &str, v: ValidCreate) -> Rep
         ids: &sim.ids,
         idempotency_key: Some(key),
     });
+    if let Some(url) = v.return_url {
+        txn.store().return_urls.insert(v.reference.clone(), url);
+    }
     txn.insert_payment(payment);
     let mut body = json!({ "reference": v.reference });
     if let Some(url) = redirect_url {

@@ -21,6 +21,8 @@ pub struct ValidCreate {
     pub expires_at_ms: Option<i64>,
     pub scope: Option<String>,
     pub metadata: Option<Value>,
+    /// Where the landing page sends the user after approving or rejecting.
+    pub return_url: Option<String>,
 }
 
 pub fn is_phone_number(s: &str) -> bool {
@@ -179,6 +181,7 @@ pub fn validate(body: &Value, now_ms: i64) -> Result<ValidCreate, Vec<FieldError
                 expires_at_ms,
                 scope: scope.map(str::to_string),
                 metadata,
+                return_url: return_url.map(str::to_string),
             })
         }
         _ => Err(c.errors),

@@ -63,6 +63,33 @@ impl DeliveryLog {
         });
     }
 
+    /// A request the simulator made outside the retry machinery, e.g. the Checkout page's
+    /// dynamic logistics callback (`kind` "checkout_shipping"): one attempt, logged as sent.
+    pub fn record_call(
+        &self,
+        sim: &Sim,
+        kind: &'static str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &str,
+        outcome: &Result<u16, String>,
+    ) {
+        self.push(DeliveryRecord {
+            seq: 0,
+            kind,
+            url: url.to_string(),
+            attempt: 1,
+            status: outcome.as_ref().ok().copied(),
+            error: outcome.as_ref().err().cloned(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .collect(),
+            body: body.to_string(),
+            at: rfc3339_ms(sim.now_ms()),
+        });
+    }
+
     pub fn record_dropped(&self, sim: &Sim, d: &Delivery) {
         self.push(DeliveryRecord {
             seq: 0,
