@@ -19,12 +19,6 @@
 #include <stdint.h>
 #include <stddef.h>
 
-// eCom order ids: 1 to 50 of `a-zA-Z0-9-`.
-#define ORDER_ID_MAX 50
-
-// eCom amounts are int32 minor units, at least NOK 1.00.
-#define MIN_AMOUNT 100
-
 // Bumped whenever a function's signature or the envelope's meaning changes, so that a
 // binding can refuse a library it was not written for.
 #define VIPPS_ABI_VERSION 1
@@ -219,6 +213,30 @@ char *vipps_list_webhooks(const struct vipps_client *client, const char *request
 // # Safety
 // As for `vipps_create_session`.
 char *vipps_delete_webhook(const struct vipps_client *client, const char *request_json);
+
+// Initiates a legacy eCom v2 payment: an initiate body (`merchantInfo`, `transaction`,
+// `customerInfo`) plus the optional call keys. `data`: `orderId`, `url`, `auth_token` (the
+// callbacks' Authorization value) and `idempotency_key` (sent as `X-Request-Id`). Capture,
+// refund, cancel, get and force-approve of eCom orders use the ordinary functions with
+// `"api": "ecom"`.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_ecom_initiate(const struct vipps_client *client, const char *request_json);
+
+// The deprecated eCom `/status` of an order: `{"reference"}` → the API's answer plus
+// `normalized_status`.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_ecom_status(const struct vipps_client *client, const char *request_json);
+
+// Makes an order id that follows the orderId recommendations:
+// `{"prefix", "order_number", "msn"?, "attempt"?}` → `{"order_id"}`. Needs no client.
+//
+// # Safety
+// `request_json` must be NULL or a NUL-terminated string.
+char *vipps_make_order_id(const char *request_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -360,6 +360,52 @@ pub unsafe extern "C" fn vipps_delete_webhook(
     unsafe { run(client, request_json, Client::delete_webhook) }
 }
 
+/// Initiates a legacy eCom v2 payment: an initiate body (`merchantInfo`, `transaction`,
+/// `customerInfo`) plus the optional call keys. `data`: `orderId`, `url`, `auth_token` (the
+/// callbacks' Authorization value) and `idempotency_key` (sent as `X-Request-Id`). Capture,
+/// refund, cancel, get and force-approve of eCom orders use the ordinary functions with
+/// `"api": "ecom"`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_ecom_initiate(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::ecom_initiate) }
+}
+
+/// The deprecated eCom `/status` of an order: `{"reference"}` → the API's answer plus
+/// `normalized_status`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_ecom_status(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::ecom_status) }
+}
+
+/// Makes an order id that follows the orderId recommendations:
+/// `{"prefix", "order_number", "msn"?, "attempt"?}` → `{"order_id"}`. Needs no client.
+///
+/// # Safety
+/// `request_json` must be NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_make_order_id(request_json: *const c_char) -> *mut c_char {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let text = unsafe { read_str(request_json, "request_json") }?;
+        let request: Value = serde_json::from_str(text)
+            .map_err(|e| Error::invalid_input(format!("request_json is not valid JSON: {e}")))?;
+        crate::ecom::make_order_id(&request)
+    }))
+    .unwrap_or_else(|_| Err(Error::internal("a panic inside the library was caught")));
+    envelope(outcome)
+}
+
 /// Runs one JSON operation: checks the pointers, parses the request, catches panics and
 /// wraps the outcome in an envelope.
 ///

@@ -62,10 +62,9 @@ impl Client {
         let auth_token = match info.get("authToken").and_then(Value::as_str) {
             Some(token) => token.to_owned(),
             None => {
-                let token = match &self.config.callback_secret {
-                    Some(secret) => crate::callback_token::derive(secret, "ecom", &order_id),
-                    None => crate::callback_token::random(),
-                };
+                let token = self
+                    .ecom_auth_token(&order_id)
+                    .unwrap_or_else(crate::callback_token::random);
                 info.insert("authToken".into(), json!(token));
                 token
             }

@@ -6,9 +6,9 @@ use crate::input::Fields;
 use crate::reference::check_reference;
 
 /// eCom order ids: 1 to 50 of `a-zA-Z0-9-`.
-pub const ORDER_ID_MAX: usize = 50;
+pub(crate) const ORDER_ID_MAX: usize = 50;
 /// eCom amounts are int32 minor units, at least NOK 1.00.
-pub const MIN_AMOUNT: i64 = 100;
+pub(crate) const MIN_AMOUNT: i64 = 100;
 
 pub fn validate_initiate(body: &Fields) -> Result<()> {
     let info = body.req_object("merchantInfo")?;
