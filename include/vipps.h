@@ -26,9 +26,6 @@
 // Bodies larger than this are refused unread: no Vipps callback comes close.
 #define MAX_BODY (1024 * 1024)
 
-// The kinds of inbound requests the library understands.
-typedef struct Kind Kind;
-
 // An opaque client handle. Thread-safe: one handle may be used from many threads at once.
 // It must not be freed while a call on it is still running.
 typedef struct vipps_client vipps_client;

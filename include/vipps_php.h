@@ -1,5 +1,4 @@
 /* vipps C ABI for PHP FFI::cdef (generated from vipps.h; do not edit) */
-typedef struct Kind Kind;
 typedef struct vipps_client vipps_client;
 uint32_t vipps_abi_version(void);
 const char *vipps_version(void);

@@ -34,6 +34,12 @@ fn the_php_header_has_no_preprocessor_lines() {
         !php.lines().any(|l| l.trim_start().starts_with('#')),
         "PHP's FFI::cdef rejects preprocessor lines"
     );
+    let types: Vec<&str> = php.lines().filter(|l| l.starts_with("typedef")).collect();
+    assert_eq!(
+        types,
+        ["typedef struct vipps_client vipps_client;"],
+        "only the client handle is a C type: add other pub Rust types to cbindgen.toml's exclude"
+    );
     for function in [
         "vipps_client_new",
         "vipps_client_free",
