@@ -1,0 +1,1009 @@
+//! The simulator's responses, callbacks and webhooks against the official OpenAPI specs in
+//! `shared/specs/` (converted to JSON Schema by `tests/schema/`, spec traps handled there).
+//!
+//! Every check records its failures (label, JSON pointer, schema error); each test fails at the
+//! end with all of them, so one run shows everything that disagrees with the specs.
+
+mod common;
+mod schema;
+
+use common::*;
+use schema::{essence, media_type_exception, Declared, Specs};
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+use vipps_sim::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_MSN, DEFAULT_SUBSCRIPTION_KEY};
+
+fn specs() -> &'static Specs {
+    static SPECS: OnceLock<Specs> = OnceLock::new();
+    SPECS.get_or_init(Specs::load)
+}
+
+/// Collects disagreements with the specs.
+#[derive(Default)]
+struct Report {
+    checked: usize,
+    failures: Vec<String>,
+}
+
+impl Report {
+    fn body(&mut self, label: &str, declared: &Declared, body: &Value) {
+        self.checked += 1;
+        let errors = specs().validator(declared).errors(body);
+        if !errors.is_empty() {
+            self.failures.push(format!(
+                "{label} ({}): {} error(s)\n    {}\n    body: {body}",
+                declared.file,
+                errors.len(),
+                errors.join("\n    ")
+            ));
+        }
+    }
+
+    /// Status, media type and body of a response.
+    fn response(
+        &mut self,
+        label: &str,
+        r: &Resp,
+        file: &'static str,
+        path: &str,
+        method: &str,
+        status: u16,
+    ) {
+        if r.status != status {
+            self.failures.push(format!(
+                "{label}: expected HTTP {status}, got {}: {}",
+                r.status, r.body
+            ));
+            return;
+        }
+        let declared = specs().response(file, path, method, &status.to_string());
+        let actual = essence(r.header("content-type").unwrap_or(""));
+        let wanted = essence(&declared.media_type);
+        if actual != wanted && !media_type_exception(file, &wanted, &actual) {
+            self.failures.push(format!(
+                "{label}: Content-Type {actual:?}, the spec declares {wanted:?}"
+            ));
+        }
+        match serde_json::from_str::<Value>(&r.body) {
+            Ok(body) => self.body(label, &declared, &body),
+            Err(e) => self
+                .failures
+                .push(format!("{label}: body is not JSON ({e}): {:?}", r.body)),
+        }
+    }
+
+    fn finish(self, what: &str) {
+        assert!(self.checked > 0, "{what}: nothing was checked");
+        assert!(
+            self.failures.is_empty(),
+            "{what}: {} of {} checks disagree with the specs:\n{}",
+            self.failures.len(),
+            self.checked,
+            self.failures.join("\n")
+        );
+        eprintln!("{what}: {} bodies valid", self.checked);
+    }
+}
+
+fn checkout_headers() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("client_id", DEFAULT_CLIENT_ID),
+        ("client_secret", DEFAULT_CLIENT_SECRET),
+        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
+        ("Merchant-Serial-Number", DEFAULT_MSN),
+        ("Vipps-System-Name", "acme"),
+        ("Vipps-System-Version", "1.0"),
+        ("Vipps-System-Plugin-Name", "acme-plugin"),
+        ("Vipps-System-Plugin-Version", "2.0"),
+    ]
+}
+
+fn session_body(reference: &str, callback: &str) -> Value {
+    json!({
+        "type": "PAYMENT",
+        "merchantInfo": {
+            "callbackUrl": callback,
+            "returnUrl": "https://example.com/return",
+            "callbackAuthorizationToken": "cb-token"
+        },
+        "transaction": {
+            "amount": {"value": 25_000, "currency": "NOK"},
+            "reference": reference,
+            "paymentDescription": "Two pairs of socks",
+            "orderSummary": {
+                "orderLines": [{"name": "Socks", "id": "sku-1", "totalAmount": 25000,
+                    "totalAmountExcludingTax": 20000, "totalTaxAmount": 5000, "taxRate": 2500,
+                    "taxPercentage": 25}],
+                "orderBottomLine": {"currency": "NOK"}
+            }
+        },
+        "logistics": {"fixedOptions": [{"id": "home", "priority": 0, "isDefault": true,
+            "brand": "POSTEN", "amount": {"value": 0, "currency": "NOK"}}]},
+        "configuration": {"customConsent": {"text": "Newsletter?", "required": false}}
+    })
+}
+
+const SESSION: &str = "/session";
+const SESSION_REF: &str = "/session/{reference}";
+
+#[test]
+fn converter_rejects_what_the_specs_forbid() {
+    let s = specs();
+    // The validation is real: known-bad bodies fail, with a JSON pointer.
+    let event = s.validator(&s.named(schema::EPAYMENT, "PaymentEvent"));
+    let good = json!({"reference": "ref-0001", "pspReference": "123", "name": "CREATED",
+        "amount": {"currency": "NOK", "value": 100}, "timestamp": "2024-01-01T10:00:00Z",
+        "idempotencyKey": null, "success": true});
+    assert_eq!(event.errors(&good), Vec::<String>::new());
+    let mut bad = good.clone();
+    bad.as_object_mut().unwrap().remove("name");
+    bad["amount"]["value"] = json!(-1);
+    let errors = event.errors(&bad);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("/: ") && e.contains("name")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with("/amount/value")),
+        "{errors:?}"
+    );
+    // Trap 1: without the patch, a real event would need `paymentAction`.
+    assert!(!errors.iter().any(|e| e.contains("paymentAction")));
+
+    // Trap 6: "SessionStarted" is an example, not a state.
+    let session = s.validator(&s.named(schema::CHECKOUT, "SessionResponse"));
+    let errors = session
+        .errors(&json!({"sessionId": "a", "reference": "r", "sessionState": "SessionStarted"}));
+    assert!(
+        errors.iter().any(|e| e.starts_with("/sessionState")),
+        "{errors:?}"
+    );
+    // nullable: null is fine where the spec says nullable, not elsewhere.
+    assert!(session
+        .errors(
+            &json!({"sessionId": "a", "reference": "r", "sessionState": "SessionCreated",
+            "merchantSerialNumber": null, "paymentMethod": null})
+        )
+        .is_empty());
+    assert!(!session
+        .errors(&json!({"sessionId": null, "reference": "r", "sessionState": "SessionCreated"}))
+        .is_empty());
+
+    // Trap 4: the eCom address type enum holds; the broken pattern does not reject H.
+    let address = s.validator(&s.named(schema::MS_IMPORT, "ShippingCostAndMethod"));
+    let a = json!({"addressId": 100, "addressLine1": "Robert Levins gate 5", "city": "Oslo",
+        "country": "NO", "postCode": "0154", "addressType": "H"});
+    assert_eq!(address.errors(&a), Vec::<String>::new());
+    let mut wrong = a.clone();
+    wrong["addressType"] = json!("X");
+    assert!(!address.errors(&wrong).is_empty());
+
+    // Trap 3: the receipt reference resolves to the local Order Management copy.
+    let create = s.validator(&s.named(schema::EPAYMENT, "CreatePaymentRequest"));
+    assert!(create.schema["$defs"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .any(|k| k.starts_with("order-management-v2.0-tag-2.3.24.")));
+    // Webhooks forbid extra properties (the one place the specs do).
+    let reg = s.validator(&s.named(schema::WEBHOOKS, "RegisterResponse"));
+    assert!(!reg
+        .errors(&json!({"id": "0b6c4d3e-8f0a-4b1c-9d2e-3f4a5b6c7d8e", "secret": "s", "x": 1}))
+        .is_empty());
+    // format: date-time and uuid are checked.
+    let mut late = good;
+    late["timestamp"] = json!("yesterday");
+    assert!(event
+        .errors(&late)
+        .iter()
+        .any(|e| e.starts_with("/timestamp")));
+}
+
+#[test]
+fn access_token_and_webhooks_api() {
+    let h = start();
+    let mut report = Report::default();
+    let r = h.call(
+        "POST",
+        "/accesstoken/get",
+        &[
+            ("client_id", DEFAULT_CLIENT_ID),
+            ("client_secret", DEFAULT_CLIENT_SECRET),
+            ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
+        ],
+        None,
+    );
+    report.response(
+        "token 200",
+        &r,
+        schema::ACCESS_TOKEN,
+        "/accesstoken/get",
+        "post",
+        200,
+    );
+
+    let bearer = format!("Bearer {}", h.token());
+    let hdrs = [
+        ("Authorization", bearer.as_str()),
+        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
+        ("Merchant-Serial-Number", DEFAULT_MSN),
+    ];
+    let body =
+        json!({"url": "https://example.com/hooks", "events": ["epayments.payment.captured.v1"]});
+    let r = h.call(
+        "POST",
+        "/webhooks/v1/webhooks",
+        &hdrs,
+        Some(&body.to_string()),
+    );
+    report.response(
+        "webhooks register 201",
+        &r,
+        schema::WEBHOOKS,
+        "/v1/webhooks",
+        "post",
+        201,
+    );
+    let r = h.call("GET", "/webhooks/v1/webhooks", &hdrs, None);
+    report.response(
+        "webhooks list 200",
+        &r,
+        schema::WEBHOOKS,
+        "/v1/webhooks",
+        "get",
+        200,
+    );
+    let bad = json!({"url": "ftp://example.com/x", "events": []});
+    let r = h.call(
+        "POST",
+        "/webhooks/v1/webhooks",
+        &hdrs,
+        Some(&bad.to_string()),
+    );
+    report.response(
+        "webhooks register 400",
+        &r,
+        schema::WEBHOOKS,
+        "/v1/webhooks",
+        "post",
+        400,
+    );
+    report.finish("access token + webhooks");
+}
+
+#[test]
+fn checkout_responses_and_callbacks() {
+    let h = start();
+    let s = specs();
+    let mut report = Report::default();
+    let rx = Receiver::start("/cb", &[]);
+    let headers = checkout_headers();
+    let create = |reference: &str| {
+        h.call(
+            "POST",
+            "/checkout/v3/session",
+            &headers,
+            Some(&session_body(reference, &rx.url).to_string()),
+        )
+    };
+    let get = |reference: &str| {
+        h.call(
+            "GET",
+            &format!("/checkout/v3/session/{reference}"),
+            &headers[..4],
+            None,
+        )
+    };
+
+    let r = create("schema-co-0001");
+    report.response("create 200", &r, schema::CHECKOUT, SESSION, "post", 200);
+    let token = r.json()["token"].as_str().unwrap_or_default().to_string();
+    let r = get("schema-co-0001");
+    report.response(
+        "get SessionCreated",
+        &r,
+        schema::CHECKOUT,
+        SESSION_REF,
+        "get",
+        200,
+    );
+    // Open the page: PaymentInitiated.
+    let page = h.call("GET", &format!("/sim/checkout/?token={token}"), &[], None);
+    assert_eq!(page.status, 200);
+    let r = get("schema-co-0001");
+    assert_eq!(r.json()["sessionState"], "PaymentInitiated");
+    report.response(
+        "get PaymentInitiated",
+        &r,
+        schema::CHECKOUT,
+        SESSION_REF,
+        "get",
+        200,
+    );
+    h.control("POST", "/_sim/payments/schema-co-0001/approve", None);
+    let r = get("schema-co-0001");
+    assert_eq!(r.json()["sessionState"], "PaymentSuccessful");
+    report.response(
+        "get PaymentSuccessful",
+        &r,
+        schema::CHECKOUT,
+        SESSION_REF,
+        "get",
+        200,
+    );
+    // The same body, broken in ways the spec forbids, fails where it is broken.
+    let paid = r.json();
+    let session = s.validator(&s.named(schema::CHECKOUT, "SessionResponse"));
+    for (pointer, broken) in [
+        ("/paymentDetails/state", json!("PAID")),
+        ("/paymentDetails/amount/value", json!("25000")),
+        ("/userInfo/sub", Value::Null),
+        ("/billingDetails/firstName", json!(7)),
+        ("/paymentMethod", json!("Cash")),
+    ] {
+        let mut body = paid.clone();
+        *body
+            .pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("{pointer} in {paid}")) = broken;
+        let errors = session.errors(&body);
+        assert!(
+            errors.iter().any(|e| e.starts_with(pointer)),
+            "{pointer}: {errors:?}"
+        );
+    }
+
+    // Rejected and expired sessions; the expire endpoint answers a SessionResponse too.
+    create("schema-co-0002");
+    h.control("POST", "/_sim/payments/schema-co-0002/reject", None);
+    report.response(
+        "get PaymentTerminated",
+        &get("schema-co-0002"),
+        schema::CHECKOUT,
+        SESSION_REF,
+        "get",
+        200,
+    );
+    create("schema-co-0003");
+    h.control("POST", "/_sim/payments/schema-co-0003/expire", None);
+    report.response(
+        "get SessionExpired",
+        &get("schema-co-0003"),
+        schema::CHECKOUT,
+        SESSION_REF,
+        "get",
+        200,
+    );
+    create("schema-co-0004");
+    let r = h.call(
+        "POST",
+        "/checkout/v3/session/schema-co-0004/expire",
+        &headers[..4],
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    report.body(
+        "expire endpoint",
+        &s.named(schema::CHECKOUT, "SessionResponse"),
+        &r.json(),
+    );
+
+    // Problems.
+    report.response(
+        "get unknown 404",
+        &get("schema-co-none"),
+        schema::CHECKOUT,
+        SESSION_REF,
+        "get",
+        404,
+    );
+    report.response(
+        "create duplicate 409",
+        &create("schema-co-0001"),
+        schema::CHECKOUT,
+        SESSION,
+        "post",
+        409,
+    );
+    let r = h.call(
+        "POST",
+        "/checkout/v3/session",
+        &headers,
+        Some(r#"{"merchantInfo":{}}"#),
+    );
+    report.response(
+        "create invalid 400",
+        &r,
+        schema::CHECKOUT,
+        SESSION,
+        "post",
+        400,
+    );
+    let r = h.call(
+        "GET",
+        "/checkout/v3/session/schema-co-0001",
+        &headers[..2],
+        None,
+    );
+    report.response(
+        "get unauthorized 401",
+        &r,
+        schema::CHECKOUT,
+        SESSION_REF,
+        "get",
+        401,
+    );
+
+    // The session callbacks (approved, rejected, expired).
+    let got = rx.wait_for(3, 10);
+    let declared = s.callback_body(schema::CHECKOUT, SESSION, "post", "Payment completed");
+    let states = s.enum_values(schema::CHECKOUT, "ExternalSessionState");
+    for (i, cb) in got.iter().enumerate() {
+        let body: Value = serde_json::from_str(&cb.body).expect("callback JSON");
+        let state = body["sessionState"].as_str().unwrap_or("");
+        assert!(states.iter().any(|s| s == state) && state != "SessionStarted");
+        report.body(
+            &format!("session callback #{i} ({state})"),
+            &declared,
+            &body,
+        );
+    }
+    report.finish("checkout");
+}
+
+/// A merchant endpoint for the dynamic logistics callback that answers one option.
+fn logistics_merchant() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "http://127.0.0.1:{}/logistics",
+        listener.local_addr().unwrap().port()
+    );
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let got2 = std::sync::Arc::clone(&got);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            got2.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&body).into_owned());
+            let answer = r#"[{"id":"bud","priority":0,"isDefault":true,"brand":"PORTERBUDDY","type":"HOME_DELIVERY","amount":{"value":9900,"currency":"NOK"}}]"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (url, got)
+}
+
+#[test]
+fn checkout_page_payment_and_dynamic_logistics_callback() {
+    let h = start();
+    let s = specs();
+    let mut report = Report::default();
+    let rx = Receiver::start("/cb", &[]);
+    let (logistics_url, logistics_got) = logistics_merchant();
+    let mut body = session_body("schema-page-001", &rx.url);
+    body["logistics"]["dynamicOptionsCallback"] = json!(logistics_url);
+    let r = h.call(
+        "POST",
+        "/checkout/v3/session",
+        &checkout_headers(),
+        Some(&body.to_string()),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let token = r.json()["token"].as_str().unwrap_or_default().to_string();
+    let pay = json!({"token": token, "email": "kari@example.com", "phone": "4791234567",
+        "firstName": "Kari", "lastName": "Nordmann", "streetAddress": "Storgata 1",
+        "postalCode": "0155", "city": "Oslo", "country": "NO"});
+    let r = h.call(
+        "POST",
+        "/sim/checkout/shipping-options",
+        &[],
+        Some(&pay.to_string()),
+    );
+    assert_eq!(r.json()["source"], "dynamic", "{}", r.body);
+    let mut pay = pay;
+    pay["shipping"] = json!("bud");
+    let r = h.call("POST", "/sim/checkout/pay", &[], Some(&pay.to_string()));
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let sent = logistics_got.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    let declared = s.callback_body(schema::CHECKOUT, SESSION, "post", "Dynamic logistics");
+    report.body(
+        "dynamic logistics request",
+        &declared,
+        &serde_json::from_str(&sent[0]).unwrap(),
+    );
+    let cb = &rx.wait_for(1, 5)[0];
+    let declared = s.callback_body(schema::CHECKOUT, SESSION, "post", "Payment completed");
+    let cb: Value = serde_json::from_str(&cb.body).unwrap();
+    assert_eq!(cb["shippingDetails"]["shippingMethodId"], "bud");
+    report.body("session callback after the page's Pay", &declared, &cb);
+    report.finish("checkout page");
+}
+
+#[test]
+fn epayment_responses_and_webhooks() {
+    let h = start();
+    let s = specs();
+    let mut report = Report::default();
+    let e = h.epayment();
+    let bearer = e.bearer.clone();
+    let hooks = Receiver::start("/hooks", &[]);
+    let hook_headers = [
+        ("Authorization", bearer.as_str()),
+        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
+    ];
+    let events: Vec<String> = [
+        "created",
+        "authorized",
+        "captured",
+        "refunded",
+        "cancelled",
+        "aborted",
+        "expired",
+        "terminated",
+    ]
+    .iter()
+    .map(|n| format!("epayments.payment.{n}.v1"))
+    .collect();
+    let reg = json!({"url": hooks.url, "events": events});
+    let r = h.call(
+        "POST",
+        "/webhooks/v1/webhooks",
+        &hook_headers,
+        Some(&reg.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    const PAYMENTS: &str = "/epayment/v1/payments";
+    const PAYMENT: &str = "/epayment/v1/payments/{reference}";
+    let create = |reference: &str, extra: Value| {
+        let mut body = json!({
+            "amount": {"currency": "NOK", "value": 10_000},
+            "paymentMethod": {"type": "WALLET"},
+            "reference": reference,
+            "userFlow": "WEB_REDIRECT",
+            "returnUrl": "https://example.com/return",
+            "paymentDescription": "Schema check"
+        });
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            body[k] = v;
+        }
+        h.call(
+            "POST",
+            PAYMENTS,
+            &e.headers(Some(&format!("c-{reference}"))),
+            Some(&body.to_string()),
+        )
+    };
+
+    let r = create(
+        "schema-ep-0001",
+        json!({"metadata": {"order": "42"}, "profile": {"scope": "name email"}}),
+    );
+    report.response("create 201", &r, schema::EPAYMENT, PAYMENTS, "post", 201);
+    report.response(
+        "get CREATED",
+        &e.get("schema-ep-0001"),
+        schema::EPAYMENT,
+        PAYMENT,
+        "get",
+        200,
+    );
+    h.control("POST", "/_sim/payments/schema-ep-0001/approve", None);
+    report.response(
+        "get AUTHORIZED",
+        &e.get("schema-ep-0001"),
+        schema::EPAYMENT,
+        PAYMENT,
+        "get",
+        200,
+    );
+    let r = e.modify("schema-ep-0001", "capture", Some(4_000), "cap-1");
+    report.response(
+        "capture 200",
+        &r,
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/capture",
+        "post",
+        200,
+    );
+    let r = e.modify("schema-ep-0001", "refund", Some(1_000), "ref-1");
+    report.response(
+        "refund 200",
+        &r,
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/refund",
+        "post",
+        200,
+    );
+    let r = e.modify("schema-ep-0001", "cancel", None, "can-1");
+    report.response(
+        "cancel 200",
+        &r,
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/cancel",
+        "post",
+        200,
+    );
+    let r = e.events("schema-ep-0001");
+    report.response(
+        "events 200",
+        &r,
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/events",
+        "get",
+        200,
+    );
+
+    // A QR payment (redirectUrl), a PUSH_MESSAGE payment (none), one cancelled before approval,
+    // one rejected and one expired.
+    let r = create(
+        "schema-ep-0002",
+        json!({"userFlow": "QR", "returnUrl": null}),
+    );
+    report.response("create QR 201", &r, schema::EPAYMENT, PAYMENTS, "post", 201);
+    let r = create(
+        "schema-ep-0003",
+        json!({"userFlow": "PUSH_MESSAGE", "customer": {"phoneNumber": "4791234567"}}),
+    );
+    report.response(
+        "create push 201",
+        &r,
+        schema::EPAYMENT,
+        PAYMENTS,
+        "post",
+        201,
+    );
+    report.response(
+        "get push",
+        &e.get("schema-ep-0003"),
+        schema::EPAYMENT,
+        PAYMENT,
+        "get",
+        200,
+    );
+    let r = e.modify("schema-ep-0003", "cancel", None, "can-3");
+    report.response(
+        "cancel CREATED 200",
+        &r,
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/cancel",
+        "post",
+        200,
+    );
+    create("schema-ep-0004", json!({}));
+    h.control("POST", "/_sim/payments/schema-ep-0004/reject", None);
+    report.response(
+        "get ABORTED",
+        &e.get("schema-ep-0004"),
+        schema::EPAYMENT,
+        PAYMENT,
+        "get",
+        200,
+    );
+    create("schema-ep-0005", json!({}));
+    h.control("POST", "/_sim/payments/schema-ep-0005/expire", None);
+    report.response(
+        "get EXPIRED",
+        &e.get("schema-ep-0005"),
+        schema::EPAYMENT,
+        PAYMENT,
+        "get",
+        200,
+    );
+    report.response(
+        "events EXPIRED",
+        &e.events("schema-ep-0005"),
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/events",
+        "get",
+        200,
+    );
+
+    // Problems: 400 invalid create, 409 duplicate, 404 unknown, 400 over-capture, 409 key reuse.
+    let r = h.call(
+        "POST",
+        PAYMENTS,
+        &e.headers(Some("bad-1")),
+        Some(r#"{"reference":"x"}"#),
+    );
+    report.response("create 400", &r, schema::EPAYMENT, PAYMENTS, "post", 400);
+    let r = create("schema-ep-0001", json!({}));
+    report.response(
+        "create duplicate 409",
+        &r,
+        schema::EPAYMENT,
+        PAYMENTS,
+        "post",
+        409,
+    );
+    let r = e.modify("schema-ep-none", "capture", Some(1), "cap-x");
+    report.response(
+        "capture unknown 404",
+        &r,
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/capture",
+        "post",
+        404,
+    );
+    let r = e.modify("schema-ep-0001", "refund", Some(1_000_000), "ref-big");
+    report.response(
+        "refund too much 400",
+        &r,
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/refund",
+        "post",
+        400,
+    );
+    let r = e.modify("schema-ep-0001", "capture", Some(5), "cap-1");
+    report.response(
+        "capture key reuse 409",
+        &r,
+        schema::EPAYMENT,
+        "/epayment/v1/payments/{reference}/capture",
+        "post",
+        409,
+    );
+
+    // Every webhook body is a WebhookEvent.
+    let declared = s.named(schema::EPAYMENT, "WebhookEvent");
+    hooks.wait_for(12, 10);
+    let got = settle(&hooks, 300);
+    for (i, d) in got.iter().enumerate() {
+        let body: Value = serde_json::from_str(&d.body).expect("webhook JSON");
+        report.body(
+            &format!("webhook #{i} ({})", body["name"]),
+            &declared,
+            &body,
+        );
+    }
+    report.finish("epayment");
+}
+
+/// eCom v2 (another module of the simulator): initiate, details, status, capture, refund,
+/// cancel, errors and the payment callback.
+#[test]
+fn ecom_responses_and_callback() {
+    let h = start();
+    let s = specs();
+    let mut report = Report::default();
+    let bearer = format!("Bearer {}", h.token());
+    let rx = Receiver::start("/ecom", &[]);
+    let headers = |request_id: Option<&'static str>| {
+        let mut v = vec![
+            ("Authorization".to_string(), bearer.clone()),
+            (
+                "Ocp-Apim-Subscription-Key".to_string(),
+                DEFAULT_SUBSCRIPTION_KEY.to_string(),
+            ),
+            (
+                "Merchant-Serial-Number".to_string(),
+                DEFAULT_MSN.to_string(),
+            ),
+        ];
+        if let Some(id) = request_id {
+            v.push(("X-Request-Id".to_string(), id.to_string()));
+        }
+        v
+    };
+    let call = |method: &str, path: &str, request_id: Option<&'static str>, body: Option<Value>| {
+        let hs = headers(request_id);
+        let refs: Vec<(&str, &str)> = hs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        h.call(method, path, &refs, body.map(|b| b.to_string()).as_deref())
+    };
+    let initiate = |order_id: &str| {
+        call(
+            "POST",
+            "/ecomm/v2/payments",
+            None,
+            Some(json!({
+                "customerInfo": {"mobileNumber": "91234567"},
+                "merchantInfo": {
+                    "merchantSerialNumber": DEFAULT_MSN,
+                    "callbackPrefix": rx.url,
+                    "fallBack": "https://example.com/fallback",
+                    "authToken": "ecom-token"
+                },
+                "transaction": {"orderId": order_id, "amount": 20_000, "transactionText": "Socks"}
+            })),
+        )
+    };
+    let action = |amount: Option<i64>| {
+        let mut tx = json!({"transactionText": "Shipped"});
+        if let Some(a) = amount {
+            tx["amount"] = json!(a);
+        }
+        Some(json!({"merchantInfo": {"merchantSerialNumber": DEFAULT_MSN}, "transaction": tx}))
+    };
+    const PAYMENTS: &str = "/ecomm/v2/payments";
+
+    let r = initiate("schema-ecom-1");
+    report.response("initiate 200", &r, schema::ECOM, PAYMENTS, "post", 200);
+    let details = |o: &str| {
+        call(
+            "GET",
+            &format!("/ecomm/v2/payments/{o}/details"),
+            None,
+            None,
+        )
+    };
+    let status = |o: &str| call("GET", &format!("/ecomm/v2/payments/{o}/status"), None, None);
+    report.response(
+        "details INITIATE",
+        &details("schema-ecom-1"),
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/details",
+        "get",
+        200,
+    );
+    report.response(
+        "status INITIATE",
+        &status("schema-ecom-1"),
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/status",
+        "get",
+        200,
+    );
+    let r = h.control("POST", "/_sim/payments/schema-ecom-1/approve", None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    report.response(
+        "details RESERVE",
+        &details("schema-ecom-1"),
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/details",
+        "get",
+        200,
+    );
+    let r = call(
+        "POST",
+        "/ecomm/v2/payments/schema-ecom-1/capture",
+        Some("cap-1"),
+        action(Some(5_000)),
+    );
+    report.response(
+        "capture 200",
+        &r,
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/capture",
+        "post",
+        200,
+    );
+    let r = call(
+        "POST",
+        "/ecomm/v2/payments/schema-ecom-1/refund",
+        Some("ref-1"),
+        action(Some(1_000)),
+    );
+    report.response(
+        "refund 200",
+        &r,
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/refund",
+        "post",
+        200,
+    );
+    report.response(
+        "details after refund",
+        &details("schema-ecom-1"),
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/details",
+        "get",
+        200,
+    );
+    report.response(
+        "status after refund",
+        &status("schema-ecom-1"),
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/status",
+        "get",
+        200,
+    );
+
+    initiate("schema-ecom-2");
+    h.control("POST", "/_sim/payments/schema-ecom-2/approve", None);
+    let r = call(
+        "PUT",
+        "/ecomm/v2/payments/schema-ecom-2/cancel",
+        None,
+        action(None),
+    );
+    report.response(
+        "cancel 200",
+        &r,
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/cancel",
+        "put",
+        200,
+    );
+    initiate("schema-ecom-3");
+    h.control("POST", "/_sim/payments/schema-ecom-3/reject", None);
+    report.response(
+        "details rejected",
+        &details("schema-ecom-3"),
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/details",
+        "get",
+        200,
+    );
+
+    // Errors (`default: ErrorResponse`).
+    let r = call(
+        "GET",
+        "/ecomm/v2/payments/schema-ecom-none/details",
+        None,
+        None,
+    );
+    assert!(r.status >= 400, "{}", r.body);
+    report.response(
+        "details unknown",
+        &r,
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/details",
+        "get",
+        r.status,
+    );
+    let r = call(
+        "POST",
+        "/ecomm/v2/payments/schema-ecom-1/capture",
+        Some("cap-2"),
+        action(Some(1_000_000)),
+    );
+    assert!(r.status >= 400, "{}", r.body);
+    report.response(
+        "capture too much",
+        &r,
+        schema::ECOM,
+        "/ecomm/v2/payments/{orderId}/capture",
+        "post",
+        r.status,
+    );
+    let r = call("POST", PAYMENTS, None, Some(json!({"transaction": {}})));
+    assert!(r.status >= 400, "{}", r.body);
+    report.response(
+        "initiate invalid",
+        &r,
+        schema::ECOM,
+        PAYMENTS,
+        "post",
+        r.status,
+    );
+
+    // The payment callbacks (reserved, cancelled... whatever the sim sends).
+    let declared = s.request_body(
+        schema::MS_IMPORT,
+        "/callbackPrefix/v2/payments/{orderId}",
+        "post",
+    );
+    let got = rx.wait_for(2, 10);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let got = if rx.received().len() > got.len() {
+        rx.received()
+    } else {
+        got
+    };
+    for (i, cb) in got.iter().enumerate() {
+        let body: Value = serde_json::from_str(&cb.body).expect("callback JSON");
+        report.body(&format!("ecom callback #{i} {}", cb.path), &declared, &body);
+    }
+    report.finish("ecom");
+}
