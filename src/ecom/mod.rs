@@ -50,6 +50,9 @@ impl Client {
             info.entry("merchantSerialNumber")
                 .or_insert_with(|| json!(options.msn));
         }
+        // The spec requires customerInfo even when no phone number is known; an empty object is
+        // what a plugin would send, so it is filled in rather than refused.
+        body.entry("customerInfo").or_insert_with(|| json!({}));
         validate_initiate(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
         let order_id = body["transaction"]["orderId"]
             .as_str()
