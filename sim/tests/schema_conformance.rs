@@ -452,20 +452,29 @@ fn checkout_responses_and_callbacks() {
     report.finish("checkout");
 }
 
-/// A merchant endpoint for the dynamic logistics callback that answers one option.
-fn logistics_merchant() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+/// (request path, body) of what a [`json_merchant`] received.
+type Got = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A merchant server that answers every request `200` with the JSON `answer`.
+fn json_merchant(answer: String) -> (String, Got) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!(
-        "http://127.0.0.1:{}/logistics",
-        listener.local_addr().unwrap().port()
-    );
-    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let got: Got = Default::default();
     let got2 = std::sync::Arc::clone(&got);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
             let mut len = 0usize;
             loop {
                 let mut line = String::new();
@@ -480,8 +489,7 @@ fn logistics_merchant() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>
             let _ = reader.read_exact(&mut body);
             got2.lock()
                 .unwrap()
-                .push(String::from_utf8_lossy(&body).into_owned());
-            let answer = r#"[{"id":"bud","priority":0,"isDefault":true,"brand":"PORTERBUDDY","type":"HOME_DELIVERY","amount":{"value":9900,"currency":"NOK"}}]"#;
+                .push((path, String::from_utf8_lossy(&body).into_owned()));
             let _ = write!(
                 stream,
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
@@ -489,7 +497,18 @@ fn logistics_merchant() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>
             );
         }
     });
-    (url, got)
+    (base, got)
+}
+
+fn wait_until(got: &Got, n: usize) -> Vec<(String, String)> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let v = got.lock().unwrap().clone();
+        if v.len() >= n || std::time::Instant::now() > deadline {
+            return v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[test]
@@ -498,7 +517,9 @@ fn checkout_page_payment_and_dynamic_logistics_callback() {
     let s = specs();
     let mut report = Report::default();
     let rx = Receiver::start("/cb", &[]);
-    let (logistics_url, logistics_got) = logistics_merchant();
+    let answer = r#"[{"id":"bud","priority":0,"isDefault":true,"brand":"PORTERBUDDY","type":"HOME_DELIVERY","amount":{"value":9900,"currency":"NOK"}}]"#;
+    let (base, logistics_got) = json_merchant(answer.to_string());
+    let logistics_url = format!("{base}/logistics");
     let mut body = session_body("schema-page-001", &rx.url);
     body["logistics"]["dynamicOptionsCallback"] = json!(logistics_url);
     let r = h.call(
@@ -526,11 +547,12 @@ fn checkout_page_payment_and_dynamic_logistics_callback() {
 
     let sent = logistics_got.lock().unwrap().clone();
     assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].0, "/logistics");
     let declared = s.callback_body(schema::CHECKOUT, SESSION, "post", "Dynamic logistics");
     report.body(
         "dynamic logistics request",
         &declared,
-        &serde_json::from_str(&sent[0]).unwrap(),
+        &serde_json::from_str(&sent[0].1).unwrap(),
     );
     let cb = &rx.wait_for(1, 5)[0];
     let declared = s.callback_body(schema::CHECKOUT, SESSION, "post", "Payment completed");
@@ -1006,4 +1028,82 @@ fn ecom_responses_and_callback() {
         report.body(&format!("ecom callback #{i} {}", cb.path), &declared, &body);
     }
     report.finish("ecom");
+}
+
+/// eCom express: the shipping-details request the simulator sends (`ShippingCostAndMethod`,
+/// where the `addressType` trap lives) and the express payment callback.
+#[test]
+fn ecom_express_shipping_details_and_callback() {
+    let h = start();
+    let s = specs();
+    let mut report = Report::default();
+    let order = "schema-ecom-x1";
+    let answer = json!({
+        "addressId": 100,
+        "orderId": order,
+        "shippingDetails": [
+            {"isDefault": "Y", "priority": 1, "shippingCost": 49.5, "shippingMethod": "Posten",
+             "shippingMethodId": "posten"}
+        ]
+    });
+    let (base, got) = json_merchant(answer.to_string());
+    let bearer = format!("Bearer {}", h.token());
+    let body = json!({
+        "customerInfo": {"mobileNumber": "91234567"},
+        "merchantInfo": {
+            "merchantSerialNumber": DEFAULT_MSN,
+            "callbackPrefix": format!("{base}/cb"),
+            "shippingDetailsPrefix": format!("{base}/shipping"),
+            "consentRemovalPrefix": format!("{base}/consents"),
+            "fallBack": "https://example.com/fallback",
+            "authToken": "ecom-token",
+            "paymentType": "eComm Express Payment"
+        },
+        "transaction": {"orderId": order, "amount": 20_000, "transactionText": "Socks"}
+    });
+    let r = h.call(
+        "POST",
+        "/ecomm/v2/payments",
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
+        ],
+        Some(&body.to_string()),
+    );
+    report.response(
+        "express initiate 200",
+        &r,
+        schema::ECOM,
+        "/ecomm/v2/payments",
+        "post",
+        200,
+    );
+    let r = h.control("POST", &format!("/_sim/payments/{order}/approve"), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sent = wait_until(&got, 2);
+    let shipping = s.request_body(
+        schema::MS_IMPORT,
+        "/shippingDetailsPrefix/v2/payments/{orderId}/shippingDetails",
+        "post",
+    );
+    let callback = s.request_body(
+        schema::MS_IMPORT,
+        "/callbackPrefix/v2/payments/{orderId}",
+        "post",
+    );
+    let mut kinds = Vec::new();
+    for (path, body) in &sent {
+        let v: Value = serde_json::from_str(body).expect("JSON request");
+        if path.ends_with("/shippingDetails") {
+            kinds.push("shipping");
+            report.body("express shipping-details request", &shipping, &v);
+        } else if path.starts_with("/cb/") {
+            kinds.push("callback");
+            assert!(v.get("shippingDetails").is_some(), "{v}");
+            report.body("express payment callback", &callback, &v);
+        }
+    }
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["callback", "shipping"], "{sent:?}");
+    report.finish("ecom express");
 }
