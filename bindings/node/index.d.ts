@@ -1,0 +1,530 @@
+// Type declarations of the `vipps` Node binding. The requests and answers are the APIs' own
+// JSON plus the library's snake_case keys (see the repository README, "Requests and answers"):
+// the main fields are typed, and every object allows extra fields, which pass through.
+
+/// <reference types="node" />
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+export interface Timeouts {
+  connect_ms?: number;
+  request_ms?: number;
+  total_ms?: number;
+}
+
+export interface RetryPolicy {
+  max_attempts?: number;
+  base_delay_ms?: number;
+  max_delay_ms?: number;
+}
+
+/** The JSON configuration of `vipps_client_new`. Unknown settings are refused (ConfigError). */
+export interface ClientConfig {
+  environment?: 'test' | 'production' | 'sim';
+  base_url?: string;
+  client_id?: string;
+  client_secret?: string;
+  subscription_key?: string;
+  merchant_serial_number?: string;
+  /** Required, 1-30 characters each: the Vipps-System-* headers. */
+  system_name: string;
+  system_version: string;
+  plugin_name: string;
+  plugin_version: string;
+  timeouts?: Timeouts;
+  retry?: RetryPolicy;
+  proxy?: string;
+  callback_secret?: string;
+  webhook_secrets?: string[];
+  webhook_max_age_secs?: number;
+  polling?: { initial_delay_ms?: number; interval_ms?: number };
+  log?: { level?: 'error' | 'warn' | 'info' | 'debug' | 'trace'; file?: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Common shapes
+
+/** Money in minor units (øre, cents): an integer, never a decimal. */
+export interface Amount {
+  value: number;
+  currency: 'NOK' | 'DKK' | 'EUR' | (string & {});
+}
+
+export type NormalizedStatus =
+  | 'pending'
+  | 'authorized'
+  | 'partially_captured'
+  | 'captured'
+  | 'partially_refunded'
+  | 'refunded'
+  | 'cancelled'
+  | 'expired'
+  | 'aborted'
+  | 'failed';
+
+/** One status across the APIs, with the amounts a shop needs (minor units). */
+export interface Normalized {
+  status: NormalizedStatus;
+  final: boolean;
+  currency: string | null;
+  amount: number | null;
+  authorized: number;
+  captured: number;
+  refunded: number;
+  cancelled: number;
+  capturable: number;
+  refundable: number;
+  [extra: string]: unknown;
+}
+
+/** Keys every request may carry; the library reads and removes them. */
+export interface CallOptions {
+  idempotency_key?: string;
+  merchant_serial_number?: string;
+  system_name?: string;
+  system_version?: string;
+  plugin_name?: string;
+  plugin_version?: string;
+  [extra: string]: unknown;
+}
+
+export interface ReferenceRequest extends CallOptions {
+  reference: string;
+  /** "epayment" (the default) or "ecom" for a legacy eCom v2 order. */
+  api?: 'epayment' | 'ecom';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkout v3
+
+export interface CreateSessionRequest extends CallOptions {
+  merchantInfo: {
+    callbackUrl: string;
+    returnUrl: string;
+    callbackAuthorizationToken?: string;
+    termsAndConditionsUrl?: string;
+    [extra: string]: unknown;
+  };
+  transaction: {
+    amount: Amount;
+    reference: string;
+    paymentDescription: string;
+    [extra: string]: unknown;
+  };
+  type?: 'PAYMENT' | 'SUBSCRIPTION' | (string & {});
+  logistics?: Record<string, unknown>;
+  configuration?: Record<string, unknown>;
+  prefillCustomer?: Record<string, unknown>;
+}
+
+export interface CreateSessionAnswer {
+  token: string;
+  checkoutFrontendUrl: string;
+  pollingUrl: string;
+  reference: string;
+  callback_authorization_token: string;
+  idempotency_key: string;
+  [extra: string]: unknown;
+}
+
+export interface SessionAnswer {
+  sessionId: string;
+  reference: string;
+  sessionState: string;
+  merchantSerialNumber?: string;
+  paymentMethod?: string;
+  paymentDetails?: Record<string, unknown>;
+  userInfo?: Record<string, unknown>;
+  shippingDetails?: Record<string, unknown>;
+  billingDetails?: Record<string, unknown>;
+  normalized: Normalized;
+  [extra: string]: unknown;
+}
+
+export interface UpdateSessionRequest extends ReferenceRequest {
+  transaction?: { amount?: Amount; paymentDescription?: string; [extra: string]: unknown };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ePayment v1
+
+export interface CreatePaymentRequest extends CallOptions {
+  amount: Amount;
+  reference: string;
+  paymentMethod: { type: 'WALLET' | 'CARD' | (string & {}); [extra: string]: unknown };
+  userFlow: 'WEB_REDIRECT' | 'NATIVE_REDIRECT' | 'PUSH_MESSAGE' | 'QR' | (string & {});
+  returnUrl?: string;
+  paymentDescription?: string;
+  customer?: { phoneNumber?: string; [extra: string]: unknown };
+}
+
+export interface CreatePaymentAnswer {
+  reference: string;
+  redirectUrl?: string;
+  idempotency_key: string;
+  [extra: string]: unknown;
+}
+
+export interface PaymentAnswer {
+  reference: string;
+  state?: string;
+  amount?: Amount;
+  aggregate?: {
+    authorizedAmount: Amount;
+    capturedAmount: Amount;
+    refundedAmount: Amount;
+    cancelledAmount: Amount;
+  };
+  pspReference?: string;
+  normalized: Normalized;
+  [extra: string]: unknown;
+}
+
+/** The answer of capture, refund and cancel: the payment plus the key used. */
+export interface MoneyAnswer extends PaymentAnswer {
+  idempotency_key: string;
+}
+
+export interface PaymentEvent {
+  reference: string;
+  pspReference: string;
+  name: string;
+  amount: Amount;
+  timestamp: string;
+  idempotencyKey: string | null;
+  success: boolean;
+  [extra: string]: unknown;
+}
+
+export interface PaymentEventsAnswer {
+  reference?: string;
+  events: PaymentEvent[];
+  [extra: string]: unknown;
+}
+
+export interface MoneyRequest extends ReferenceRequest {
+  amount?: Amount;
+  modificationAmount?: Amount;
+}
+
+export interface CancelRequest extends ReferenceRequest {
+  shouldReleaseRemainingFunds?: boolean;
+}
+
+export interface ForceApproveRequest extends ReferenceRequest {
+  customer?: { phoneNumber?: string; [extra: string]: unknown };
+}
+
+export interface ForceApproveAnswer {
+  reference: string;
+  approved?: boolean;
+  [extra: string]: unknown;
+}
+
+export interface ReconcileAnswer extends Normalized {
+  reference?: string;
+}
+
+export interface WaitRequest extends ReferenceRequest {
+  timeout_ms: number;
+  initial_delay_ms?: number;
+  interval_ms?: number;
+}
+
+export interface WaitAnswer extends Normalized {
+  reference: string;
+  polls: number;
+  timed_out: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// eCom v2 (legacy)
+
+export interface EcomInitiateRequest extends CallOptions {
+  merchantInfo: Record<string, unknown>;
+  transaction: { orderId: string; amount: number; transactionText: string; [extra: string]: unknown };
+  customerInfo?: Record<string, unknown>;
+}
+
+export interface EcomInitiateAnswer {
+  orderId: string;
+  url: string;
+  auth_token: string;
+  idempotency_key: string;
+  [extra: string]: unknown;
+}
+
+export interface EcomStatusAnswer {
+  orderId?: string;
+  transactionInfo?: Record<string, unknown>;
+  normalized_status: NormalizedStatus | null;
+  [extra: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks API
+
+export interface RegisterWebhookRequest extends CallOptions {
+  url: string;
+  events: string[];
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  [extra: string]: unknown;
+}
+
+export interface RegisteredWebhook extends Webhook {
+  /** Shown only once: put it in `webhook_secrets`. */
+  secret: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callbacks and webhooks
+
+export type CallbackKind =
+  | 'checkout_callback'
+  | 'checkout_shipping'
+  | 'epayment_webhook'
+  | 'ecom_callback'
+  | 'ecom_shipping_details'
+  | 'ecom_consent_removal';
+
+export interface CallbackOptions {
+  kind?: CallbackKind;
+  expected_token?: string;
+  reference?: string;
+}
+
+export interface CallbackRequest extends CallbackOptions {
+  method: string;
+  /** Path and query as received, or an absolute URL. */
+  url: string;
+  headers: Record<string, string | string[]>;
+}
+
+export interface EventAmounts {
+  basis: 'operation' | 'total';
+  authorized: number;
+  captured: number;
+  refunded: number;
+  cancelled: number;
+  [extra: string]: unknown;
+}
+
+export interface CallbackEvent {
+  kind: CallbackKind | null;
+  api: 'checkout' | 'epayment' | 'ecom' | null;
+  reference: string | null;
+  verified: boolean;
+  /** Why a request was refused (verified: false); never contains a secret. */
+  rejection?: string;
+  id?: string;
+  name?: string | null;
+  state?: string | null;
+  status?: NormalizedStatus | null;
+  final?: boolean;
+  rank?: number;
+  progress?: number | null;
+  timestamp?: string | null;
+  success?: boolean;
+  currency?: string | null;
+  amount?: number | null;
+  amounts?: EventAmounts;
+  raw?: unknown;
+  [extra: string]: unknown;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** null for shipping callbacks: answer them with shippingOptionsResponse. */
+  body: string | null;
+}
+
+export interface CallbackAnswer {
+  event: CallbackEvent;
+  response: HttpAnswer;
+}
+
+export interface ShippingOption {
+  id: string;
+  brand: string;
+  amount: Amount;
+  priority: number;
+  isDefault: boolean;
+  title?: string;
+  description?: string;
+  type?: string;
+  [extra: string]: unknown;
+}
+
+export interface ShippingOptionsRequest {
+  kind: 'checkout_shipping' | 'ecom_shipping_details';
+  options: ShippingOption[];
+  order_id?: string;
+  address_id?: string | number;
+}
+
+/** The record a shop stores per payment and passes back to applyEvent. */
+export interface EventRecord {
+  status: NormalizedStatus;
+  rank: number;
+  progress: number | null;
+  authorized: number;
+  captured: number;
+  refunded: number;
+  cancelled: number;
+  capturable: number;
+  refundable: number;
+  [extra: string]: unknown;
+}
+
+export interface ApplyEventRequest {
+  record: EventRecord | null;
+  event: CallbackEvent;
+}
+
+export interface ApplyEventAnswer {
+  applied: boolean;
+  reason: string;
+  record: EventRecord;
+}
+
+export interface OrderIdRequest {
+  prefix: string;
+  order_number: number | string;
+  msn?: string;
+  attempt?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+
+/** A request given as an object (JSON-encoded by the binding) or as JSON text. */
+type Req<T> = T | string;
+
+export class Client {
+  constructor(config: ClientConfig);
+  /** The library version. */
+  static version(): string;
+  /** True once close() was called. */
+  readonly closed: boolean;
+  /** Asynchronous calls running on this client now. */
+  readonly inFlight: number;
+
+  createSession(request: Req<CreateSessionRequest>): Promise<CreateSessionAnswer>;
+  getSession(request: Req<ReferenceRequest>): Promise<SessionAnswer>;
+  updateSession(request: Req<UpdateSessionRequest>): Promise<SessionAnswer>;
+  expireSession(request: Req<ReferenceRequest>): Promise<SessionAnswer>;
+
+  createPayment(request: Req<CreatePaymentRequest>): Promise<CreatePaymentAnswer>;
+  getPayment(request: Req<ReferenceRequest>): Promise<PaymentAnswer>;
+  getPaymentEvents(request: Req<ReferenceRequest>): Promise<PaymentEventsAnswer>;
+  capture(request: Req<MoneyRequest>): Promise<MoneyAnswer>;
+  refund(request: Req<MoneyRequest>): Promise<MoneyAnswer>;
+  cancel(request: Req<CancelRequest>): Promise<MoneyAnswer>;
+  forceApprove(request: Req<ForceApproveRequest>): Promise<ForceApproveAnswer>;
+  reconcile(request: Req<ReferenceRequest>): Promise<ReconcileAnswer>;
+  /** Holds one libuv worker thread while it polls. */
+  waitForFinalStatus(request: Req<WaitRequest>): Promise<WaitAnswer>;
+
+  ecomInitiate(request: Req<EcomInitiateRequest>): Promise<EcomInitiateAnswer>;
+  ecomStatus(request: Req<ReferenceRequest>): Promise<EcomStatusAnswer>;
+
+  registerWebhook(request: Req<RegisterWebhookRequest>): Promise<RegisteredWebhook>;
+  listWebhooks(request?: Req<CallOptions>): Promise<{ webhooks: Webhook[]; [extra: string]: unknown }>;
+  deleteWebhook(request: Req<{ id: string } & CallOptions>): Promise<{ id: string; deleted: boolean }>;
+
+  handleCallback(request: Req<CallbackRequest>, body: Buffer | Uint8Array | string | null): Promise<CallbackAnswer>;
+  handleCallbackSync(request: Req<CallbackRequest>, body: Buffer | Uint8Array | string | null): CallbackAnswer;
+  /** Reads a Node request (rawHeaders, raw body) and verifies it with handleCallback. */
+  handleIncoming(req: IncomingMessage, options?: CallbackOptions): Promise<CallbackAnswer>;
+  shippingOptionsResponse(request: Req<ShippingOptionsRequest>): Promise<HttpAnswer>;
+  shippingOptionsResponseSync(request: Req<ShippingOptionsRequest>): HttpAnswer;
+  applyEvent(request: Req<ApplyEventRequest>): Promise<ApplyEventAnswer>;
+  applyEventSync(request: Req<ApplyEventRequest>): ApplyEventAnswer;
+
+  /** An order id per the orderId recommendations (synchronous). */
+  makeOrderId(request: Req<OrderIdRequest>): string;
+
+  /** Frees the client once calls in flight settle; later calls reject with ClientClosedError. */
+  close(): Promise<void>;
+}
+
+export function makeOrderId(request: Req<OrderIdRequest>): string;
+export function version(): string;
+export function abiVersion(): number;
+export const ABI_VERSION: 1;
+export const MAX_BODY: number;
+/** The path of libvipps.so this binding loads (VIPPS_LIB, then ../../target/{release,debug}). */
+export function findLibrary(): string;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+
+export function headersFrom(req: IncomingMessage): Record<string, string | string[]>;
+export function callbackRequestFrom(req: IncomingMessage, extra?: CallbackOptions): CallbackRequest;
+export function readBody(req: IncomingMessage, limit?: number): Promise<Buffer>;
+export function sendCallbackResponse(res: ServerResponse, response: HttpAnswer): void;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export type ErrorKind =
+  | 'invalid_input'
+  | 'config'
+  | 'unauthorized'
+  | 'api'
+  | 'conflict'
+  | 'not_found'
+  | 'rate_limited'
+  | 'timeout'
+  | 'network'
+  | 'signature_invalid'
+  | 'internal';
+
+/** The `error` object of a failed envelope. */
+export interface ErrorEnvelope {
+  kind: ErrorKind | (string & {});
+  message: string;
+  retryable?: boolean;
+  http_status?: number | null;
+  problem?: unknown;
+  trace_id?: string | null;
+  error_code?: string | null;
+  idempotency_key?: string | null;
+}
+
+export class VippsError extends Error {
+  constructor(error?: Partial<ErrorEnvelope>);
+  readonly kind: ErrorKind | (string & {});
+  readonly retryable: boolean;
+  readonly problem: unknown;
+  readonly traceId: string | null;
+  readonly httpStatus: number | null;
+  readonly errorCode: string | null;
+  readonly idempotencyKey: string | null;
+  toJSON(): Record<string, unknown>;
+}
+export class InvalidInputError extends VippsError {}
+export class ConfigError extends VippsError {}
+export class UnauthorizedError extends VippsError {}
+export class ApiError extends VippsError {}
+export class ConflictError extends VippsError {}
+export class NotFoundError extends VippsError {}
+export class RateLimitedError extends VippsError {}
+export class VippsTimeoutError extends VippsError {}
+export class NetworkError extends VippsError {}
+export class SignatureInvalidError extends VippsError {}
+export class InternalError extends VippsError {}
+export class ClientClosedError extends InvalidInputError {
+  constructor(operation: string);
+}
+export const ERROR_CLASSES: Record<ErrorKind, typeof VippsError>;
+/** The error of an envelope's `error` object, as the class of its kind. */
+export function errorFromEnvelope(error: Partial<ErrorEnvelope>): VippsError;
