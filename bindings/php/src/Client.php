@@ -1,0 +1,273 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Vipps;
+
+/**
+ * A Vipps MobilePay client backed by libvipps. Methods take the request as a PHP array (the API's
+ * own camelCase JSON body plus the library's snake_case keys such as `reference` and
+ * `idempotency_key`, see the repository README) and return the answer's `data` as an array.
+ * Failures throw a subclass of VippsException chosen by the error kind.
+ *
+ * One client holds one native handle (thread-safe, token cache shared per process); create it
+ * once per request or keep it in a long-running worker. The handle is freed on destruction.
+ *
+ *     $vipps = new Vipps\Client(['base_url' => 'http://127.0.0.1:7878', 'system_name' => 'shop',
+ *         'system_version' => '1.0', 'plugin_name' => 'acme-vipps', 'plugin_version' => '1.0']);
+ *     $payment = $vipps->createPayment(['reference' => 'acme-1001', 'amount' => ['value' => 4900,
+ *         'currency' => 'NOK'], 'paymentMethod' => ['type' => 'WALLET'], 'userFlow' => 'WEB_REDIRECT',
+ *         'returnUrl' => 'https://shop.example/return']);
+ */
+final class Client
+{
+    private \FFI $ffi;
+    /** @var \FFI\CData|null the vipps_client* handle */
+    private $handle;
+
+    /**
+     * @param array<string, mixed> $config the configuration object of vipps_client_new (an empty
+     *        array targets the simulator at http://127.0.0.1:7878 with its default credentials)
+     * @param string|null $libraryPath an absolute path of libvipps.so; by default a preloaded
+     *        "VIPPS" FFI scope, else Native::setLibraryPath(), VIPPS_LIB, target/release, target/debug
+     * @throws ConfigException for a refused configuration or a library that cannot be loaded
+     */
+    public function __construct(array $config = [], ?string $libraryPath = null)
+    {
+        $this->ffi = Native::ffi($libraryPath);
+        $error = $this->ffi->new('char *');
+        $handle = $this->ffi->vipps_client_new(Native::encode($config), \FFI::addr($error));
+        if ($handle === null || \FFI::isNull($handle)) {
+            if (\FFI::isNull($error)) {
+                throw VippsException::of('internal', 'vipps_client_new failed without an error');
+            }
+            Native::unwrap(Native::take($this->ffi, $error));
+            throw VippsException::of('internal', 'vipps_client_new failed with an ok envelope');
+        }
+        $this->handle = $handle;
+    }
+
+    public function __destruct()
+    {
+        if ($this->handle !== null) {
+            $this->ffi->vipps_client_free($this->handle);
+            $this->handle = null;
+        }
+    }
+
+    public function __clone()
+    {
+        throw new \LogicException('a Vipps\\Client owns a native handle and cannot be cloned; share it instead');
+    }
+
+    /** The library version (static in the library, never freed). */
+    public static function version(?string $libraryPath = null): string
+    {
+        return Native::ffi($libraryPath)->vipps_version();
+    }
+
+    /** The library's ABI version (this binding refuses anything but Native::ABI_VERSION). */
+    public static function abiVersion(?string $libraryPath = null): int
+    {
+        return Native::ffi($libraryPath)->vipps_abi_version();
+    }
+
+    /**
+     * An order id per the orderId recommendations, e.g. makeOrderId(['prefix' => 'acme',
+     * 'order_number' => 1001, 'attempt' => 2]). Needs no client and does no I/O.
+     *
+     * @param array<string, mixed> $request {prefix, order_number, msn?, attempt?}
+     */
+    public static function makeOrderId(array $request, ?string $libraryPath = null): string
+    {
+        $ffi = Native::ffi($libraryPath);
+        $data = Native::unwrap(Native::take($ffi, $ffi->vipps_make_order_id(Native::encode($request))));
+        return (string) $data['order_id'];
+    }
+
+    // ---- Checkout v3 ----
+
+    /** @param array<string, mixed> $request @return array<string, mixed> */
+    public function createSession(array $request): array
+    {
+        return $this->call('vipps_create_session', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference} @return array<string, mixed> */
+    public function getSession(array $request): array
+    {
+        return $this->call('vipps_get_session', $request);
+    }
+
+    /** @param array<string, mixed> $request @return array<string, mixed> */
+    public function updateSession(array $request): array
+    {
+        return $this->call('vipps_update_session', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference} @return array<string, mixed> */
+    public function expireSession(array $request): array
+    {
+        return $this->call('vipps_expire_session', $request);
+    }
+
+    // ---- ePayment v1 (and eCom v2 with 'api' => 'ecom') ----
+
+    /** @param array<string, mixed> $request @return array<string, mixed> */
+    public function createPayment(array $request): array
+    {
+        return $this->call('vipps_create_payment', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference, api?} @return array<string, mixed> */
+    public function getPayment(array $request): array
+    {
+        return $this->call('vipps_get_payment', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference} @return array<mixed> */
+    public function getPaymentEvents(array $request): array
+    {
+        return $this->call('vipps_get_payment_events', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference, amount, idempotency_key?, api?} @return array<string, mixed> */
+    public function capture(array $request): array
+    {
+        return $this->call('vipps_capture', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference, amount, idempotency_key?, api?} @return array<string, mixed> */
+    public function refund(array $request): array
+    {
+        return $this->call('vipps_refund', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference, idempotency_key?, api?} @return array<string, mixed> */
+    public function cancel(array $request): array
+    {
+        return $this->call('vipps_cancel', $request);
+    }
+
+    /** Test environments only. @param array<string, mixed> $request @return array<string, mixed> */
+    public function forceApprove(array $request): array
+    {
+        return $this->call('vipps_force_approve', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference, api?} @return array<string, mixed> */
+    public function reconcile(array $request): array
+    {
+        return $this->call('vipps_reconcile', $request);
+    }
+
+    /** Blocks until the payment is final or `timeout_ms`. @param array<string, mixed> $request @return array<string, mixed> */
+    public function waitForFinalStatus(array $request): array
+    {
+        return $this->call('vipps_wait_for_final_status', $request);
+    }
+
+    // ---- Inbound: callbacks and webhooks ----
+
+    /**
+     * Verifies and normalizes an inbound callback or webhook. Always answers (for a valid
+     * $request) with {event, response}; a forged request is `event.verified === false` with
+     * `response.status` 401. Send `response` back (see CallbackRequest::send()).
+     *
+     * @param array<string, mixed> $request {method, url, headers, kind?, expected_token?, reference?}
+     * @param string $body the raw body, exactly as received
+     * @return array<string, mixed>
+     */
+    public function handleCallback(array $request, string $body): array
+    {
+        if (isset($request['headers']) && $request['headers'] === []) {
+            $request['headers'] = new \stdClass();
+        }
+        $len = strlen($body);
+        $buffer = null;
+        if ($len > 0) {
+            $buffer = $this->ffi->new("uint8_t[$len]");
+            \FFI::memcpy($buffer, $body, $len);
+        }
+        $ptr = $this->ffi->vipps_handle_callback($this->handle, Native::encode($request), $buffer, $len);
+        return Native::unwrap(Native::take($this->ffi, $ptr));
+    }
+
+    /**
+     * Reads the current PHP request (CallbackRequest::fromGlobals) and handles it.
+     *
+     * @param array<string, mixed> $extra kind, expected_token, reference
+     * @return array<string, mixed>
+     */
+    public function handleCurrentRequest(array $extra = []): array
+    {
+        [$request, $body] = CallbackRequest::fromGlobals($extra);
+        return $this->handleCallback($request, $body);
+    }
+
+    /** @param array<string, mixed> $request {kind, options, order_id?, address_id?} @return array<string, mixed> */
+    public function shippingOptionsResponse(array $request): array
+    {
+        return $this->call('vipps_shipping_options_response', $request);
+    }
+
+    /**
+     * Folds a verified event into the stored record: {record, event} → {applied, reason, record}.
+     * The record may be passed back as the array this method returned, or as its JSON string.
+     *
+     * @param array<string, mixed> $request
+     * @return array<string, mixed>
+     */
+    public function applyEvent(array $request): array
+    {
+        return $this->call('vipps_apply_event', $request);
+    }
+
+    // ---- Webhooks API ----
+
+    /** @param array<string, mixed> $request {url, events} @return array<string, mixed> {id, secret} */
+    public function registerWebhook(array $request): array
+    {
+        return $this->call('vipps_register_webhook', $request);
+    }
+
+    /** @param array<string, mixed> $request @return array<mixed> */
+    public function listWebhooks(array $request = []): array
+    {
+        return $this->call('vipps_list_webhooks', $request);
+    }
+
+    /** @param array<string, mixed> $request {id} @return array<mixed> */
+    public function deleteWebhook(array $request): array
+    {
+        return $this->call('vipps_delete_webhook', $request);
+    }
+
+    // ---- eCom v2 (legacy) ----
+
+    /** @param array<string, mixed> $request @return array<string, mixed> */
+    public function ecomInitiate(array $request): array
+    {
+        return $this->call('vipps_ecom_initiate', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference} @return array<string, mixed> */
+    public function ecomStatus(array $request): array
+    {
+        return $this->call('vipps_ecom_status', $request);
+    }
+
+    /**
+     * @param array<string, mixed> $request
+     * @return array<mixed>
+     */
+    private function call(string $function, array $request): array
+    {
+        $ptr = $this->ffi->{$function}($this->handle, Native::encode($request));
+        $data = Native::unwrap(Native::take($this->ffi, $ptr));
+        if ($data === null) {
+            return [];
+        }
+        return is_array($data) ? $data : ['value' => $data];
+    }
+}
