@@ -46,6 +46,9 @@ impl Captured {
     }
 }
 
+/// What the receiver answers: a status and a JSON (or empty) body.
+pub type Responder = Arc<dyn Fn(&Captured) -> (u16, String) + Send + Sync>;
+
 pub struct Receiver {
     pub port: u16,
     captured: Arc<Mutex<Vec<Captured>>>,
@@ -54,14 +57,20 @@ pub struct Receiver {
 impl Receiver {
     /// Starts listening on 127.0.0.1 (a free port); every request is answered 200.
     pub fn start() -> Receiver {
+        Receiver::answering(Arc::new(|_: &Captured| (200, String::new())))
+    }
+
+    /// Starts listening; each request is answered with what `respond` returns for it, the
+    /// way a shop answers with what the library tells it to send.
+    pub fn answering(respond: Responder) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let port = listener.local_addr().unwrap().port();
         let captured = Arc::new(Mutex::new(Vec::new()));
         let sink = captured.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let sink = sink.clone();
-                std::thread::spawn(move || serve(stream, &sink));
+                let (sink, respond) = (sink.clone(), respond.clone());
+                std::thread::spawn(move || serve(stream, &sink, &respond));
             }
         });
         Receiver { port, captured }
@@ -95,7 +104,7 @@ impl Receiver {
 }
 
 /// Serves one connection: any number of requests with Content-Length bodies (keep-alive).
-fn serve(stream: TcpStream, sink: &Mutex<Vec<Captured>>) {
+fn serve(stream: TcpStream, sink: &Mutex<Vec<Captured>>, respond: &Responder) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut writer = match stream.try_clone() {
         Ok(w) => w,
@@ -135,15 +144,20 @@ fn serve(stream: TcpStream, sink: &Mutex<Vec<Captured>>) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        sink.lock().unwrap().push(Captured {
+        let captured = Captured {
             method,
             target,
             headers,
             body,
-        });
-        if writer
-            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-            .is_err()
+        };
+        let (status, answer) = respond(&captured);
+        sink.lock().unwrap().push(captured);
+        let head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            answer.len()
+        );
+        if writer.write_all(head.as_bytes()).is_err()
+            || writer.write_all(answer.as_bytes()).is_err()
         {
             return;
         }
