@@ -220,6 +220,14 @@ final class Client
      */
     public function applyEvent(array $request): array
     {
+        $record = $request['record'] ?? null;
+        if (is_string($record)) {
+            // Decoded as objects, so empty JSON objects stay objects.
+            $request['record'] = json_decode($record, false, 512, JSON_THROW_ON_ERROR);
+        } elseif (is_array($record) && isset($record['operations']) && $record['operations'] === []) {
+            // json_decode(..., true) turns the empty `operations` map into a PHP [] (a JSON list).
+            $request['record']['operations'] = new \stdClass();
+        }
         return $this->call('vipps_apply_event', $request);
     }
 

@@ -1,0 +1,109 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Vipps\Tests;
+
+use PHPUnit\Framework\TestCase;
+use Vipps\ApiException;
+use Vipps\ConfigException;
+use Vipps\ConflictException;
+use Vipps\InternalException;
+use Vipps\NetworkException;
+use Vipps\Native;
+use Vipps\NotFoundException;
+use Vipps\RateLimitedException;
+use Vipps\SignatureException;
+use Vipps\TimeoutException;
+use Vipps\UnauthorizedException;
+use Vipps\ValidationException;
+use Vipps\VippsException;
+
+final class ExceptionMappingTest extends TestCase
+{
+    /** @return array<string, array{string, class-string}> */
+    public static function kinds(): array
+    {
+        return [
+            'invalid_input' => ['invalid_input', ValidationException::class],
+            'config' => ['config', ConfigException::class],
+            'unauthorized' => ['unauthorized', UnauthorizedException::class],
+            'api' => ['api', ApiException::class],
+            'conflict' => ['conflict', ConflictException::class],
+            'not_found' => ['not_found', NotFoundException::class],
+            'rate_limited' => ['rate_limited', RateLimitedException::class],
+            'timeout' => ['timeout', TimeoutException::class],
+            'network' => ['network', NetworkException::class],
+            'signature_invalid' => ['signature_invalid', SignatureException::class],
+            'internal' => ['internal', InternalException::class],
+        ];
+    }
+
+    /** @dataProvider kinds */
+    public function testEveryKindMapsToItsClassThroughAnEnvelope(string $kind, string $class): void
+    {
+        $envelope = json_encode(['ok' => false, 'error' => [
+            'kind' => $kind, 'message' => "a $kind error", 'retryable' => $kind === 'timeout',
+            'http_status' => 409, 'problem' => ['title' => 'T', 'traceId' => 'tr-1'], 'trace_id' => 'tr-1',
+            'error_code' => '6090', 'idempotency_key' => 'key-1',
+        ]]);
+        try {
+            Native::unwrap($envelope);
+            self::fail('no exception');
+        } catch (VippsException $e) {
+            self::assertSame($class, get_class($e));
+            self::assertSame($kind, $e->getKind());
+            self::assertSame("a $kind error", $e->getMessage());
+            self::assertSame($kind === 'timeout', $e->isRetryable());
+            self::assertSame(409, $e->getHttpStatus());
+            self::assertSame(['title' => 'T', 'traceId' => 'tr-1'], $e->getProblem());
+            self::assertSame('tr-1', $e->getTraceId());
+            self::assertSame('6090', $e->getErrorCode());
+            self::assertSame('key-1', $e->getIdempotencyKey());
+        }
+    }
+
+    public function testSignatureAndInternalKindsDirectly(): void
+    {
+        $sig = VippsException::fromError(['kind' => 'signature_invalid', 'message' => 'bad signature', 'retryable' => false,
+            'http_status' => null, 'problem' => null, 'trace_id' => null]);
+        self::assertInstanceOf(SignatureException::class, $sig);
+        self::assertFalse($sig->isRetryable());
+        self::assertNull($sig->getHttpStatus());
+        self::assertNull($sig->getProblem());
+        self::assertNull($sig->getTraceId());
+
+        $internal = VippsException::fromError(['kind' => 'internal', 'message' => 'panic: boom', 'retryable' => false]);
+        self::assertInstanceOf(InternalException::class, $internal);
+        self::assertSame('panic: boom', $internal->getMessage());
+    }
+
+    public function testHierarchy(): void
+    {
+        foreach ([ConflictException::class, NotFoundException::class, RateLimitedException::class] as $class) {
+            self::assertTrue(is_subclass_of($class, ApiException::class), $class);
+        }
+        foreach (VippsException::CLASSES as $class) {
+            self::assertTrue(is_subclass_of($class, VippsException::class), $class);
+        }
+        self::assertTrue(is_subclass_of(VippsException::class, \RuntimeException::class));
+    }
+
+    public function testUnknownKindIsTheBaseClass(): void
+    {
+        $e = VippsException::fromError(['kind' => 'something_new', 'message' => 'm']);
+        self::assertSame(VippsException::class, get_class($e));
+        self::assertSame('something_new', $e->getKind());
+    }
+
+    public function testOkEnvelopeReturnsData(): void
+    {
+        self::assertSame(['a' => 1], Native::unwrap('{"ok":true,"data":{"a":1}}'));
+    }
+
+    public function testGarbageIsInternal(): void
+    {
+        $this->expectException(InternalException::class);
+        Native::unwrap('not json');
+    }
+}
