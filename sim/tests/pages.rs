@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -407,30 +407,10 @@ impl JsonReceiver {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
+                let Some(request) = read_request(&stream) else {
                     continue;
-                }
-                let mut headers = BTreeMap::new();
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = h.split_once(':') {
-                        headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-                    }
-                }
-                let len: usize = headers
-                    .get("content-length")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                let mut buf = vec![0; len];
-                let _ = reader.read_exact(&mut buf);
-                got2.lock()
-                    .unwrap()
-                    .push((headers, String::from_utf8_lossy(&buf).into_owned()));
+                };
+                got2.lock().unwrap().push((request.headers, request.body));
                 std::thread::sleep(Duration::from_millis(delay_ms));
                 let _ = write!(
                     stream,

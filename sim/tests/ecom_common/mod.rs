@@ -3,10 +3,9 @@
 //! removal).
 #![allow(dead_code)]
 
-use crate::common::{Harness, Received, Resp};
+use crate::common::{read_request, Harness, Received, Resp};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -221,35 +220,8 @@ impl Merchant {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() || line.is_empty() {
+                let Some(req) = read_request(&stream) else {
                     continue;
-                }
-                let mut parts = line.split_whitespace();
-                let method = parts.next().unwrap_or("").to_string();
-                let path = parts.next().unwrap_or("").to_string();
-                let mut headers = BTreeMap::new();
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = h.split_once(':') {
-                        headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-                    }
-                }
-                let len: usize = headers
-                    .get("content-length")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                let mut body = vec![0; len];
-                let _ = reader.read_exact(&mut body);
-                let req = Received {
-                    method,
-                    path,
-                    headers,
-                    body: String::from_utf8_lossy(&body).into_owned(),
                 };
                 let (status, answer) = script(&req);
                 got2.lock().unwrap().push(req);
