@@ -14,6 +14,7 @@ import html
 import itertools
 import json
 import os
+import secrets
 import sys
 import threading
 import time
@@ -107,7 +108,8 @@ class Shop:
         self.orders: Dict[str, Order] = {}
         self.orders_lock = threading.Lock()
         self.numbers = itertools.count(1)
-        self.run_id = str(int(time.time()))
+        # Order numbers unique across restarts of the shop against one Vipps test account.
+        self.run_id = f"{int(time.time()) % 10**7}{secrets.randbelow(1000):03d}"
 
     def register_webhook(self) -> None:
         """Registers /vipps/webhook for ePayment events and makes a client that knows its
