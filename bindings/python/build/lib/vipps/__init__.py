@@ -1,0 +1,63 @@
+"""vipps: the Python binding (ctypes) of libvipps, the native Vipps MobilePay payment core.
+
+    import vipps
+    with vipps.Client(base_url="http://127.0.0.1:7878", system_name="myshop",
+                      system_version="1.0", plugin_name="myshop-vipps", plugin_version="1.0") as client:
+        payment = client.create_payment({...})
+
+The library is found through ``VIPPS_LIB`` (an absolute path), else the repository's
+``target/release`` or ``target/debug``; it is loaded on first use.
+"""
+
+from . import web
+from ._lib import ABI_VERSION, MAX_BODY, LibraryNotFoundError, find_library, library_path, load
+from .client import AsyncClient, Client, abi_version, make_order_id, version
+from .errors import (
+    ERROR_CLASSES,
+    ApiError,
+    ClientClosedError,
+    ConfigError,
+    ConflictError,
+    InternalError,
+    InvalidInputError,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    SignatureInvalidError,
+    UnauthorizedError,
+    VippsError,
+    VippsTimeoutError,
+    error_from_envelope,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ABI_VERSION",
+    "MAX_BODY",
+    "ERROR_CLASSES",
+    "ApiError",
+    "AsyncClient",
+    "Client",
+    "ClientClosedError",
+    "ConfigError",
+    "ConflictError",
+    "InternalError",
+    "InvalidInputError",
+    "LibraryNotFoundError",
+    "NetworkError",
+    "NotFoundError",
+    "RateLimitedError",
+    "SignatureInvalidError",
+    "UnauthorizedError",
+    "VippsError",
+    "VippsTimeoutError",
+    "abi_version",
+    "error_from_envelope",
+    "find_library",
+    "library_path",
+    "load",
+    "make_order_id",
+    "version",
+    "web",
+]

@@ -1,0 +1,182 @@
+"""Finding, loading and declaring libvipps with ctypes.
+
+Ownership rules of the C ABI (include/vipps.h) and how this module keeps them:
+
+- every ``char *`` the library returns is owned by the caller and must go back to
+  ``vipps_string_free``: such functions get ``restype = c_void_p`` (a ``c_char_p`` restype
+  would convert the pointer to ``bytes`` and lose it, leaking the string); :func:`take_string`
+  copies the text out with ``ctypes.string_at`` and frees the pointer in a ``finally``;
+- ``vipps_version`` returns a static ``const char *``: ``c_char_p`` is right, never freed;
+- the client handle is an opaque pointer kept as a ``c_void_p``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import List, Optional
+
+#: The ABI version this binding was written for (``VIPPS_ABI_VERSION`` in vipps.h).
+ABI_VERSION = 1
+
+#: Bodies larger than this are refused unread by ``vipps_handle_callback`` (``MAX_BODY``).
+MAX_BODY = 1024 * 1024
+
+_LIB_NAMES = {
+    "linux": "libvipps.so",
+    "darwin": "libvipps.dylib",
+    "win32": "vipps.dll",
+}
+
+# Operations of the form `char *f(const vipps_client *, const char *request_json)`.
+CLIENT_OPERATIONS = (
+    "create_session",
+    "get_session",
+    "update_session",
+    "expire_session",
+    "create_payment",
+    "get_payment",
+    "get_payment_events",
+    "capture",
+    "refund",
+    "cancel",
+    "force_approve",
+    "reconcile",
+    "wait_for_final_status",
+    "shipping_options_response",
+    "apply_event",
+    "register_webhook",
+    "list_webhooks",
+    "delete_webhook",
+    "ecom_initiate",
+    "ecom_status",
+)
+
+
+class LibraryNotFoundError(OSError):
+    """libvipps could not be found or loaded, or it has another ABI version."""
+
+
+def _lib_file_name() -> str:
+    for prefix, name in _LIB_NAMES.items():
+        if sys.platform.startswith(prefix):
+            return name
+    return "libvipps.so"
+
+
+def candidate_paths() -> List[Path]:
+    """Where the library is looked for, in order (after ``VIPPS_LIB``): ``target/release``
+    then ``target/debug`` of the repository that holds this package, then of the current
+    directory or any of its parents."""
+    name = _lib_file_name()
+    roots: List[Path] = []
+    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
+        for directory in (start, *start.parents):
+            if directory not in roots:
+                roots.append(directory)
+    paths = []
+    for root in roots:
+        for profile in ("release", "debug"):
+            paths.append(root / "target" / profile / name)
+    return paths
+
+
+def find_library() -> Path:
+    """The path of libvipps: ``$VIPPS_LIB`` (an absolute path), else the first build output
+    found by :func:`candidate_paths`."""
+    explicit = os.environ.get("VIPPS_LIB")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_absolute():
+            raise LibraryNotFoundError(f"VIPPS_LIB must be an absolute path, got {explicit!r}")
+        if not path.is_file():
+            raise LibraryNotFoundError(f"VIPPS_LIB={explicit} does not exist")
+        return path
+    for path in candidate_paths():
+        if path.is_file():
+            return path
+    raise LibraryNotFoundError(
+        f"{_lib_file_name()} not found: set VIPPS_LIB to its absolute path, or build it with "
+        "`cargo build -p vipps` (looked in target/release and target/debug above the package "
+        "and above the current directory)"
+    )
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    c_void_p, c_char_p = ctypes.c_void_p, ctypes.c_char_p
+
+    lib.vipps_abi_version.argtypes = []
+    lib.vipps_abi_version.restype = ctypes.c_uint32
+
+    lib.vipps_version.argtypes = []
+    lib.vipps_version.restype = c_char_p  # static const char *: never freed
+
+    lib.vipps_client_new.argtypes = [c_char_p, ctypes.POINTER(c_void_p)]
+    lib.vipps_client_new.restype = c_void_p
+
+    lib.vipps_client_free.argtypes = [c_void_p]
+    lib.vipps_client_free.restype = None
+
+    lib.vipps_string_free.argtypes = [c_void_p]
+    lib.vipps_string_free.restype = None
+
+    for op in CLIENT_OPERATIONS:
+        fn = getattr(lib, "vipps_" + op)
+        fn.argtypes = [c_void_p, c_char_p]
+        fn.restype = c_void_p  # owned char *
+
+    lib.vipps_handle_callback.argtypes = [c_void_p, c_char_p, c_char_p, ctypes.c_size_t]
+    lib.vipps_handle_callback.restype = c_void_p
+
+    lib.vipps_make_order_id.argtypes = [c_char_p]
+    lib.vipps_make_order_id.restype = c_void_p
+
+
+_lock = threading.Lock()
+_lib: Optional[ctypes.CDLL] = None
+_lib_path: Optional[Path] = None
+
+
+def load(path: Optional[os.PathLike] = None) -> ctypes.CDLL:
+    """Loads libvipps once per process (thread-safe), declares every function and checks
+    the ABI version. ``path`` overrides the discovery on the first call."""
+    global _lib, _lib_path
+    with _lock:
+        if _lib is not None:
+            return _lib
+        chosen = Path(path) if path is not None else find_library()
+        try:
+            lib = ctypes.CDLL(str(chosen))
+        except OSError as exc:
+            raise LibraryNotFoundError(f"cannot load {chosen}: {exc}") from exc
+        try:
+            lib.vipps_abi_version.argtypes = []
+            lib.vipps_abi_version.restype = ctypes.c_uint32
+            abi = lib.vipps_abi_version()
+        except AttributeError as exc:
+            raise LibraryNotFoundError(f"{chosen} is not libvipps: {exc}") from exc
+        if abi != ABI_VERSION:
+            raise LibraryNotFoundError(
+                f"{chosen} has ABI version {abi}, this binding was written for {ABI_VERSION}"
+            )
+        _declare(lib)
+        _lib, _lib_path = lib, chosen
+        return lib
+
+
+def library_path() -> Optional[Path]:
+    """The path the library was loaded from, or None before it is loaded."""
+    return _lib_path
+
+
+def take_string(lib: ctypes.CDLL, pointer: Optional[int]) -> bytes:
+    """Copies an owned ``char *`` returned by the library and frees it."""
+    if not pointer:
+        raise MemoryError("libvipps returned NULL (out of memory)")
+    try:
+        return ctypes.string_at(pointer)
+    finally:
+        lib.vipps_string_free(pointer)
