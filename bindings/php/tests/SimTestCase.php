@@ -60,7 +60,8 @@ abstract class SimTestCase extends TestCase
     protected static function http(string $method, string $url, $body = null, ?int &$status = null, array $headers = [],
         ?string &$raw = null)
     {
-        $head = "Content-Type: application/json\r\n";
+        $head = '';
+        $headers += ['Content-Type' => 'application/json'];
         foreach ($headers as $name => $value) {
             $head .= "$name: $value\r\n";
         }
