@@ -81,7 +81,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 echo "== php-fpm check"
-php -d ffi.enable=true "$PKG/tests/fpm/check.php" cdef preload || status=1
+php -d ffi.enable=true "$PKG/tests/fpm/check.php" cdef pool preload || status=1
 
 if [ "$status" -eq 0 ]; then echo "== all PHP tests passed"; else echo "== PHP tests FAILED" >&2; fi
 exit "$status"

@@ -3,7 +3,8 @@
 declare(strict_types=1);
 
 // The binding in forked php-fpm workers, in two setups:
-//   cdef        ffi.enable=true; each worker loads the library with FFI::cdef after the fork
+//   cdef        ffi.enable=true (php-fpm -d); each worker loads the library with FFI::cdef after the fork
+//   pool        the same with php_admin_value[ffi.enable] = true in the pool configuration
 //   preload     ffi.enable=preload; the master loads the library (ffi.preload, scoped header) and
 //               the classes (opcache.preload=preload.php, opcache.preload_user when root) before
 //               forking the workers, which use FFI::scope('VIPPS')
@@ -23,7 +24,7 @@ if ($fpm === '') {
     exit(1);
 }
 $base = getenv('VIPPS_BASE_URL') ?: 'http://127.0.0.1:7878';
-$modes = array_slice($argv, 1) ?: ['cdef', 'preload'];
+$modes = array_slice($argv, 1) ?: ['cdef', 'pool', 'preload'];
 $failures = 0;
 function check(bool $ok, string $what): void
 {
@@ -48,10 +49,13 @@ foreach ($modes as $mode) {
     $user = $root ? "user = nobody\ngroup = nogroup\n" : '';
     file_put_contents("$dir/fpm.conf", "[global]\npid = $dir/fpm.pid\nerror_log = $dir/fpm.log\ndaemonize = no\n\n"
         . "[vipps]\nlisten = 127.0.0.1:$port\npm = static\npm.max_children = 2\n{$user}clear_env = no\n"
-        . "catch_workers_output = yes\nenv[VIPPS_BASE_URL] = $base\n");
+        . "catch_workers_output = yes\nenv[VIPPS_BASE_URL] = $base\n"
+        . ($mode === 'pool' ? "php_admin_value[ffi.enable] = true\n" : ''));
     $args = [$fpm, '-F', '-y', "$dir/fpm.conf"];
     if ($mode === 'cdef') {
         $args = array_merge($args, ['-d', 'ffi.enable=true']);
+    } elseif ($mode === 'pool') {
+        // ffi.enable=true set by the pool (php_admin_value), the master keeps the default
     } else {
         $header = Vipps\Native::writeScopedHeader(null, "$dir/vipps-scoped.h");
         chmod($header, 0644);
@@ -95,7 +99,7 @@ foreach ($modes as $mode) {
                 && $data['order_id'] === 'fpm-1', "worker {$data['pid']}: session, payment, approve, capture");
             check($data['scope'] === ($mode === 'preload'), "worker {$data['pid']}: " . ($mode === 'preload'
                 ? 'uses the preloaded FFI scope' : 'loads the library itself') . " (ffi.enable={$data['ffi_enable']})");
-            check($data['cdef_allowed'] === ($mode === 'cdef'), "worker {$data['pid']}: FFI::cdef is "
+            check($data['cdef_allowed'] === ($mode !== 'preload'), "worker {$data['pid']}: FFI::cdef is "
                 . ($data['cdef_allowed'] ? 'allowed' : 'refused'));
         }
         echo '     served by ' . count($pids) . " worker process(es)\n";
