@@ -343,8 +343,7 @@ class Shop:
     # -- Vipps → shop --------------------------------------------------------------------
 
     def callback(self, environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        request, body = vipps.web.wsgi_callback_request(environ)
-        answer = self.client.handle_callback(request, body)
+        answer = vipps.web.handle_wsgi(self.client, environ)
         event = answer["event"]
         if event.get("verified"):
             self.apply_event(event)

@@ -17,7 +17,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Union
 
 #: The ABI version this binding was written for (``VIPPS_ABI_VERSION`` in vipps.h).
 ABI_VERSION = 1
@@ -140,7 +140,7 @@ _lib: Optional[ctypes.CDLL] = None
 _lib_path: Optional[Path] = None
 
 
-def load(path: Optional[os.PathLike] = None) -> ctypes.CDLL:
+def load(path: "Optional[Union[str, os.PathLike[str]]]" = None) -> ctypes.CDLL:
     """Loads libvipps once per process (thread-safe), declares every function and checks
     the ABI version. ``path`` overrides the discovery on the first call."""
     global _lib, _lib_path

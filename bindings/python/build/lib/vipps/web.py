@@ -14,6 +14,9 @@ ASGI::
     answer = await async_client.handle_callback(request, body)
     await vipps.web.send_asgi_response(send, answer["response"])
 
+``handle_wsgi(client, environ)`` and ``await handle_asgi(async_client, scope, receive)`` do the
+first two steps in one call.
+
 Signatures cover the path and query as sent, so the URL is rebuilt from the least decoded
 form the server offers (``REQUEST_URI``/``RAW_URI`` in WSGI, ``raw_path`` in ASGI). At most
 ``MAX_BODY + 1`` bytes are read: anything longer is refused (413) unread by the library.
@@ -22,11 +25,14 @@ form the server offers (``REQUEST_URI``/``RAW_URI`` in WSGI, ``raw_path`` in ASG
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 from urllib.parse import quote
 
 from ._lib import MAX_BODY
-from .types import CallbackRequest, HttpResponse
+from .types import CallbackAnswer, CallbackRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from .client import AsyncClient, Client
 
 Headers = Dict[str, Union[str, List[str]]]
 
@@ -126,6 +132,13 @@ def wsgi_callback_request(
     return _with_options(request, options), wsgi_body(environ)
 
 
+def handle_wsgi(client: "Client", environ: Mapping[str, Any], **options: Optional[str]) -> CallbackAnswer:
+    """``client.handle_callback`` for a WSGI environ (options: ``kind``, ``expected_token``,
+    ``reference``)."""
+    request, body = wsgi_callback_request(environ, **options)
+    return client.handle_callback(request, body)
+
+
 def _status_line(status: int) -> str:
     try:
         return f"{status} {HTTPStatus(status).phrase}"
@@ -215,6 +228,15 @@ async def asgi_callback_request(
     """Reads the body from ``receive`` and builds ``(request, body)`` (see :func:`asgi_request`)."""
     body = await asgi_body(receive)
     return asgi_request(scope, body, **options)
+
+
+async def handle_asgi(
+    client: "AsyncClient", scope: Mapping[str, Any], receive: Receive, **options: Optional[str]
+) -> CallbackAnswer:
+    """Reads the body and awaits ``client.handle_callback`` for an ASGI request."""
+    request, body = await asgi_callback_request(scope, receive, **options)
+    answer: CallbackAnswer = await client.handle_callback(request, body)
+    return answer
 
 
 async def send_asgi_response(send: Send, response: HttpResponse) -> None:
