@@ -38,6 +38,16 @@ final class ExampleShopTest extends SimTestCase
     public static function tearDownAfterClass(): void
     {
         if (self::$server !== null) {
+            // With PHP_CLI_SERVER_WORKERS the server forks workers that outlive a SIGTERM to their
+            // parent: stop the children (found by parent pid in /proc) and then the parent.
+            $pid = (int) proc_get_status(self::$server)['pid'];
+            foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
+                $text = (string) @file_get_contents($stat);
+                $after = explode(' ', substr($text, (int) strrpos($text, ')') + 2)); // state, ppid, …
+                if (isset($after[1]) && (int) $after[1] === $pid) {
+                    posix_kill((int) $text, SIGTERM);
+                }
+            }
             proc_terminate(self::$server);
             proc_close(self::$server);
             self::$server = null;
