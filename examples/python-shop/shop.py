@@ -85,7 +85,7 @@ def money(minor: Optional[int]) -> str:
 def page(title: str, body: str, head: str = "") -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} – Python shop</title>{head}
-<style>body{{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}}
+<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
 table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}}
 form{{display:inline}}button{{margin:.1rem}}.status{{font-weight:bold}}</style></head>
 <body><p><a href="/">Shop</a> · <a href="/admin">Admin</a></p><h1>{html.escape(title)}</h1>
