@@ -8,7 +8,7 @@ C_DEMO := target/c/payment_demo
 FORK_TEST := target/c/fork_test
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
-.PHONY: build demo test test-rust lint c-example valgrind exports fork-test headers sim-bench
+.PHONY: build demo test test-rust lint c-example valgrind exports fork-test test-php headers sim-bench
 
 build:
 	$(CARGO) build --workspace
@@ -45,7 +45,11 @@ valgrind: $(C_DEMO)
 exports: build
 	scripts/check-exports.sh $(LIB) include/vipps.h
 
-test: lint test-rust exports valgrind fork-test
+# The bindings: each script installs what it needs (Debian or npm/PyPI packages) when missing.
+test-php: build
+	bindings/php/run-tests.sh
+
+test: lint test-rust exports valgrind fork-test test-php
 	@echo "all tests passed"
 
 headers:
