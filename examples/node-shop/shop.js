@@ -26,6 +26,20 @@ const SHIPPING_OPTIONS = [
   { id: 'home', brand: 'POSTEN', type: 'HOME_DELIVERY', amount: { value: 9900, currency: 'NOK' }, priority: 1, isDefault: false },
 ];
 
+// The rank of each normalized status (README, "the rank rule"): a status only moves forward.
+const RANK = {
+  pending: 0,
+  authorized: 10,
+  partially_captured: 20,
+  captured: 30,
+  partially_refunded: 40,
+  refunded: 50,
+  cancelled: 60,
+  aborted: 60,
+  expired: 60,
+  failed: 60,
+};
+
 const EPAYMENT_EVENTS = [
   'epayments.payment.created.v1',
   'epayments.payment.aborted.v1',
@@ -150,13 +164,22 @@ async function createShop(options = {}) {
     return order;
   }
 
-  /** The status to show: the API's when it is newer in the rank order, else the events'. */
+  /**
+   * What the shop knows: the record folded from callbacks and webhooks, or the last API read
+   * (return page, reconcile, admin actions), whichever is further along by the rank rule.
+   * Callbacks may be late or lost, so an API read can be ahead of the record.
+   */
+  function current(order) {
+    const rank = (s) => (s ? RANK[s.status] ?? 0 : -1);
+    return rank(order.api) > rank(order.record) ? order.api : order.record;
+  }
+
   function statusOf(order) {
-    return order.record?.status || order.api?.status || 'pending';
+    return current(order)?.status || 'pending';
   }
 
   function view(order) {
-    return { ...order, status: statusOf(order), amounts: order.record || order.api || null };
+    return { ...order, status: statusOf(order), amounts: current(order) || null };
   }
 
   async function reconcile(order) {
