@@ -209,3 +209,13 @@ test('close() with calls in flight frees the client only after they settle', asy
   }
   assert.equal(c.inFlight, 0);
 });
+
+test('every envelope of an async call is freed through vipps_string_free', async () => {
+  const { native } = require('../lib/native');
+  const before = native().koffi.stats().disposed;
+  const ok = await Promise.all(Array.from({ length: 25 }, () => client.listWebhooks()));
+  const failed = await Promise.allSettled(Array.from({ length: 25 }, () => client.getPayment({ reference: 'no-such-payment' })));
+  assert.equal(ok.length, 25);
+  assert.ok(failed.every((r) => r.status === 'rejected' && r.reason instanceof vipps.NotFoundError));
+  assert.equal(native().koffi.stats().disposed - before, 50);
+});
