@@ -13,9 +13,6 @@ import pytest
 import vipps
 from conftest import base_config, new_reference, payment_request
 
-FIGURES = {}
-
-
 def test_eight_threads_share_one_client_and_one_token_fetch(fresh_sim) -> None:
     references = [new_reference(f"t{i}") for i in range(8)]
     barrier = threading.Barrier(8)
@@ -37,7 +34,6 @@ def test_eight_threads_share_one_client_and_one_token_fetch(fresh_sim) -> None:
             thread.join(30)
     assert not errors, errors
     stats = fresh_sim.get("/_sim/stats")
-    FIGURES["token_fetches"] = stats["token_fetches"]
     print(f"\n8 threads: token_fetches={stats['token_fetches']} requests={stats['requests']}")
     assert stats["token_fetches"] == 1
     ledger = {p["reference"] for p in fresh_sim.get("/_sim/ledger")["payments"]}
@@ -99,9 +95,6 @@ def test_async_calls_overlap_and_the_loop_keeps_ticking(sim) -> None:
     assert len(delayed) >= 20
     during = [t for t in ticks if started <= t <= started + elapsed]
     gaps = [b - a for a, b in zip(during, during[1:])]
-    FIGURES["async_elapsed_s"] = elapsed
-    FIGURES["async_ticks"] = len(during)
-    FIGURES["async_max_gap_s"] = max(gaps)
     print(f"\n20 async calls with 200 ms delays: {elapsed:.3f} s (serial would be >= 4 s), "
           f"{len(during)} ticks, largest gap {max(gaps) * 1000:.0f} ms")
     assert elapsed < 1.5, "the calls did not overlap"
@@ -143,7 +136,6 @@ def test_no_owned_string_leak_over_ten_thousand_calls(client) -> None:
     batch(10000)
     gc.collect()
     growth = _rss_kib() - before
-    FIGURES["rss_growth_kib"] = growth
     print(f"\nRSS growth over 10,000 make_order_id + 10,000 apply_event calls: {growth} KiB")
     # Sensitivity: had the 10,000 apply_event answers alone not been freed, RSS would have
     # grown by more than 5 MiB.
