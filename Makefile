@@ -8,7 +8,7 @@ C_DEMO := target/c/payment_demo
 FORK_TEST := target/c/fork_test
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
-.PHONY: build demo test test-rust lint c-example valgrind exports fork-test test-php headers sim-bench
+.PHONY: build demo test test-rust lint c-example valgrind exports fork-test test-php test-python headers sim-bench
 
 build:
 	$(CARGO) build --workspace
@@ -46,10 +46,14 @@ exports: build
 	scripts/check-exports.sh $(LIB) include/vipps.h
 
 # The bindings: each script installs what it needs (Debian or npm/PyPI packages) when missing.
+# VIPPS_LIB pins the library just built, so a stale release build is never picked up.
 test-php: build
-	bindings/php/run-tests.sh
+	VIPPS_LIB=$(abspath $(LIB)) bindings/php/run-tests.sh
 
-test: lint test-rust exports valgrind fork-test test-php
+test-python: build
+	VIPPS_LIB=$(abspath $(LIB)) bindings/python/run-tests.sh
+
+test: lint test-rust exports valgrind fork-test test-php test-python
 	@echo "all tests passed"
 
 headers:
