@@ -8,7 +8,7 @@ C_DEMO := target/c/payment_demo
 FORK_TEST := target/c/fork_test
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
-.PHONY: build demo test test-rust lint c-example valgrind exports fork-test test-php test-python headers sim-bench
+.PHONY: build demo test test-rust lint c-example valgrind exports fork-test test-php test-python test-node headers sim-bench
 
 build:
 	$(CARGO) build --workspace
@@ -53,7 +53,10 @@ test-php: build
 test-python: build
 	VIPPS_LIB=$(abspath $(LIB)) bindings/python/run-tests.sh
 
-test: lint test-rust exports valgrind fork-test test-php test-python
+test-node: build
+	VIPPS_LIB=$(abspath $(LIB)) bindings/node/run-tests.sh
+
+test: lint test-rust exports valgrind fork-test test-php test-python test-node
 	@echo "all tests passed"
 
 headers:
