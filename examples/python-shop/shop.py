@@ -176,7 +176,8 @@ class Shop:
             if method == "GET" and path == "/admin":
                 return self.html(start_response, self.admin_page())
             if method == "POST" and path.startswith("/admin/"):
-                return self.admin_action(start_response, path[len("/admin/"):], self.order(form.get("order", "")))
+                return self.admin_action(start_response, path[len("/admin/"):], self.order(form.get("order", "")),
+                                         form.get("amount"))
             if method == "GET" and path.startswith("/orders/"):
                 return self.json(start_response, self.order(path[len("/orders/"):]).as_json())
             return self.text(start_response, "404 Not Found", "not found")
@@ -316,20 +317,22 @@ class Shop:
                  "<th>Refunded</th><th></th></tr>" + "".join(rows) + "</table>") if rows else "<p>No orders yet.</p>"
         return page("Admin", table)
 
-    def admin_action(self, start_response: Callable[..., Any], action: str, order: Order) -> List[bytes]:
-        """Capture or refund everything capturable/refundable, or cancel the rest. The
-        idempotency key is numbered per successful operation, so a retry after a failure
-        reuses the key and cannot move money twice."""
+    def admin_action(self, start_response: Callable[..., Any], action: str, order: Order,
+                     amount: Optional[str] = None) -> List[bytes]:
+        """Capture or refund `amount` (øre; default everything capturable/refundable), or
+        cancel the rest. The idempotency key is numbered per successful operation, so a retry
+        after a failure reuses the key and cannot move money twice."""
+        value = int(amount) if amount and amount.strip().isdigit() else None
         with order.lock:
             truth = self.client.reconcile(reference=order.id)
             order.polled = truth
             key = f"{action}-{order.id}-{order.operations}"
             if action == "capture" and truth.get("capturable"):
                 answer = self.client.capture(reference=order.id, idempotency_key=key,
-                                             amount={"value": truth["capturable"], "currency": order.currency})
+                                             amount={"value": value or truth["capturable"], "currency": order.currency})
             elif action == "refund" and truth.get("refundable"):
                 answer = self.client.refund(reference=order.id, idempotency_key=key,
-                                            amount={"value": truth["refundable"], "currency": order.currency})
+                                            amount={"value": value or truth["refundable"], "currency": order.currency})
             elif action == "cancel":
                 answer = self.client.cancel(reference=order.id, idempotency_key=key)
             else:
@@ -368,7 +371,8 @@ def main() -> None:
     secret = os.environ.get("VIPPS_CALLBACK_SECRET", "python-shop-callback-secret-0123")
     server = make_server("127.0.0.1", port, lambda e, s: [], ThreadingWSGIServer, QuietHandler)
     url = f"http://127.0.0.1:{server.server_port}"
-    shop = Shop(vipps_base, url, secret)
+    # How Vipps reaches the shop (callback, webhook and return URLs), e.g. behind a proxy.
+    shop = Shop(vipps_base, os.environ.get("PUBLIC_URL") or url, secret)
     try:
         shop.register_webhook()
     except vipps.VippsError as exc:
