@@ -6,9 +6,10 @@ LIB := $(TARGET)/libvipps.so
 SIM := $(TARGET)/vipps-sim
 C_DEMO := target/c/payment_demo
 FORK_TEST := target/c/fork_test
+C_WEBHOOK_DEMO := target/c/webhook_demo
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
-.PHONY: build demo test test-rust lint c-example valgrind exports fork-test test-php test-python test-node headers sim-bench
+.PHONY: build demo test test-e2e test-rust lint c-example valgrind exports fork-test test-php test-python test-node headers sim-bench
 
 build:
 	$(CARGO) build --workspace
@@ -21,15 +22,27 @@ $(FORK_TEST): tests/c/fork_test.c include/vipps.h build
 	@mkdir -p target/c
 	$(CC) $(CFLAGS) tests/c/fork_test.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
 
-c-example: $(C_DEMO)
+$(C_WEBHOOK_DEMO): examples/c/webhook_demo.c include/vipps.h build
+	@mkdir -p target/c
+	$(CC) $(CFLAGS) examples/c/webhook_demo.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
+
+c-example: $(C_DEMO) $(C_WEBHOOK_DEMO)
 
 # Fork safety: children of a process that used the client open their own connections and token.
 fork-test: $(FORK_TEST)
 	scripts/with-sim.sh $(SIM) -- scripts/fork-test.sh $(FORK_TEST)
 
-# The main job: start the simulator on a free port, run a full payment through the library.
-demo: $(C_DEMO)
-	scripts/with-sim.sh $(SIM) -- $(C_DEMO) '$$VIPPS_BASE_URL'
+# The main job: one simulator, one complete order through each example shop (PHP, Python,
+# Node) and the C webhook example, one line per step. Installs PHP (Debian) and the Node
+# binding's packages when missing. `make demo SERVE=1` then leaves everything running.
+demo: $(C_WEBHOOK_DEMO)
+	scripts/demo.sh $(if $(SERVE),--serve)
+
+# Browser tests of the example shops in Debian's Chromium (installed when missing), driven by
+# playwright-core (e2e/package-lock.json); screenshots in target/e2e-screenshots.
+test-e2e: $(C_WEBHOOK_DEMO)
+	scripts/demo-setup.sh --browser
+	cd e2e && VIPPS_LIB=$(abspath $(LIB)) VIPPS_SIM=$(abspath $(SIM)) node --test --test-concurrency=1 test/*.test.js
 
 lint:
 	$(CARGO) fmt --all -- --check
