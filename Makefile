@@ -9,7 +9,7 @@ FORK_TEST := target/c/fork_test
 C_WEBHOOK_DEMO := target/c/webhook_demo
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
-.PHONY: build demo test test-e2e test-rust lint c-example valgrind exports fork-test test-php test-python test-node headers sim-bench
+.PHONY: build demo test test-e2e test-rust lint c-example valgrind exports fork-test test-php test-python test-node soak headers sim-bench
 
 build:
 	$(CARGO) build --workspace
@@ -71,6 +71,10 @@ test-node: build
 
 test: lint test-rust exports valgrind fork-test test-php test-python test-node
 	@echo "all tests passed"
+
+# The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
+soak:
+	VIPPS_SOAK_ORDERS=$${VIPPS_SOAK_ORDERS:-1000} $(CARGO) test -p vipps --test fault_soak -- --nocapture
 
 headers:
 	VIPPS_UPDATE_HEADERS=1 $(CARGO) test --test headers_fresh

@@ -120,9 +120,28 @@ impl Record {
         }
     }
 
+    /// Why the deliveries seen so far cannot be all there were: one was lost or is still on
+    /// its way (webhooks are retried for days; a dropped one may never come). The status of
+    /// such a record is a guess, so it says so and the plugin reconciles by polling.
+    fn gap(&self) -> Option<&'static str> {
+        let a = self.amounts();
+        if a.refunded > a.captured {
+            Some("more refunded than captured: a capture event is missing")
+        } else if a.captured > 0 && a.authorized == 0 {
+            Some("captured without an authorization: the authorization event is missing")
+        } else if a.authorized > 0 && a.captured + a.cancelled > a.authorized {
+            Some("more captured and cancelled than authorized: an authorization event is missing")
+        } else if a.authorized > 0 && a.cancelled > 0 && a.captured + a.cancelled < a.authorized {
+            Some("a cancel releases all that was not captured, yet some is unaccounted for: a capture event is missing")
+        } else {
+            None
+        }
+    }
+
     fn to_json(&self) -> Value {
         let a = self.amounts();
         let status = self.status();
+        let gap = self.gap();
         let mut ops = Map::new();
         for (id, op) in &self.operations {
             ops.insert(id.clone(), amounts_json(op));
@@ -130,6 +149,8 @@ impl Record {
         json!({
             "reference": self.reference,
             "status": status.as_str(),
+            "complete": gap.is_none(),
+            "gap": gap,
             "final": status.is_final(),
             "rank": rank(status),
             "progress": a.captured + a.refunded + a.cancelled,
@@ -277,6 +298,51 @@ mod tests {
             record = apply(&json!({"record": record, "event": e})).unwrap()["record"].clone();
         }
         record
+    }
+
+    /// Regression (found by the fault soak): with the capture webhook lost, a refund made the
+    /// record claim `refunded` with nothing captured, ranked above the true state.
+    #[test]
+    fn a_record_with_a_missing_delivery_says_it_is_incomplete() {
+        let lost_capture = fold(&[
+            webhook("AUTHORIZED", "p1", 1800),
+            webhook("REFUNDED", "p3", 15),
+        ]);
+        assert_eq!(lost_capture["complete"], false, "{lost_capture}");
+        assert!(
+            lost_capture["gap"].as_str().unwrap().contains("capture"),
+            "{lost_capture}"
+        );
+        let lost_authorization = fold(&[webhook("CAPTURED", "p2", 500)]);
+        assert_eq!(
+            lost_authorization["complete"], false,
+            "{lost_authorization}"
+        );
+        let whole = fold(&[
+            webhook("AUTHORIZED", "p1", 1800),
+            webhook("CAPTURED", "p2", 700),
+            webhook("REFUNDED", "p3", 15),
+        ]);
+        assert_eq!(whole["complete"], true, "{whole}");
+        assert_eq!(whole["gap"], Value::Null);
+        // A cancel releases all that was not captured: a capture missing before it shows.
+        let lost_before_cancel = fold(&[
+            webhook("AUTHORIZED", "p1", 3260),
+            webhook("CANCELLED", "p5", 3080),
+        ]);
+        assert_eq!(
+            lost_before_cancel["complete"], false,
+            "{lost_before_cancel}"
+        );
+        let cancelled_rest = fold(&[
+            webhook("AUTHORIZED", "p1", 3260),
+            webhook("CAPTURED", "p2", 180),
+            webhook("CANCELLED", "p5", 3080),
+        ]);
+        assert_eq!(cancelled_rest["complete"], true, "{cancelled_rest}");
+        // A cancel before authorization (TERMINATED) is complete: nothing was authorized.
+        let terminated = fold(&[webhook("CANCELLED", "p4", 1800)]);
+        assert_eq!(terminated["complete"], true, "{terminated}");
     }
 
     #[test]
