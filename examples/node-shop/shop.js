@@ -405,6 +405,7 @@ ${refused ? `<h2>Refused or unknown deliveries</h2><ul>${refused}</ul>` : ''}`,
               reference: order.id,
               paymentDescription: order.name,
             },
+            logistics: { fixedOptions: SHIPPING_OPTIONS },
             idempotency_key: `session-${order.id}`,
           });
           order.session = { token: created.token, checkoutFrontendUrl: created.checkoutFrontendUrl };

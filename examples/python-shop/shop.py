@@ -35,6 +35,14 @@ PRODUCTS = {
     "coat": ("A warm winter coat", 149900),
 }
 
+# Fixed shipping options offered in Checkout (the customer picks one in the iframe).
+SHIPPING_OPTIONS = [
+    {"id": "pickup", "brand": "POSTEN", "type": "PICKUP_POINT", "amount": {"value": 4900, "currency": "NOK"},
+     "priority": 0, "isDefault": True},
+    {"id": "home", "brand": "POSTEN", "type": "HOME_DELIVERY", "amount": {"value": 9900, "currency": "NOK"},
+     "priority": 1, "isDefault": False},
+]
+
 # The README's rank rule: statuses later in a payment's life rank higher.
 RANK = {
     "new": -1, "pending": 0, "authorized": 10, "partially_captured": 20, "captured": 30,
@@ -234,6 +242,7 @@ class Shop:
                              "returnUrl": f"{self.url}/return?order={order.id}"},
             "transaction": {"amount": {"value": order.amount, "currency": order.currency},
                             "reference": order.id, "paymentDescription": order.product},
+            "logistics": {"fixedOptions": SHIPPING_OPTIONS},
             "idempotency_key": f"session-{order.id}",
         })
         order.checkout = {"token": session["token"], "checkoutFrontendUrl": session["checkoutFrontendUrl"]}

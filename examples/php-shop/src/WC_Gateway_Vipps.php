@@ -46,6 +46,14 @@ final class WC_Gateway_Vipps
         'epayments.payment.captured.v1', 'epayments.payment.refunded.v1', 'epayments.payment.cancelled.v1',
         'epayments.payment.aborted.v1', 'epayments.payment.expired.v1', 'epayments.payment.terminated.v1'];
 
+    /** Fixed shipping options offered in Checkout (the customer picks one in the iframe). */
+    public const SHIPPING_OPTIONS = [
+        ['id' => 'pickup', 'brand' => 'POSTEN', 'type' => 'PICKUP_POINT', 'amount' => ['value' => 4900, 'currency' => 'NOK'],
+            'priority' => 0, 'isDefault' => true],
+        ['id' => 'home', 'brand' => 'POSTEN', 'type' => 'HOME_DELIVERY', 'amount' => ['value' => 9900, 'currency' => 'NOK'],
+            'priority' => 1, 'isDefault' => false],
+    ];
+
     private ?Client $client = null;
 
     /**
@@ -119,6 +127,7 @@ final class WC_Gateway_Vipps
                         'reference' => $reference,
                         'paymentDescription' => $this->description($order),
                     ],
+                    'logistics' => ['fixedOptions' => self::SHIPPING_OPTIONS],
                     'idempotency_key' => "session-$reference",
                 ]);
                 $redirect = $this->url('/checkout', ['order' => $order_id]);
