@@ -43,6 +43,7 @@ demo: $(C_WEBHOOK_DEMO)
 test-e2e: $(C_WEBHOOK_DEMO)
 	scripts/demo-setup.sh --browser
 	cd e2e && VIPPS_LIB=$(abspath $(LIB)) VIPPS_SIM=$(abspath $(SIM)) node --test --test-concurrency=1 test/*.test.js
+	@echo "screenshots: $(abspath target/e2e-screenshots)"
 
 lint:
 	$(CARGO) fmt --all -- --check
