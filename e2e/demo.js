@@ -126,6 +126,8 @@ async function orderThroughShop(sim, adapter, shop) {
   } catch {
     if (remaining.length > 0) console.log(`  ${red('✗')} not reached: ${remaining.join(', ')}`);
     failed += remaining.length;
+    const tail = shop.proc.tail(12);
+    if (tail) console.log(dim(`    the shop's last output:\n${tail.replace(/^/gm, '      ')}`));
   }
 }
 
