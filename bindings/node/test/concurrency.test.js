@@ -68,10 +68,10 @@ test('the event loop keeps running while 20 calls wait on 200 ms delays, and the
     // Run one after another they would take 20 x 200 ms = 4 s.
     assert.ok(elapsed >= 200, `elapsed ${elapsed}`);
     assert.ok(elapsed < 2000, `the calls overlapped: ${elapsed} ms < 2000 ms`);
-    // The timer kept firing: at least half the ticks an idle loop would give, no long stall.
-    assert.ok(ticksDuring >= Math.floor(elapsed / 10 / 2), `${ticksDuring} ticks in ${elapsed} ms`);
-    assert.ok(ticksDuring >= 10);
-    assert.ok(maxGap < 150, `longest gap ${maxGap} ms`);
+    // The timer kept firing while the calls waited. Blocking calls would give no tick at all
+    // for 20 x 200 ms; the bounds are loose because a loaded CI machine delays timers too.
+    assert.ok(ticksDuring >= 5, `${ticksDuring} ticks in ${elapsed} ms`);
+    assert.ok(maxGap < 400, `longest gap ${maxGap} ms (twenty blocking calls would stall 4 s)`);
     // Every call waited the delay.
     for (const at of finished) assert.ok(at - started >= 190);
     // The simulator saw all 20 requests.

@@ -99,8 +99,10 @@ def test_async_calls_overlap_and_the_loop_keeps_ticking(sim) -> None:
           f"{len(during)} ticks, largest gap {max(gaps) * 1000:.0f} ms")
     assert elapsed < 1.5, "the calls did not overlap"
     assert elapsed >= 0.2, "the delays were not applied"
-    assert len(during) >= elapsed / 0.02 * 0.5, "the event loop was blocked"
-    assert max(gaps) < 0.15
+    # Blocking calls would give no tick at all for 20 x 200 ms; the bounds are loose because a
+    # loaded CI machine delays timers too.
+    assert len(during) >= 5, "the event loop was blocked"
+    assert max(gaps) < 0.4, "the event loop stalled"
 
 
 def _rss_kib() -> int:
