@@ -82,3 +82,4 @@ headers:
 
 sim-bench:
 	sim/bench/wrk.sh
+bench:: ; bench/run.sh $(BENCH_ARGS)
