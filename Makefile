@@ -53,8 +53,10 @@ test-rust:
 	$(CARGO) test --workspace
 
 # The C example under valgrind: no leaks, no errors.
-valgrind: $(C_DEMO)
-	scripts/with-sim.sh $(SIM) -- valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --suppressions=examples/c/valgrind.supp $(C_DEMO) '$$VIPPS_BASE_URL'
+VALGRIND := valgrind --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --suppressions=examples/c/valgrind.supp
+valgrind: $(C_DEMO) $(C_WEBHOOK_DEMO)
+	scripts/with-sim.sh $(SIM) -- $(VALGRIND) $(C_DEMO) '$$VIPPS_BASE_URL'
+	scripts/with-sim.sh $(SIM) -- $(VALGRIND) $(C_WEBHOOK_DEMO) '$$VIPPS_BASE_URL'
 
 exports: build
 	scripts/check-exports.sh $(LIB) include/vipps.h
@@ -70,7 +72,7 @@ test-python: build
 test-node: build
 	VIPPS_LIB=$(abspath $(LIB)) bindings/node/run-tests.sh
 
-test: lint test-rust exports valgrind fork-test test-php test-python test-node
+test: lint test-rust exports valgrind fork-test test-php test-python test-node test-e2e
 	@echo "all tests passed"
 
 # The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
