@@ -310,7 +310,7 @@ def lang_cmd(lang, mode, *args):
 
 def part_nocall(results, langs, quick):
     with Part(results, "nocall", "3. FFI + JSON envelope per call, no I/O") as d:
-        rounds, per = (5, 2000) if quick else (9, 10000)
+        rounds, per = (5, 2000) if quick else (7, 5000)
         reps = 2 if quick else 3
         for rep in range(reps):  # the languages take turns, several times
             for lang in langs:
@@ -330,7 +330,7 @@ def part_tokens_rss(results, sim, langs, quick):
             log(f"   {lang}: {d[lang]}")
     with Part(results, "rss", "6. resident memory over 100,000 calls") as d:
         for lang in langs:
-            cmd, env, cwd = lang_cmd(lang, "rss", 10000, 20000 if quick else 100000)
+            cmd, env, cwd = lang_cmd(lang, "rss", 5000 if quick else 30000, 20000 if quick else 100000)
             d[lang] = run_json(cmd, env, cwd=cwd)
             log(f"   {lang}: growth {d[lang]['growth_kib']} KiB")
 
