@@ -85,3 +85,13 @@ headers:
 sim-bench:
 	sim/bench/wrk.sh
 bench:: ; bench/run.sh $(BENCH_ARGS)
+
+# Fuzzing of every JSON entry point (fuzz/, cargo-fuzz and libFuzzer with AddressSanitizer;
+# scripts/fuzz.sh installs cargo-fuzz when missing). `make fuzz`: 10 minutes per target;
+# `make fuzz-short`: 20 seconds per target. Seeds in fuzz/corpus, findings in target/fuzz.
+.PHONY: fuzz fuzz-short asan stress
+fuzz:
+	scripts/fuzz.sh 600
+
+fuzz-short:
+	scripts/fuzz.sh 20
