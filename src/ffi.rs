@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::Client;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -468,12 +468,16 @@ unsafe fn read_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
 
 /// The owned JSON envelope for an outcome.
 pub(crate) fn envelope(outcome: Result<Value>) -> *mut c_char {
-    let value = match outcome {
-        Ok(data) => json!({"ok": true, "data": data}),
-        Err(error) => json!({"ok": false, "error": error.to_json()}),
+    let mut out = Vec::with_capacity(1024);
+    let (head, body, tail): (&[u8], Value, &[u8]) = match outcome {
+        Ok(data) => (b"{\"data\":", data, b",\"ok\":true}"),
+        Err(error) => (b"{\"error\":", error.to_json(), b",\"ok\":false}"),
     };
+    out.extend_from_slice(head);
+    let _ = serde_json::to_writer(&mut out, &body);
+    out.extend_from_slice(tail);
     // serde_json escapes NUL as \u0000, so the text never has an interior NUL.
-    CString::new(value.to_string())
+    CString::new(out)
         .map(CString::into_raw)
         .unwrap_or(std::ptr::null_mut())
 }
@@ -481,6 +485,7 @@ pub(crate) fn envelope(outcome: Result<Value>) -> *mut c_char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn take(ptr: *mut c_char) -> Value {
         assert!(!ptr.is_null());

@@ -38,6 +38,7 @@ pub mod log;
 mod problem;
 mod reconcile;
 mod reference;
+mod resolver;
 mod retry;
 mod rfc3339;
 pub mod secret;

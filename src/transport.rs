@@ -244,7 +244,11 @@ fn build_agent(config: &Config) -> Result<ureq::Agent> {
         ))
         .max_response_header_size(64 * 1024)
         .build();
-    Ok(agent_config.into())
+    Ok(ureq::Agent::with_parts(
+        agent_config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        crate::resolver::CachingResolver::default(),
+    ))
 }
 
 fn transport_error(error: ureq::Error, request: &HttpRequest) -> Error {

@@ -91,7 +91,10 @@ impl Outcome {
                 } else {
                     json!({"status": 200, "headers": {}, "body": ""})
                 };
-                json!({"event": event.to_json(), "response": response})
+                let mut map = serde_json::Map::new();
+                map.insert("event".into(), event.to_json());
+                map.insert("response".into(), response);
+                Value::Object(map)
             }
             Outcome::Rejected {
                 kind,
