@@ -95,3 +95,19 @@ fuzz:
 
 fuzz-short:
 	scripts/fuzz.sh 20
+
+# The C examples and the C stress test built with AddressSanitizer, LeakSanitizer and UBSan
+# (the Rust library itself is not instrumented; see scripts/asan.sh): no error, no leak.
+asan: build
+	scripts/asan.sh
+
+# tests/c/stress_test.c: 8 threads of mixed operations on one client, under ASan and under
+# valgrind: no error, no leak.
+STRESS_TEST := target/c/stress_test
+$(STRESS_TEST): tests/c/stress_test.c include/vipps.h build
+	@mkdir -p target/c
+	$(CC) $(CFLAGS) -pthread tests/c/stress_test.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
+
+stress: $(STRESS_TEST)
+	scripts/asan.sh tests/c/stress_test.c
+	scripts/with-sim.sh $(SIM) -- $(VALGRIND) $(STRESS_TEST) '$$VIPPS_BASE_URL'
