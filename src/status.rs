@@ -52,12 +52,24 @@ pub struct Amounts {
 }
 
 impl Amounts {
+    // Saturating: amounts come from other programs' JSON, and no input may make them wrap.
     pub fn capturable(&self) -> i64 {
-        (self.authorized - self.captured - self.cancelled).max(0)
+        self.authorized
+            .saturating_sub(self.captured)
+            .saturating_sub(self.cancelled)
+            .max(0)
     }
 
     pub fn refundable(&self) -> i64 {
-        (self.captured - self.refunded).max(0)
+        self.captured.saturating_sub(self.refunded).max(0)
+    }
+
+    /// Captured + refunded + cancelled: grows with every money operation, so it orders events
+    /// of the same status (the rank rule of the README).
+    pub fn progress(&self) -> i64 {
+        self.captured
+            .saturating_add(self.refunded)
+            .saturating_add(self.cancelled)
     }
 
     /// The status of an authorized payment, from what has happened to its money.

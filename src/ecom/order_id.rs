@@ -53,7 +53,8 @@ pub fn make_order_id(request: &Value) -> Result<Value> {
         None | Some(0) => {}
         Some(n) => parts.push(n.to_string()),
     }
-    let order_id = parts.join("-");
+    // No leading zeros anywhere: an MSN or a prefix may start with 0 (found by fuzzing).
+    let order_id = parts.join("-").trim_start_matches(['0', '-']).to_owned();
     if order_id.len() > MAX_LEN {
         return Err(f.error(
             "prefix",

@@ -40,8 +40,7 @@ pub fn event(body: &Value, reference: &str) -> Event {
         .pointer("/paymentDetails/state")
         .and_then(Value::as_str);
     let has_payment = body.get("paymentDetails").is_some_and(Value::is_object);
-    let progress =
-        normalized.amounts.captured + normalized.amounts.refunded + normalized.amounts.cancelled;
+    let progress = normalized.amounts.progress();
     let mut extra = Map::new();
     for (from, to) in [
         ("sessionId", "session_id"),

@@ -99,7 +99,7 @@ impl Event {
     pub fn progress(&self) -> Option<i64> {
         (self.basis == Basis::Total)
             .then_some(self.amounts?)
-            .map(|a| a.captured + a.refunded + a.cancelled)
+            .map(|a| a.progress())
     }
 
     pub fn to_json(&self) -> Value {

@@ -46,12 +46,21 @@ fn set(a: &mut Amounts, field: &str, value: i64) {
     }
 }
 
+/// The largest amount a record or event may carry, in minor units (10 billion NOK): far above
+/// any API's limit (ePayment 65 million, eCom an int32), and small enough that sums of any
+/// number of operations saturate long before they could wrap. Found by fuzzing: amounts near
+/// i64::MAX made the sums overflow (a panic in debug builds, wrong amounts in release).
+const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
 fn read_amounts(f: &Fields) -> Result<Amounts> {
     let mut a = Amounts::default();
     for field in FIELDS {
         let value = f.opt_i64(field)?.unwrap_or(0);
         if value < 0 {
             return Err(f.error(field, "must not be negative"));
+        }
+        if value > MAX_AMOUNT {
+            return Err(f.error(field, format!("must be at most {MAX_AMOUNT} minor units")));
         }
         set(&mut a, field, value);
     }
@@ -101,7 +110,10 @@ impl Record {
     fn amounts(&self) -> Amounts {
         let mut out = Amounts::default();
         for field in FIELDS {
-            let sum: i64 = self.operations.values().map(|a| get(a, field)).sum();
+            let sum = self
+                .operations
+                .values()
+                .fold(0i64, |sum, a| sum.saturating_add(get(a, field)));
             set(&mut out, field, get(&self.totals, field).max(sum));
         }
         out
@@ -129,9 +141,12 @@ impl Record {
             Some("more refunded than captured: a capture event is missing")
         } else if a.captured > 0 && a.authorized == 0 {
             Some("captured without an authorization: the authorization event is missing")
-        } else if a.authorized > 0 && a.captured + a.cancelled > a.authorized {
+        } else if a.authorized > 0 && a.captured.saturating_add(a.cancelled) > a.authorized {
             Some("more captured and cancelled than authorized: an authorization event is missing")
-        } else if a.authorized > 0 && a.cancelled > 0 && a.captured + a.cancelled < a.authorized {
+        } else if a.authorized > 0
+            && a.cancelled > 0
+            && a.captured.saturating_add(a.cancelled) < a.authorized
+        {
             Some("a cancel releases all that was not captured, yet some is unaccounted for: a capture event is missing")
         } else {
             None
@@ -153,7 +168,7 @@ impl Record {
             "gap": gap,
             "final": status.is_final(),
             "rank": rank(status),
-            "progress": a.captured + a.refunded + a.cancelled,
+            "progress": a.progress(),
             "currency": self.currency,
             "authorized": a.authorized,
             "captured": a.captured,
@@ -238,7 +253,8 @@ pub fn apply(request: &Value) -> Result<Value> {
         }
         None => {}
     }
-    let moved_money = amounts.is_some_and(|(_, a)| a.authorized + a.captured + a.cancelled > 0);
+    let moved_money =
+        amounts.is_some_and(|(_, a)| a.authorized > 0 || a.captured > 0 || a.cancelled > 0);
     if let Some(s) = status {
         let closing = matches!(
             s,
