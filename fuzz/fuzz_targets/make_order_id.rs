@@ -23,15 +23,7 @@ fuzz_target!(|data: &[u8]| {
                 !id.bytes().all(|b| b.is_ascii_digit()),
                 "digits only: {id:?}"
             );
-            // A leading zero of `msn` or `prefix` is kept: a known bug, reproduced by
-            // tests/fuzz_findings.rs (order_ids_never_start_with_a_zero, ignored until fixed).
-            // Drop this exception with the fix.
-            let known_bug = request["msn"].as_str().is_some_and(|m| m.starts_with('0'))
-                || request["prefix"].as_str().is_some_and(|p| {
-                    p.trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
-                        .starts_with('0')
-                });
-            assert!(known_bug || !id.starts_with('0'), "leading zero: {id:?}");
+            assert!(!id.starts_with('0'), "leading zero: {id:?}");
         }
     }
 });

@@ -119,19 +119,3 @@ pub fn round_trip(value: &Value) -> String {
     serde_json::from_str::<Value>(&text).expect("the answer is valid JSON");
     text
 }
-
-/// A known bug, reproduced by tests/fuzz_findings.rs (`huge_amounts_are_refused_not_overflowed`,
-/// ignored until fixed): amounts near i64::MAX overflow when the record adds them up. The
-/// targets skip inputs with an integer of 16 digits or more (with the 4,096-byte inputs of
-/// the runs, smaller amounts cannot add up to 2^63), so that the runs look for other bugs.
-/// Remove this gate with the fix.
-pub fn known_overflow(data: &[u8]) -> bool {
-    let mut run = 0;
-    for &b in data {
-        run = if b.is_ascii_digit() { run + 1 } else { 0 };
-        if run >= 16 {
-            return true;
-        }
-    }
-    false
-}
