@@ -102,6 +102,9 @@ impl Client {
 
     /// The payment's event log (`{"reference"}`): `data.events`, oldest first.
     pub fn get_payment_events(&self, request: &Value) -> Result<Value> {
+        if order_api(request)? == OrderApi::Ecom {
+            return self.ecom_events(request);
+        }
         let (reference, options, _) = self.payment_target(request, "get_payment_events")?;
         let answer = self.call(&ApiCall {
             method: "GET",

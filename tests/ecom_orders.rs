@@ -89,6 +89,20 @@ fn a_complete_order_ends_in_refund() {
         ["REFUND", "REFUND", "CAPTURE", "CAPTURE", "RESERVE", "INITIATE"],
         "newest first"
     );
+    let events = client
+        .get_payment_events(&ecom(&order_id, json!({})))
+        .unwrap();
+    let names: Vec<&str> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["INITIATE", "RESERVE", "CAPTURE", "CAPTURE", "REFUND", "REFUND"],
+        "oldest first, like ePayment"
+    );
     let entry = h.ledger_entry(&order_id);
     assert_eq!(entry["api"], "ecom");
     assert_eq!(

@@ -57,7 +57,6 @@ fn order_ids_never_start_with_a_zero() {
 /// order as internal because every other caller routes eCom orders away before it; this
 /// caller does not. Found by the operations target; no request is sent.
 #[test]
-#[ignore = "bug found by fuzzing: src/epayment.rs get_payment_events with api ecom is internal"]
 fn get_payment_events_of_an_ecom_order_is_not_internal() {
     let client = vipps::Client::new(
         &json!({"base_url": "http://127.0.0.1:9", "system_name": "t", "system_version": "1",

@@ -124,6 +124,19 @@ impl Client {
         self.ecom_details(&order_id, &options)
     }
 
+    /// The eCom order's log as events, oldest first like ePayment's (`/details` lists it newest
+    /// first): `{"reference", "events": [transactionLogHistory entries]}`.
+    pub(crate) fn ecom_events(&self, request: &Value) -> Result<Value> {
+        let (order_id, options, _) = self.ecom_target(request)?;
+        let details = self.ecom_details(&order_id, &options)?;
+        let mut events = details["transactionLogHistory"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        events.reverse();
+        Ok(json!({"reference": order_id, "events": events}))
+    }
+
     fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Value> {
         let answer = self
             .call(&ApiCall {
