@@ -42,6 +42,11 @@ impl Status {
     }
 }
 
+/// The largest amount the library accepts from a callback, a webhook or a stored record, in
+/// minor units (10 billion NOK): far above any API's limit (ePayment 65 million, eCom an int32)
+/// and small enough that sums of any number of operations saturate long before they wrap.
+pub(crate) const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
 /// The amounts a shop needs, in minor units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Amounts {
@@ -62,6 +67,18 @@ impl Amounts {
 
     pub fn refundable(&self) -> i64 {
         self.captured.saturating_sub(self.refunded).max(0)
+    }
+
+    /// Every amount between 0 and `MAX_AMOUNT`.
+    pub fn is_plausible(&self) -> bool {
+        [
+            self.authorized,
+            self.captured,
+            self.refunded,
+            self.cancelled,
+        ]
+        .iter()
+        .all(|v| (0..=MAX_AMOUNT).contains(v))
     }
 
     /// Captured + refunded + cancelled: grows with every money operation, so it orders events

@@ -69,3 +69,33 @@ fn get_payment_events_of_an_ecom_order_is_not_internal() {
         .unwrap_err();
     assert_ne!(error.kind, vipps::ErrorKind::Internal, "{error}");
 }
+
+/// A verified eCom callback with a negative amount was accepted (status 200, an event that
+/// apply_event then refused). A body the API cannot have sent is malformed whoever signed it:
+/// 400, not verified. Found by the handle_callback target.
+#[test]
+fn a_callback_with_a_negative_amount_is_refused() {
+    let client = vipps::Client::new(
+        &json!({"base_url": "http://127.0.0.1:9", "system_name": "t", "system_version": "1",
+                "plugin_name": "p", "plugin_version": "1", "callback_secret": "a-callback-secret-0123456789"})
+        .to_string(),
+    )
+    .unwrap();
+    let order_id = "acme-shop-123-order123abc";
+    let token = client.ecom_auth_token(order_id).unwrap();
+    let body = json!({"merchantSerialNumber": "123456", "orderId": order_id,
+                      "transactionInfo": {"amount": -49900, "status": "RESERVED", "timeStamp": "2018-12-12T11:18:38.246Z", "transactionId": "5432123456"}});
+    let request = json!({"method": "POST", "url": format!("/vipps/v2/payments/{order_id}"), "headers": {"Authorization": token}});
+    let answer = client
+        .handle_callback(&request, body.to_string().as_bytes())
+        .unwrap();
+    assert_eq!(answer["event"]["verified"], false, "{answer}");
+    assert_eq!(answer["response"]["status"], 400, "{answer}");
+    // The same body with a real amount is accepted.
+    let mut fine = body.clone();
+    fine["transactionInfo"]["amount"] = json!(49900);
+    let answer = client
+        .handle_callback(&request, fine.to_string().as_bytes())
+        .unwrap();
+    assert_eq!(answer["event"]["verified"], true, "{answer}");
+}

@@ -43,7 +43,20 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
+    /// Accepts a verified event, unless its amounts are impossible (negative, or beyond any
+    /// API's limit): a body the API cannot have sent is malformed, whoever signed it (found by
+    /// fuzzing: a negative eCom amount was accepted and then refused by apply_event).
     fn ack(event: Event) -> Outcome {
+        let negative_amount = event
+            .amount
+            .is_some_and(|a| !(0..=crate::status::MAX_AMOUNT).contains(&a));
+        if negative_amount || event.amounts.is_some_and(|a| !a.is_plausible()) {
+            return Outcome::bad_request(
+                Kind::parse(event.kind),
+                Some(&event.reference),
+                "an amount is negative or beyond any API's limit".to_owned(),
+            );
+        }
         Outcome::Accepted {
             event: Box::new(event),
             awaiting_options: false,

@@ -46,11 +46,9 @@ fn set(a: &mut Amounts, field: &str, value: i64) {
     }
 }
 
-/// The largest amount a record or event may carry, in minor units (10 billion NOK): far above
-/// any API's limit (ePayment 65 million, eCom an int32), and small enough that sums of any
-/// number of operations saturate long before they could wrap. Found by fuzzing: amounts near
-/// i64::MAX made the sums overflow (a panic in debug builds, wrong amounts in release).
-const MAX_AMOUNT: i64 = 1_000_000_000_000;
+// Amounts above MAX_AMOUNT are refused: found by fuzzing, amounts near i64::MAX made the
+// sums overflow (a panic in debug builds, wrong amounts in release).
+use crate::status::MAX_AMOUNT;
 
 fn read_amounts(f: &Fields) -> Result<Amounts> {
     let mut a = Amounts::default();
