@@ -82,13 +82,6 @@ pub fn assert_no_secret(text: &str, input: &[u8], what: &str) {
     }
 }
 
-/// A known bug, reproduced by tests/fuzz_findings.rs (`get_payment_events_of_an_ecom_order_is_not_internal`,
-/// ignored until fixed): `get_payment_events` with `"api": "ecom"` answers `internal`.
-/// Remove this exception with the fix.
-pub fn known_internal(message: &str) -> bool {
-    message.contains("get_payment_events for an eCom order reached the ePayment path")
-}
-
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }
