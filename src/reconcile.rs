@@ -34,6 +34,9 @@ impl Client {
             .unwrap_or(self.config.polling.interval)
             .max(Duration::from_millis(1));
         let request = Value::Object(object);
+        // Refuse a bad request now, not after the initial delay.
+        crate::epayment::order_api(&request)?;
+        self.target(&request, 1, 64)?;
         let deadline = Instant::now() + timeout;
         std::thread::sleep(initial.min(timeout));
         let mut polls = 0;

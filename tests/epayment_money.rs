@@ -379,3 +379,21 @@ fn waiting_for_a_final_status_polls_until_the_customer_acts() {
     assert_eq!(done["timed_out"], false);
     assert_eq!(done["status"], "authorized");
 }
+
+#[test]
+fn waiting_refuses_a_bad_request_before_the_initial_delay() {
+    let h = Harness::start();
+    let client = h.client();
+    let started = std::time::Instant::now();
+    let err = client
+        .wait_for_final_status(
+            &json!({"reference": "../bad", "timeout_ms": 5000, "initial_delay_ms": 3000}),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidInput);
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(500),
+        "refused after {:?}",
+        started.elapsed()
+    );
+}
