@@ -72,7 +72,7 @@ test-python: build
 test-node: build
 	VIPPS_LIB=$(abspath $(LIB)) bindings/node/run-tests.sh
 
-test: lint test-rust exports valgrind fork-test test-php test-python test-node test-e2e
+test: lint test-rust exports valgrind fork-test asan stress test-php test-python test-node test-e2e fuzz-short
 	@echo "all tests passed"
 
 # The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
@@ -88,13 +88,13 @@ bench:: ; bench/run.sh $(BENCH_ARGS)
 
 # Fuzzing of every JSON entry point (fuzz/, cargo-fuzz and libFuzzer with AddressSanitizer;
 # scripts/fuzz.sh installs cargo-fuzz when missing). `make fuzz`: 10 minutes per target;
-# `make fuzz-short`: 20 seconds per target. Seeds in fuzz/corpus, findings in target/fuzz.
+# `make fuzz-short` (in `make test`): 10 seconds per target. Seeds in fuzz/corpus, findings in target/fuzz.
 .PHONY: fuzz fuzz-short asan stress
 fuzz:
 	scripts/fuzz.sh 600
 
 fuzz-short:
-	scripts/fuzz.sh 20
+	scripts/fuzz.sh 10
 
 # The C examples and the C stress test built with AddressSanitizer, LeakSanitizer and UBSan
 # (the Rust library itself is not instrumented; see scripts/asan.sh): no error, no leak.
