@@ -84,9 +84,20 @@ async function orderThroughShop(sim, adapter, shop) {
         15000,
       );
       const kind = FLOW === 'checkout' ? 'checkout' : 'webhook';
-      const attempts = (await sim.callbacks(order.reference)).filter((c) => c.kind === kind);
-      const answered = attempts.filter((c) => c.status >= 200 && c.status < 300);
-      if (answered.length === 0) throw new Error(`the simulator saw no 2xx answer to a ${kind} delivery: ${JSON.stringify(attempts.map((c) => c.status))}`);
+      // The shop records the order before it answers, and the simulator logs a delivery when it
+      // has read the answer: wait for the log too, rather than reading it once.
+      let attempts = [];
+      const answered = await until(
+        `the simulator to log the shop's 2xx answer to a ${kind} delivery`,
+        async () => {
+          attempts = (await sim.callbacks(order.reference)).filter((c) => c.kind === kind);
+          const ok = attempts.filter((c) => c.status >= 200 && c.status < 300);
+          return ok.length > 0 ? ok : false;
+        },
+        5000,
+      ).catch(() => {
+        throw new Error(`the simulator saw no 2xx answer to a ${kind} delivery: ${JSON.stringify(attempts.map((c) => c.status))}`);
+      });
       return `the shop answered ${answered[0].status}; its order record (verified deliveries only) says ${state.callbackStatus}`;
     });
     done('callback');
