@@ -43,6 +43,10 @@ run_one() {
     mkdir -p "$work" "$artifacts"
     local log="$root/target/fuzz/logs/$t.log"
     local status=0
+    # Only this run's crashes count: artifacts of earlier runs (bugs since fixed) stay for
+    # reference, older than this marker.
+    local marker="$root/target/fuzz/logs/$t.started"
+    touch "$marker"
     # The binary is run directly: `cargo fuzz run` would build again first.
     (cd "$work" && "$bin/$t" "$work" "$root/fuzz/corpus/$t" \
         -max_total_time="$seconds" -timeout=20 -print_final_stats=1 \
@@ -51,7 +55,7 @@ run_one() {
     execs=$(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$log" | tail -n 1 | grep -Eo '[0-9]+$' || echo "?")
     cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -n 1 | grep -Eo '[0-9]+$' || echo "?")
     ft=$(grep -Eo 'ft: [0-9]+' "$log" | tail -n 1 | grep -Eo '[0-9]+$' || echo "?")
-    crashes=$(find "$artifacts" -type f | wc -l)
+    crashes=$(find "$artifacts" -type f -newer "$marker" | wc -l)
     printf '%-18s %4ss  executions %-10s cov %-6s ft %-6s crashes %s  %s\n' \
         "$t" "$seconds" "$execs" "$cov" "$ft" "$crashes" "$([ $status = 0 ] && echo ok || echo "FAILED (exit $status, $log)")"
     if [ "$status" = 0 ] && [ "$crashes" = 0 ]; then echo ok; else echo failed; fi >"$root/target/fuzz/logs/$t.result"
