@@ -20,6 +20,25 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order of a payment's life (the closed states last).
+    pub const ALL: [Status; 10] = [
+        Status::Pending,
+        Status::Authorized,
+        Status::PartiallyCaptured,
+        Status::Captured,
+        Status::PartiallyRefunded,
+        Status::Refunded,
+        Status::Cancelled,
+        Status::Expired,
+        Status::Aborted,
+        Status::Failed,
+    ];
+
+    /// The status named by `as_str`.
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",

@@ -27,23 +27,6 @@ pub fn rank(status: Status) -> u32 {
     }
 }
 
-pub fn parse_status(name: &str) -> Option<Status> {
-    [
-        Status::Pending,
-        Status::Authorized,
-        Status::PartiallyCaptured,
-        Status::Captured,
-        Status::PartiallyRefunded,
-        Status::Refunded,
-        Status::Cancelled,
-        Status::Expired,
-        Status::Aborted,
-        Status::Failed,
-    ]
-    .into_iter()
-    .find(|s| s.as_str() == name)
-}
-
 /// What an event's amounts mean.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Basis {
@@ -173,7 +156,7 @@ mod tests {
             Status::Failed,
         ] {
             assert!(rank(closed) > rank(Status::Refunded));
-            assert_eq!(parse_status(closed.as_str()), Some(closed));
+            assert_eq!(Status::parse(closed.as_str()), Some(closed));
         }
         assert_eq!(minor_units(Some(&json!(49900.0))), Some(49900));
         assert_eq!(minor_units(Some(&json!(499.5))), None);

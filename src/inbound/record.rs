@@ -8,7 +8,7 @@
 //! The status is computed from those, never copied from the last event, so a stale
 //! `authorized` arriving after `captured` cannot move the payment back.
 
-use super::event::{parse_status, rank};
+use super::event::rank;
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::Fields;
 use crate::status::{Amounts, Status};
@@ -91,7 +91,7 @@ impl Record {
         }
         if let Some(closed) = f.opt_str("closed")? {
             record.closed = Some(
-                parse_status(closed).ok_or_else(|| f.error("closed", "is not a known status"))?,
+                Status::parse(closed).ok_or_else(|| f.error("closed", "is not a known status"))?,
             );
         }
         for (i, id) in f.opt_array("seen")?.into_iter().flatten().enumerate() {
@@ -227,7 +227,7 @@ pub fn apply(request: &Value) -> Result<Value> {
 
     let status = match event.opt_str("status")? {
         Some(s) => {
-            Some(parse_status(s).ok_or_else(|| event.error("status", "is not a known status"))?)
+            Some(Status::parse(s).ok_or_else(|| event.error("status", "is not a known status"))?)
         }
         None => None,
     };
