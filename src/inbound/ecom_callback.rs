@@ -143,11 +143,7 @@ pub fn event(body: &Value, order_id: &str) -> Result<Event, String> {
 /// passes the orderId it knows the user by.
 pub fn consent_removal(client: &Client, request: &InboundRequest) -> Outcome {
     let kind = Kind::EcomConsentRemoval;
-    let user_id = request
-        .segments_after("/v2/consents/")
-        .and_then(|s| s.into_iter().next())
-        .filter(|u| !u.is_empty());
-    let Some(user_id) = user_id else {
+    let Some(user_id) = request.segment_after("/v2/consents/") else {
         return Outcome::bad_request(
             Some(kind),
             None,

@@ -152,6 +152,15 @@ impl<'a> InboundRequest<'a> {
             .map(percent_decode)
             .collect()
     }
+
+    /// The first segment after `marker`, when there is one and it is not empty (the orderId of
+    /// `…/v2/payments/{orderId}/…`, the userId of `…/v2/consents/{userId}`).
+    pub fn segment_after(&self, marker: &str) -> Option<String> {
+        self.segments_after(marker)?
+            .into_iter()
+            .next()
+            .filter(|s| !s.is_empty())
+    }
 }
 
 impl std::fmt::Debug for InboundRequest<'_> {

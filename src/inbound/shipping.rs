@@ -69,11 +69,7 @@ pub fn checkout(client: &Client, request: &InboundRequest, body: &Value) -> Outc
 /// city, country, postCode, addressType); the orderId is in the path.
 pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
     let kind = Kind::EcomShippingDetails;
-    let order_id = request
-        .segments_after("/v2/payments/")
-        .and_then(|s| s.into_iter().next())
-        .filter(|s| !s.is_empty());
-    let Some(order_id) = order_id else {
+    let Some(order_id) = request.segment_after("/v2/payments/") else {
         return Outcome::bad_request(
             Some(kind),
             None,
