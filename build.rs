@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/ffi.rs");
+    // cbindgen reads the whole crate (any `pub` item can reach the header), so any change
+    // under src/ must regenerate it; watching ffi.rs alone let a stale header pass locally.
+    println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     let crate_dir =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));

@@ -21,7 +21,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in the order of a payment's life (the closed states last).
-    pub const ALL: [Status; 10] = [
+    pub(crate) const ALL: [Status; 10] = [
         Status::Pending,
         Status::Authorized,
         Status::PartiallyCaptured,
