@@ -96,17 +96,17 @@ pub fn approve(sim: &Arc<Sim>, key: &OrderKey, input: ApproveInput) -> Result<Va
     let phone = input
         .phone
         .clone()
-        .or_else(|| order.mobile_number.clone())
+        .or_else(|| order.initiate.mobile_number.clone())
         .unwrap_or_else(|| express::DEFAULT_PHONE.to_string());
     let user = express::user_details(&phone, input.user_details.as_ref());
     let address = express::address(input.address.as_ref());
     let prefix = match (
-        &order.shipping_details_prefix,
-        order.static_shipping.is_empty(),
+        &order.initiate.shipping_details_prefix,
+        order.initiate.static_shipping.is_empty(),
     ) {
         (Some(prefix), true) => prefix.clone(),
         _ => {
-            let options = order.static_shipping.clone();
+            let options = order.initiate.static_shipping.clone();
             let delivery = finish(sim, order, &options, &input, user, &address)?;
             let view = views::details(order);
             drop(store);
@@ -117,7 +117,10 @@ pub fn approve(sim: &Arc<Sim>, key: &OrderKey, input: ApproveInput) -> Result<Va
     order.approving = true;
     let request = Delivery {
         target: Target::EcomShipping,
-        url: format!("{prefix}/v2/payments/{}/shippingDetails", order.order_id),
+        url: format!(
+            "{prefix}/v2/payments/{}/shippingDetails",
+            order.initiate.order_id
+        ),
         body: express::shipping_request(100 + (sim.ids.next_u64() % 900_000) as i64, &address)
             .to_string(),
         signing: callbacks::signing(order),

@@ -9,7 +9,7 @@ use crate::timefmt::rfc3339_ms;
 use serde_json::{json, Value};
 
 pub fn signing(order: &EcomOrder) -> Signing {
-    match &order.auth_token {
+    match &order.initiate.auth_token {
         Some(t) => Signing::RawAuthorization(t.clone()),
         None => Signing::Unsigned,
     }
@@ -33,7 +33,7 @@ pub fn payment_callback(order: &EcomOrder, entry: &LogEntry) -> Option<Delivery>
     let status = status_for(order, entry)?;
     let mut body = json!({
         "merchantSerialNumber": order.msn,
-        "orderId": order.order_id,
+        "orderId": order.initiate.order_id,
         "transactionInfo": {
             "amount": entry.amount,
             "status": status,
@@ -51,10 +51,13 @@ pub fn payment_callback(order: &EcomOrder, entry: &LogEntry) -> Option<Delivery>
     }
     Some(Delivery {
         target: Target::Ecom,
-        url: format!("{}/v2/payments/{}", order.callback_prefix, order.order_id),
+        url: format!(
+            "{}/v2/payments/{}",
+            order.initiate.callback_prefix, order.initiate.order_id
+        ),
         body: body.to_string(),
         signing: signing(order),
-        order_key: Some(format!("ecom|{}|{}", order.msn, order.order_id)),
+        order_key: Some(format!("ecom|{}|{}", order.msn, order.initiate.order_id)),
     })
 }
 
@@ -87,9 +90,11 @@ pub fn consent_removals<'a>(
                 == Some(user_id)
         })
         .collect();
-    orders.sort_by(|a, b| (a.created_at_ms, &a.order_id).cmp(&(b.created_at_ms, &b.order_id)));
+    orders.sort_by(|a, b| {
+        (a.created_at_ms, &a.initiate.order_id).cmp(&(b.created_at_ms, &b.initiate.order_id))
+    });
     for order in orders {
-        let Some(prefix) = &order.consent_removal_prefix else {
+        let Some(prefix) = &order.initiate.consent_removal_prefix else {
             continue;
         };
         let url = format!("{prefix}/v2/consents/{}", url_encode(user_id));

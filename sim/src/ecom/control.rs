@@ -43,7 +43,13 @@ pub fn ledger_entries(store: &Store) -> Vec<(i64, String, Value)> {
         .ecom
         .orders
         .values()
-        .map(|o| (o.created_at_ms, o.order_id.clone(), views::ledger_entry(o)))
+        .map(|o| {
+            (
+                o.created_at_ms,
+                o.initiate.order_id.clone(),
+                views::ledger_entry(o),
+            )
+        })
         .collect()
 }
 

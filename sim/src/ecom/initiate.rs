@@ -98,20 +98,12 @@ fn create(
         transaction_id: sim.ids.digits(10),
         transaction_text: v.transaction_text.clone(),
     };
+    // Built before the request moves into the order, which then owns the orderId.
+    let url = format!("{}/sim/ecom-landing/{}", sim.base_url, v.order_id);
+    let answer = json!({ "orderId": v.order_id, "url": url });
     let order = EcomOrder {
         msn: msn.to_string(),
-        order_id: v.order_id.clone(),
-        amount: v.amount,
-        transaction_text: v.transaction_text,
-        payment_type: v.payment_type,
-        callback_prefix: v.callback_prefix,
-        fallback: v.fallback,
-        auth_token: v.auth_token,
-        consent_removal_prefix: v.consent_removal_prefix,
-        shipping_details_prefix: v.shipping_details_prefix,
-        static_shipping: v.static_shipping,
-        mobile_number: v.mobile_number,
-        skip_landing_page: v.skip_landing_page,
+        initiate: v,
         created_at_ms: now,
         status: Status::Initiate,
         reserved: 0,
@@ -126,10 +118,5 @@ fn create(
         approving: false,
     };
     store.ecom.orders.insert(key, order);
-    let url = format!("{}/sim/ecom-landing/{}", sim.base_url, v.order_id);
-    Reply::typed(
-        200,
-        JSON_UTF8,
-        &json!({ "orderId": v.order_id, "url": url }),
-    )
+    Reply::typed(200, JSON_UTF8, &answer)
 }

@@ -54,7 +54,7 @@ pub async fn page(State(sim): State<Arc<Sim>>, Path(order_id): Path<String>) -> 
     let Some(order) = store.ecom.orders.get(&key) else {
         return not_found(&sim, &order_id);
     };
-    let id = escape(&order.order_id);
+    let id = escape(&order.initiate.order_id);
     let actions_html = if order.status == Status::Initiate && !order.approving {
         format!(
             r#"<form method="post" action="/sim/ecom-landing/{id}/approve"><button id="approve" type="submit">Approve</button></form>
@@ -64,7 +64,7 @@ pub async fn page(State(sim): State<Arc<Sim>>, Path(order_id): Path<String>) -> 
         format!(
             r#"<p id="state">This payment is {}.</p><p><a id="back" href="{}">Back to the merchant</a></p>"#,
             order.status.as_str(),
-            escape(&order.fallback)
+            escape(&order.initiate.fallback)
         )
     };
     let body = format!(
@@ -79,8 +79,8 @@ pub async fn page(State(sim): State<Arc<Sim>>, Path(order_id): Path<String>) -> 
 {actions_html}
 </body></html>"#,
         msn = escape(&order.msn),
-        amount = format_nok(order.amount),
-        text = escape(&order.transaction_text),
+        amount = format_nok(order.initiate.amount),
+        text = escape(&order.initiate.transaction_text),
     );
     html(StatusCode::OK, body)
 }
@@ -109,7 +109,7 @@ fn act(sim: &Arc<Sim>, order_id: &str, approve: bool) -> Response {
         .ecom
         .orders
         .get(&key)
-        .map(|o| o.fallback.clone())
+        .map(|o| o.initiate.fallback.clone())
         .unwrap_or_default();
     match HeaderValue::from_str(&fallback) {
         Ok(location) => {

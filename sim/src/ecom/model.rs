@@ -2,6 +2,7 @@
 //! the store of all orders (keyed by MSN and orderId: an orderId is unique per MSN only).
 
 use super::idempotency::RequestIds;
+use super::validation::ValidInitiate;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -82,19 +83,9 @@ pub struct LogEntry {
 #[derive(Clone, Debug)]
 pub struct EcomOrder {
     pub msn: String,
-    pub order_id: String,
-    /// The initiated amount in øre.
-    pub amount: i64,
-    pub transaction_text: String,
-    pub payment_type: PaymentType,
-    pub callback_prefix: String,
-    pub fallback: String,
-    pub auth_token: Option<String>,
-    pub consent_removal_prefix: Option<String>,
-    pub shipping_details_prefix: Option<String>,
-    pub static_shipping: Vec<Value>,
-    pub mobile_number: Option<String>,
-    pub skip_landing_page: bool,
+    /// The validated initiate request, kept whole rather than copied field by field: nothing
+    /// changes it after initiation (the order's progress is in the fields below).
+    pub initiate: ValidInitiate,
     pub created_at_ms: i64,
     pub status: Status,
     /// Reserved in øre (for express: amount + the chosen shipping cost).
@@ -116,7 +107,7 @@ pub struct EcomOrder {
 
 impl EcomOrder {
     pub fn is_express(&self) -> bool {
-        self.payment_type == PaymentType::Express
+        self.initiate.payment_type == PaymentType::Express
     }
 
     /// What is still reserved and may be captured.

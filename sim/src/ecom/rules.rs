@@ -28,7 +28,7 @@ fn not_allowed(order: &EcomOrder) -> EcomError {
         "91",
         format!(
             "Transaction is not allowed: order '{}' is {}.",
-            order.order_id,
+            order.initiate.order_id,
             order.status.as_str()
         ),
     )
@@ -64,7 +64,7 @@ impl EcomOrder {
                 "92",
                 format!(
                     "Transaction already processed: order '{}' is {}.",
-                    self.order_id,
+                    self.initiate.order_id,
                     self.status.as_str()
                 ),
             )),
@@ -76,9 +76,9 @@ impl EcomOrder {
         self.check_user_can_act()?;
         self.approving = false;
         self.status = Status::Reserve;
-        self.reserved = self.amount.saturating_add(shipping_cost);
+        self.reserved = self.initiate.amount.saturating_add(shipping_cost);
         let id = self.initiate_transaction_id().to_string();
-        let text = self.transaction_text.clone();
+        let text = self.initiate.transaction_text.clone();
         Ok(self.record(Operation::Reserve, self.reserved, &text, id, stamp))
     }
 
@@ -96,7 +96,7 @@ impl EcomOrder {
         self.check_user_can_act()?;
         self.approving = false;
         self.status = status;
-        let (amount, text) = (self.amount, self.transaction_text.clone());
+        let (amount, text) = (self.initiate.amount, self.initiate.transaction_text.clone());
         let id = stamp.transaction_id();
         Ok(self.record(Operation::Cancel, amount, &text, id, stamp))
     }
@@ -180,9 +180,9 @@ impl EcomOrder {
         if self.status == Status::Initiate {
             self.approving = false;
             self.status = Status::Cancel;
-            self.cancelled = self.amount;
+            self.cancelled = self.initiate.amount;
             let id = stamp.transaction_id();
-            return Ok(self.record(Operation::Cancel, self.amount, text, id, stamp));
+            return Ok(self.record(Operation::Cancel, self.initiate.amount, text, id, stamp));
         }
         let remaining = self.remaining_to_capture();
         if self.captured == 0 {

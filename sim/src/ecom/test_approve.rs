@@ -78,7 +78,7 @@ fn approve(
         match store.ecom.orders.get(&key) {
             None => return EcomError::order_not_found(order_id, msn).reply(sim),
             Some(o) if o.is_express() => Some("express payments (eComm Express Payment)"),
-            Some(o) if o.skip_landing_page => Some("skipLandingPage"),
+            Some(o) if o.initiate.skip_landing_page => Some("skipLandingPage"),
             Some(_) => None,
         }
     };

@@ -20,9 +20,11 @@ fn is_order_id(s: &str) -> bool {
     is_reference_chars(s)
 }
 
-/// The parts of a valid initiate request the simulator keeps.
+/// The parts of a valid initiate request the simulator keeps (as the order's `initiate`).
+#[derive(Clone, Debug)]
 pub struct ValidInitiate {
     pub order_id: String,
+    /// The initiated amount in øre.
     pub amount: i64,
     pub transaction_text: String,
     pub payment_type: PaymentType,

@@ -35,7 +35,7 @@ fn log_entry(e: &LogEntry) -> Value {
 pub fn details(o: &EcomOrder) -> Value {
     let history: Vec<Value> = o.log.iter().rev().map(log_entry).collect();
     let mut body = json!({
-        "orderId": o.order_id,
+        "orderId": o.initiate.order_id,
         "transactionLogHistory": history,
     });
     if o.status != Status::Initiate {
@@ -58,9 +58,9 @@ pub fn details(o: &EcomOrder) -> Value {
 pub fn status(o: &EcomOrder) -> Value {
     let last = o.last_entry();
     json!({
-        "orderId": o.order_id,
+        "orderId": o.initiate.order_id,
         "transactionInfo": {
-            "amount": if o.reserved > 0 { o.reserved } else { o.amount },
+            "amount": if o.reserved > 0 { o.reserved } else { o.initiate.amount },
             "status": o.status.as_str(),
             "timeStamp": last.map(|e| rfc3339_ms(e.at_ms)),
             "transactionId": last.map(|e| e.transaction_id.clone()),
@@ -82,7 +82,7 @@ pub fn transaction_info(amount: i64, status: &str, e: &LogEntry) -> Value {
 /// `TransactionResponse` (capture): `transactionInfo.status` is `Captured`.
 pub fn captured(o: &EcomOrder, e: &LogEntry) -> Value {
     json!({
-        "orderId": o.order_id,
+        "orderId": o.initiate.order_id,
         "transactionInfo": transaction_info(e.amount, "Captured", e),
         "transactionSummary": summary(o),
     })
@@ -90,9 +90,13 @@ pub fn captured(o: &EcomOrder, e: &LogEntry) -> Value {
 
 /// `CancelTransactionResponse`: the order amount with status `Cancelled`.
 pub fn cancelled(o: &EcomOrder, e: &LogEntry) -> Value {
-    let amount = if o.reserved > 0 { o.reserved } else { o.amount };
+    let amount = if o.reserved > 0 {
+        o.reserved
+    } else {
+        o.initiate.amount
+    };
     json!({
-        "orderId": o.order_id,
+        "orderId": o.initiate.order_id,
         "transactionInfo": transaction_info(amount, "Cancelled", e),
         "transactionSummary": summary(o),
     })
@@ -102,7 +106,7 @@ pub fn cancelled(o: &EcomOrder, e: &LogEntry) -> Value {
 /// (not `transactionInfo`); its status is `Refund`.
 pub fn refunded(o: &EcomOrder, e: &LogEntry) -> Value {
     json!({
-        "orderId": o.order_id,
+        "orderId": o.initiate.order_id,
         "transaction": transaction_info(e.amount, "Refund", e),
         "transactionSummary": summary(o),
     })
@@ -111,12 +115,12 @@ pub fn refunded(o: &EcomOrder, e: &LogEntry) -> Value {
 /// One `/_sim/ledger` entry, with the fields ePayment entries have.
 pub fn ledger_entry(o: &EcomOrder) -> Value {
     json!({
-        "reference": o.order_id,
+        "reference": o.initiate.order_id,
         "api": "ecom",
         "msn": o.msn,
         "state": o.status.as_str(),
         "currency": "NOK",
-        "amount": o.amount,
+        "amount": o.initiate.amount,
         "authorized": o.reserved,
         "captured": o.captured,
         "refunded": o.refunded,
