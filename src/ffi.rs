@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::Client;
+use serde::Serialize;
 use serde_json::Value;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -60,7 +61,7 @@ pub unsafe extern "C" fn vipps_client_new(
             Box::into_raw(Box::new(vipps_client { client })),
             std::ptr::null_mut(),
         ),
-        Err(error) => (std::ptr::null_mut(), envelope(Err(error))),
+        Err(error) => (std::ptr::null_mut(), envelope::<Value>(Err(error))),
     };
     if !error_json_out.is_null() {
         unsafe { *error_json_out = error };
@@ -288,7 +289,7 @@ pub unsafe extern "C" fn vipps_handle_callback(
     };
     unsafe {
         run_with(client, request_json, move |client, request| {
-            client.handle_callback(request, body?)
+            client.handle_callback_outcome(request, body?, std::time::SystemTime::now())
         })
     }
 }
@@ -320,7 +321,11 @@ pub unsafe extern "C" fn vipps_apply_event(
     client: *const vipps_client,
     request_json: *const c_char,
 ) -> *mut c_char {
-    unsafe { run(client, request_json, Client::apply_event) }
+    unsafe {
+        run_with(client, request_json, |_, request| {
+            crate::inbound::record::fold(request)
+        })
+    }
 }
 
 /// Registers a webhook: `{"url", "events": ["epayments.payment.captured.v1", ...]}` →
@@ -423,10 +428,10 @@ pub(crate) unsafe fn run(
 ///
 /// # Safety
 /// As for [`run`].
-pub(crate) unsafe fn run_with(
+pub(crate) unsafe fn run_with<T: Serialize>(
     client: *const vipps_client,
     request_json: *const c_char,
-    operation: impl FnOnce(&Client, &Value) -> Result<Value>,
+    operation: impl FnOnce(&Client, &Value) -> Result<T>,
 ) -> *mut c_char {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let client =
@@ -467,15 +472,20 @@ unsafe fn read_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
 }
 
 /// The owned JSON envelope for an outcome.
-pub(crate) fn envelope(outcome: Result<Value>) -> *mut c_char {
+pub(crate) fn envelope<T: Serialize>(outcome: Result<T>) -> *mut c_char {
     let mut out = Vec::with_capacity(1024);
-    let (head, body, tail): (&[u8], Value, &[u8]) = match outcome {
-        Ok(data) => (b"{\"data\":", data, b",\"ok\":true}"),
-        Err(error) => (b"{\"error\":", error.to_json(), b",\"ok\":false}"),
-    };
-    out.extend_from_slice(head);
-    let _ = serde_json::to_writer(&mut out, &body);
-    out.extend_from_slice(tail);
+    match outcome {
+        Ok(data) => {
+            out.extend_from_slice(b"{\"data\":");
+            let _ = serde_json::to_writer(&mut out, &data);
+            out.extend_from_slice(b",\"ok\":true}");
+        }
+        Err(error) => {
+            out.extend_from_slice(b"{\"error\":");
+            let _ = serde_json::to_writer(&mut out, &error.to_json());
+            out.extend_from_slice(b",\"ok\":false}");
+        }
+    }
     // serde_json escapes NUL as \u0000, so the text never has an interior NUL.
     CString::new(out)
         .map(CString::into_raw)

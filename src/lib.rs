@@ -18,6 +18,7 @@
 #![deny(unsafe_code)]
 
 mod amount;
+mod answer;
 mod auth;
 mod base_url;
 mod call;

@@ -5,8 +5,9 @@
 //! plugin needs to decide whether it is newer than what it stored: `rank`, `progress` and
 //! `timestamp` (see "Callbacks and webhooks" in the README, and [`super::record`]).
 
+use crate::answer::Object;
 use crate::status::{Amounts, Status};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// The rank of a status: it only grows along a payment's life.
 ///
@@ -86,39 +87,43 @@ impl Event {
     }
 
     pub fn to_json(&self) -> Value {
-        let mut map = Map::new();
-        map.insert("kind".into(), json!(self.kind));
-        map.insert("api".into(), json!(self.api));
-        map.insert("reference".into(), json!(self.reference));
-        map.insert("verified".into(), json!(true));
-        map.insert("id".into(), json!(self.id));
-        map.insert("name".into(), json!(self.name));
-        map.insert("state".into(), json!(self.state));
-        map.insert("status".into(), json!(self.status.map(Status::as_str)));
-        map.insert("final".into(), json!(self.status.map(Status::is_final)));
-        map.insert("rank".into(), json!(self.rank()));
-        map.insert("progress".into(), json!(self.progress()));
-        map.insert("timestamp".into(), json!(self.timestamp));
-        map.insert("success".into(), json!(self.success));
-        map.insert("currency".into(), json!(self.currency));
-        map.insert("amount".into(), json!(self.amount));
+        self.answer().to_value()
+    }
+
+    /// The event as the answer carries it (`data.event` of `handle_callback`).
+    pub(crate) fn answer(&self) -> Object<'_> {
+        let mut out = Object::with_capacity(18 + self.extra.len());
+        out.push("kind", self.kind);
+        out.push("api", self.api);
+        out.push("reference", self.reference.as_str());
+        out.push("verified", true);
+        out.push("id", self.id.as_str());
+        out.push("name", self.name.as_str());
+        out.push("state", self.state.as_deref());
+        out.push("status", self.status.map(Status::as_str));
+        out.push("final", self.status.map(Status::is_final));
+        out.push("rank", self.rank());
+        out.push("progress", self.progress());
+        out.push("timestamp", self.timestamp.as_deref());
+        out.push("success", self.success);
+        out.push("currency", self.currency.as_deref());
+        out.push("amount", self.amount);
         let amounts = self.amounts.map(|a| {
-            json!({
-                "basis": self.basis.as_str(),
-                "authorized": a.authorized,
-                "captured": a.captured,
-                "refunded": a.refunded,
-                "cancelled": a.cancelled,
-                "capturable": a.capturable(),
-                "refundable": a.refundable(),
-            })
+            Object::with_capacity(7)
+                .field("basis", self.basis.as_str())
+                .field("authorized", a.authorized)
+                .field("captured", a.captured)
+                .field("refunded", a.refunded)
+                .field("cancelled", a.cancelled)
+                .field("capturable", a.capturable())
+                .field("refundable", a.refundable())
         });
-        map.insert("amounts".into(), amounts.unwrap_or(Value::Null));
-        for (k, v) in &self.extra {
-            map.insert(k.clone(), v.clone());
+        out.push("amounts", amounts);
+        for (key, value) in &self.extra {
+            out.push(key, value);
         }
-        map.insert("raw".into(), self.raw.clone());
-        Value::Object(map)
+        out.push("raw", &self.raw);
+        out
     }
 }
 
@@ -135,6 +140,7 @@ pub fn minor_units(value: Option<&Value>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn ranks_grow_along_a_payment_and_closed_states_are_last() {

@@ -17,6 +17,7 @@ mod shipping;
 pub mod token;
 pub mod webhook_signature;
 
+use crate::answer::{Field, Object};
 use crate::callback_token;
 use crate::error::Result;
 use crate::log::Level;
@@ -24,7 +25,7 @@ use crate::Client;
 use event::Event;
 use request::InboundRequest;
 pub use request::{Kind, MAX_BODY};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::SystemTime;
 
 /// What happened to one inbound request.
@@ -92,39 +93,54 @@ impl Outcome {
         Outcome::rejected(kind, reference, 400, reason)
     }
 
-    fn to_json(&self) -> Value {
-        match self {
+    /// `{"event": {...}, "response": {"status", "headers", "body"}}`.
+    fn answer(&self) -> Object<'_> {
+        let (event, status, headers, body) = match self {
             Outcome::Accepted {
                 event,
                 awaiting_options,
             } => {
-                let response = if *awaiting_options {
-                    // Build the body with `shipping_options_response`.
-                    json!({"status": 200, "headers": {"Content-Type": "application/json"}, "body": null})
+                let (headers, body) = if *awaiting_options {
+                    // The plugin builds the body with `shipping_options_response`.
+                    let json = Object::with_capacity(1).field("Content-Type", "application/json");
+                    (json, Field::Null)
                 } else {
-                    json!({"status": 200, "headers": {}, "body": ""})
+                    (Object::default(), Field::Str(""))
                 };
-                let mut map = serde_json::Map::new();
-                map.insert("event".into(), event.to_json());
-                map.insert("response".into(), response);
-                Value::Object(map)
+                (event.answer(), 200, headers, body)
             }
             Outcome::Rejected {
                 kind,
                 reference,
                 status,
                 reason,
-            } => json!({
-                "event": {
-                    "kind": kind.map(Kind::as_str),
-                    "api": kind.map(Kind::api),
-                    "reference": reference,
-                    "verified": false,
-                    "rejection": reason,
-                },
-                "response": {"status": status, "headers": {}, "body": ""},
-            }),
-        }
+            } => {
+                let event = Object::with_capacity(5)
+                    .field("kind", kind.map(Kind::as_str))
+                    .field("api", kind.map(Kind::api))
+                    .field("reference", reference.as_deref())
+                    .field("verified", false)
+                    .field("rejection", reason.as_str());
+                (event, *status, Object::default(), Field::Str(""))
+            }
+        };
+        let response = Object::with_capacity(3)
+            .field("status", i64::from(status))
+            .field("headers", headers)
+            .field("body", body);
+        Object::with_capacity(2)
+            .field("event", event)
+            .field("response", response)
+    }
+}
+
+/// The C ABI writes the answer straight to its envelope.
+impl serde::Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.answer().serialize(serializer)
     }
 }
 
@@ -188,6 +204,18 @@ impl Client {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Value> {
+        self.handle_callback_outcome(request, body, now)
+            .map(|outcome| outcome.answer().to_value())
+    }
+
+    /// [`Client::handle_callback_at`] before it becomes a `Value` (the C ABI serializes it
+    /// directly).
+    pub(crate) fn handle_callback_outcome(
+        &self,
+        request: &Value,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Outcome> {
         let request = InboundRequest::parse(request, body)?;
         let outcome = self.inbound(&request, now);
         if let Outcome::Rejected {
@@ -207,7 +235,7 @@ impl Client {
                 ),
             );
         }
-        Ok(outcome.to_json())
+        Ok(outcome)
     }
 
     fn inbound(&self, request: &InboundRequest, now: SystemTime) -> Outcome {

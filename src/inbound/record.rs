@@ -9,10 +9,11 @@
 //! `authorized` arriving after `captured` cannot move the payment back.
 
 use super::event::rank;
+use crate::answer::Object;
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::Fields;
 use crate::status::{Amounts, Status};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const FIELDS: [&str; 4] = ["authorized", "captured", "refunded", "cancelled"];
@@ -65,11 +66,12 @@ fn read_amounts(f: &Fields) -> Result<Amounts> {
     Ok(a)
 }
 
-fn amounts_json(a: &Amounts) -> Value {
-    json!({
-        "authorized": a.authorized, "captured": a.captured,
-        "refunded": a.refunded, "cancelled": a.cancelled,
-    })
+fn amounts_answer(a: &Amounts) -> Object<'static> {
+    Object::with_capacity(4)
+        .field("authorized", a.authorized)
+        .field("captured", a.captured)
+        .field("refunded", a.refunded)
+        .field("cancelled", a.cancelled)
 }
 
 impl Record {
@@ -151,35 +153,65 @@ impl Record {
         }
     }
 
-    fn to_json(&self) -> Value {
+    fn answer(&self) -> Object<'_> {
         let a = self.amounts();
         let status = self.status();
         let gap = self.gap();
-        let mut ops = Map::new();
+        let mut operations = Object::with_capacity(self.operations.len());
         for (id, op) in &self.operations {
-            ops.insert(id.clone(), amounts_json(op));
+            operations.push(id, amounts_answer(op));
         }
-        json!({
-            "reference": self.reference,
-            "status": status.as_str(),
-            "complete": gap.is_none(),
-            "gap": gap,
-            "final": status.is_final(),
-            "rank": rank(status),
-            "progress": a.progress(),
-            "currency": self.currency,
-            "authorized": a.authorized,
-            "captured": a.captured,
-            "refunded": a.refunded,
-            "cancelled": a.cancelled,
-            "capturable": a.capturable(),
-            "refundable": a.refundable(),
-            "timestamp": self.timestamp,
-            "totals": amounts_json(&self.totals),
-            "operations": ops,
-            "closed": self.closed.map(Status::as_str),
-            "seen": self.seen,
+        Object::with_capacity(19)
+            .field("reference", self.reference.as_deref())
+            .field("status", status.as_str())
+            .field("complete", gap.is_none())
+            .field("gap", gap)
+            .field("final", status.is_final())
+            .field("rank", rank(status))
+            .field("progress", a.progress())
+            .field("currency", self.currency.as_deref())
+            .field("authorized", a.authorized)
+            .field("captured", a.captured)
+            .field("refunded", a.refunded)
+            .field("cancelled", a.cancelled)
+            .field("capturable", a.capturable())
+            .field("refundable", a.refundable())
+            .field("timestamp", self.timestamp.as_deref())
+            .field("totals", amounts_answer(&self.totals))
+            .field("operations", operations)
+            .field("closed", self.closed.map(Status::as_str))
+            .field("seen", self.seen.as_slice())
+    }
+}
+
+/// What folding one event answers: `{"applied", "reason", "record"}`.
+pub(crate) struct Applied {
+    applied: bool,
+    reason: &'static str,
+    record: Record,
+}
+
+impl Applied {
+    fn new(applied: bool, reason: &'static str, record: Record) -> Result<Applied> {
+        Ok(Applied {
+            applied,
+            reason,
+            record,
         })
+    }
+}
+
+/// The C ABI writes the answer straight to its envelope.
+impl serde::Serialize for Applied {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        Object::with_capacity(3)
+            .field("applied", self.applied)
+            .field("reason", self.reason)
+            .field("record", self.record.answer())
+            .serialize(serializer)
     }
 }
 
@@ -194,17 +226,25 @@ impl crate::Client {
 /// `{"record": <the stored record or null>, "event": <an event from handle_callback>}` →
 /// `{"applied": bool, "reason": "...", "record": <the record to store>}`.
 pub fn apply(request: &Value) -> Result<Value> {
-    let map = crate::call::request_object(request)?;
-    let f = Fields::new(&map, "", ErrorKind::InvalidInput);
+    fold(request).map(|applied| serde_json::to_value(applied).expect("an answer serializes"))
+}
+
+/// [`apply`] before its answer becomes a `Value` (the C ABI serializes it directly).
+pub(crate) fn fold(request: &Value) -> Result<Applied> {
+    let map = request.as_object().ok_or_else(|| {
+        Error::invalid_input(format!(
+            "the request must be a JSON object, got {}",
+            crate::input::type_name(request)
+        ))
+    })?;
+    let f = Fields::new(map, "", ErrorKind::InvalidInput);
     let mut record = match f.opt_object("record")? {
         Some(r) => Record::read(&r)?,
         None => Record::default(),
     };
     let event = f.req_object("event")?;
     if event.opt_bool("verified")? != Some(true) {
-        return Ok(
-            json!({"applied": false, "reason": "the event is not verified", "record": record.to_json()}),
-        );
+        return Applied::new(false, "the event is not verified", record);
     }
     let id = event.req_str("id")?;
     let reference = event.req_str("reference")?;
@@ -218,9 +258,7 @@ pub fn apply(request: &Value) -> Result<Value> {
         _ => record.reference = Some(reference.to_owned()),
     }
     if record.seen.iter().any(|s| s == id) {
-        return Ok(
-            json!({"applied": false, "reason": "duplicate: this event was applied before", "record": record.to_json()}),
-        );
+        return Applied::new(false, "duplicate: this event was applied before", record);
     }
     let before = (!record.seen.is_empty()).then(|| (record.status(), record.amounts()));
     record.seen.push(id.to_owned());
@@ -286,12 +324,13 @@ pub fn apply(request: &Value) -> Result<Value> {
             "stale: the record already shows everything this event says",
         )
     };
-    Ok(json!({"applied": applied, "reason": reason, "record": record.to_json()}))
+    Applied::new(applied, reason, record)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn webhook(name: &str, psp: &str, value: i64) -> Value {
         let field = match name {
