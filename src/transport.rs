@@ -133,7 +133,8 @@ impl Transport {
                             request.method, request.log_path, error.message
                         ),
                     );
-                    if last_attempt || !request.safe_to_repeat {
+                    // A refused certificate or an oversized answer will not change on retry.
+                    if last_attempt || !request.safe_to_repeat || !error.retryable {
                         return outcome;
                     }
                     backoff(&policy, attempt)
@@ -280,6 +281,15 @@ fn io_error(error: std::io::Error, request: &HttpRequest) -> Error {
     let what = format!("{} {}", request.method, request.log_path);
     if error.kind() == std::io::ErrorKind::TimedOut {
         return Error::new(ErrorKind::Timeout, format!("{what}: timed out"));
+    }
+    // ureq 3 reports a failed TLS handshake (a refused certificate, say) as an I/O error
+    // that wraps the rustls error, not as `ureq::Error::Rustls`.
+    if let Some(tls) = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        return Error::new(ErrorKind::Network, format!("{what}: TLS failed ({tls})"))
+            .with_retryable(false);
     }
     Error::new(ErrorKind::Network, format!("{what}: {error}"))
 }

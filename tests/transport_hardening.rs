@@ -97,7 +97,7 @@ fn oversized_responses_are_refused() {
 fn https_never_falls_back_to_plain_text() {
     // A server that answers in plain HTTP on an https:// URL: the client must fail the TLS
     // handshake rather than read the plain answer. (Certificate verification itself is
-    // rustls' with the webpki roots; a test against a self-signed server is still to come.)
+    // rustls' with the webpki roots: tests/tls_verification.rs refuses a self-signed server.)
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
