@@ -133,7 +133,8 @@ pub fn event(body: &Value, order_id: &str) -> Result<Event, String> {
             .map(str::to_owned),
         success: true,
         extra,
-        raw: body.clone(),
+        // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.
+        raw: Value::Null,
     })
 }
 

@@ -115,6 +115,7 @@ pub fn event(body: &Value) -> Result<Event, String> {
             .map(str::to_owned),
         success,
         extra,
-        raw: body.clone(),
+        // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.
+        raw: Value::Null,
     })
 }

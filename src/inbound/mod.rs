@@ -64,6 +64,15 @@ impl Outcome {
         }
     }
 
+    /// Attaches the parsed body to an accepted event as `raw`, moved rather than copied
+    /// (the handlers only borrow it).
+    fn with_raw(mut self, body: Value) -> Outcome {
+        if let Outcome::Accepted { event, .. } = &mut self {
+            event.raw = body;
+        }
+        self
+    }
+
     fn shipping(event: Event) -> Outcome {
         Outcome::Accepted {
             event: Box::new(event),
@@ -281,14 +290,15 @@ impl Client {
                 ),
             );
         }
-        match kind {
+        let outcome = match kind {
             Kind::CheckoutCallback => checkout_callback::handle(self, request, &body),
             Kind::CheckoutShipping => shipping::checkout(self, request, &body),
             Kind::EpaymentWebhook => epayment_webhook::handle(self, request, &body, now),
             Kind::EcomCallback => ecom_callback::handle(self, request, &body),
             Kind::EcomShippingDetails => shipping::ecom(self, request, &body),
             Kind::EcomConsentRemoval => unreachable!("handled above"),
-        }
+        };
+        outcome.with_raw(body)
     }
 
     /// The `authToken` to send when initiating an eCom payment for `order_id`, derived from

@@ -124,14 +124,18 @@ impl<'a> InboundRequest<'a> {
 
     /// The first value of a header (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.header_values(name).next()
-    }
-
-    pub fn header_values<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s str> + 's {
-        let name = name.to_ascii_lowercase();
         self.headers
             .iter()
-            .filter(move |(n, _)| *n == name)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn header_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        // Stored names are lower-case already; comparing without a lower-cased copy of
+        // `name` saves an allocation per lookup on the webhook path.
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 

@@ -130,7 +130,8 @@ fn shipping_event(kind: Kind, reference: String, extra: Map<String, Value>, body
         timestamp: None,
         success: true,
         extra,
-        raw: body.clone(),
+        // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.
+        raw: Value::Null,
     }
 }
 
