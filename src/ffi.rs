@@ -288,8 +288,8 @@ pub unsafe extern "C" fn vipps_handle_callback(
         (false, len) => Ok(unsafe { std::slice::from_raw_parts(body, len) }),
     };
     unsafe {
-        run_with(client, request_json, move |client, request| {
-            client.handle_callback_outcome(request, body?, std::time::SystemTime::now())
+        run_text(client, request_json, move |client, request_json| {
+            client.handle_callback_text(request_json, body?, std::time::SystemTime::now())
         })
     }
 }
@@ -437,22 +437,34 @@ pub(crate) unsafe fn run_with<T: Serialize>(
         let client =
             unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_input("client is NULL"))?;
         let text = unsafe { read_str(request_json, "request_json") }?;
-        let request: Value = serde_json::from_str(text)
-            .map_err(|e| Error::invalid_input(format!("request_json is not valid JSON: {e}")))?;
-        if !request.is_object() {
-            return Err(Error::invalid_input(format!(
-                "request_json must be a JSON object, got {}",
-                crate::input::type_name(&request)
-            )));
-        }
+        let request = crate::input::parse_request_json(text)?;
         operation(&client.client, &request)
     }))
-    .unwrap_or_else(|_| {
-        Err(Error::internal(
-            "a panic inside the library was caught; the call had no effect it reported",
-        ))
-    });
+    .unwrap_or_else(|_| Err(caught_panic()));
     envelope(outcome)
+}
+
+/// [`run`] for an operation that reads the request text itself (`handle_callback`).
+///
+/// # Safety
+/// As for [`run`].
+pub(crate) unsafe fn run_text<T: Serialize>(
+    client: *const vipps_client,
+    request_json: *const c_char,
+    operation: impl FnOnce(&Client, &str) -> Result<T>,
+) -> *mut c_char {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let client =
+            unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_input("client is NULL"))?;
+        let text = unsafe { read_str(request_json, "request_json") }?;
+        operation(&client.client, text)
+    }))
+    .unwrap_or_else(|_| Err(caught_panic()));
+    envelope(outcome)
+}
+
+fn caught_panic() -> Error {
+    Error::internal("a panic inside the library was caught; the call had no effect it reported")
 }
 
 /// Borrows a C string as UTF-8.

@@ -195,6 +195,19 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Parses a request's JSON text: an object, or an `invalid_input` error that says why not.
+pub(crate) fn parse_request_json(text: &str) -> Result<Value> {
+    let request: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid_input(format!("request_json is not valid JSON: {e}")))?;
+    if !request.is_object() {
+        return Err(Error::invalid_input(format!(
+            "request_json must be a JSON object, got {}",
+            type_name(&request)
+        )));
+    }
+    Ok(request)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

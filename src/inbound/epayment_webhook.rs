@@ -53,7 +53,9 @@ pub fn event(body: &Value) -> Result<Event, String> {
         .and_then(Value::as_str)
         .ok_or("the webhook body has no event name")?;
     let success = body.get("success").and_then(Value::as_bool).unwrap_or(true);
-    let amount = minor_units(body.pointer("/amount/value"));
+    // `get` rather than `pointer`: pointer re-parses its path (with allocations) per call.
+    let amount_field = |name: &str| body.get("amount").and_then(|a| a.get(name));
+    let amount = minor_units(amount_field("value"));
     let value = amount.unwrap_or(0);
     let mut amounts = Amounts::default();
     let status = match name {
@@ -103,8 +105,7 @@ pub fn event(body: &Value) -> Result<Event, String> {
         // A failed operation changed nothing.
         status: status.filter(|_| success),
         basis: Basis::Operation,
-        currency: body
-            .pointer("/amount/currency")
+        currency: amount_field("currency")
             .and_then(Value::as_str)
             .map(str::to_owned),
         amounts: success.then_some(amounts),

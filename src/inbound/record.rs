@@ -69,9 +69,9 @@ fn read_amounts(f: &Fields) -> Result<Amounts> {
 fn amounts_answer(a: &Amounts) -> Object<'static> {
     Object::with_capacity(4)
         .field("authorized", a.authorized)
+        .field("cancelled", a.cancelled)
         .field("captured", a.captured)
         .field("refunded", a.refunded)
-        .field("cancelled", a.cancelled)
 }
 
 impl Record {
@@ -161,26 +161,27 @@ impl Record {
         for (id, op) in &self.operations {
             operations.push(id, amounts_answer(op));
         }
+        // In key order, so writing them sorted costs one pass (see answer::Object).
         Object::with_capacity(19)
-            .field("reference", self.reference.as_deref())
-            .field("status", status.as_str())
-            .field("complete", gap.is_none())
-            .field("gap", gap)
-            .field("final", status.is_final())
-            .field("rank", rank(status))
-            .field("progress", a.progress())
-            .field("currency", self.currency.as_deref())
             .field("authorized", a.authorized)
-            .field("captured", a.captured)
-            .field("refunded", a.refunded)
             .field("cancelled", a.cancelled)
             .field("capturable", a.capturable())
+            .field("captured", a.captured)
+            .field("closed", self.closed.map(Status::as_str))
+            .field("complete", gap.is_none())
+            .field("currency", self.currency.as_deref())
+            .field("final", status.is_final())
+            .field("gap", gap)
+            .field("operations", operations)
+            .field("progress", a.progress())
+            .field("rank", rank(status))
+            .field("reference", self.reference.as_deref())
             .field("refundable", a.refundable())
+            .field("refunded", a.refunded)
+            .field("seen", self.seen.as_slice())
+            .field("status", status.as_str())
             .field("timestamp", self.timestamp.as_deref())
             .field("totals", amounts_answer(&self.totals))
-            .field("operations", operations)
-            .field("closed", self.closed.map(Status::as_str))
-            .field("seen", self.seen.as_slice())
     }
 }
 

@@ -56,6 +56,17 @@ impl Kind {
     }
 }
 
+/// The fields of `request_json`, read but not yet checked. `headers` holds (lower-cased
+/// name, value) in the order of the JSON object's keys as a `Value` sorts them.
+pub(crate) struct Parts<'s> {
+    pub method: Option<&'s str>,
+    pub url: Option<&'s str>,
+    pub headers: Vec<(String, String)>,
+    pub kind: Option<&'s str>,
+    pub expected_token: Option<&'s str>,
+    pub reference: Option<&'s str>,
+}
+
 /// The parsed `request_json` plus the body. Its `Debug` output names the headers but hides
 /// their values and the expected token (they carry tokens and signatures).
 pub struct InboundRequest<'a> {
@@ -85,22 +96,44 @@ impl<'a> InboundRequest<'a> {
             ))
         })?;
         let f = Fields::new(map, "", ErrorKind::InvalidInput);
-        let method = f.opt_str("method")?.unwrap_or("POST").to_ascii_uppercase();
+        let parts = Parts {
+            method: f.opt_str("method")?,
+            url: f.opt_str("url")?,
+            headers: read_headers(&f)?,
+            kind: f.opt_str("kind")?,
+            expected_token: f.opt_str("expected_token")?,
+            reference: f.opt_str("reference")?,
+        };
+        InboundRequest::from_parts(parts, body)
+    }
+
+    /// Checks and completes what either reader ([`InboundRequest::parse`], or
+    /// `request_text::read`) found, so both accept and refuse the same requests.
+    pub(crate) fn from_parts(parts: Parts, body: &'a [u8]) -> Result<InboundRequest<'a>> {
+        let field_error = |name: &str, message: String| {
+            Error::new(ErrorKind::InvalidInput, format!("{name} {message}"))
+        };
+        let method = parts.method.unwrap_or("POST").to_ascii_uppercase();
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(f.error("method", "must be an HTTP method such as \"POST\""));
+            return Err(field_error(
+                "method",
+                "must be an HTTP method such as \"POST\"".into(),
+            ));
         }
-        let url = f.req_str("url")?;
-        let (url_authority, path_and_query) = split_url(url)
-            .ok_or_else(|| f.error("url", "must be a path starting with \"/\" (with its query as received) or an absolute http(s) URL"))?;
+        let url = parts
+            .url
+            .ok_or_else(|| field_error("url", "is required".into()))?;
+        let (url_authority, path_and_query) = split_url(url).ok_or_else(|| {
+            field_error("url", "must be a path starting with \"/\" (with its query as received) or an absolute http(s) URL".into())
+        })?;
         let path = path_and_query
             .split_once('?')
             .map_or(path_and_query.as_str(), |(p, _)| p)
             .to_owned();
-        let headers = read_headers(&f)?;
-        let kind_hint = match f.opt_str("kind")? {
+        let kind_hint = match parts.kind {
             None => None,
             Some(name) => Some(Kind::parse(name).ok_or_else(|| {
-                f.error(
+                field_error(
                     "kind",
                     format!(
                         "must be one of {}, got {name:?}",
@@ -114,10 +147,10 @@ impl<'a> InboundRequest<'a> {
             path_and_query,
             path,
             url_authority,
-            headers,
+            headers: parts.headers,
             kind_hint,
-            expected_token: f.opt_str("expected_token")?.map(str::to_owned),
-            reference: f.opt_str("reference")?.map(str::to_owned),
+            expected_token: parts.expected_token.map(str::to_owned),
+            reference: parts.reference.map(str::to_owned),
             body,
         })
     }
