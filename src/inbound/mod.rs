@@ -238,11 +238,12 @@ impl Client {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Outcome> {
+        let value;
         let request = match request_text::read(request_json, body) {
             Some(request) => request?,
             None => {
-                let request = crate::input::parse_request_json(request_json)?;
-                InboundRequest::parse(&request, body)?
+                value = crate::input::parse_request_json(request_json)?;
+                InboundRequest::parse(&value, body)?
             }
         };
         Ok(self.inbound_logged(&request, now))

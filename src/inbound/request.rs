@@ -5,7 +5,8 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::Fields;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use std::borrow::Cow;
 
 /// Bodies larger than this are refused unread: no Vipps callback comes close.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -61,7 +62,7 @@ impl Kind {
 pub(crate) struct Parts<'s> {
     pub method: Option<&'s str>,
     pub url: Option<&'s str>,
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Cow<'s, str>, &'s str)>,
     pub kind: Option<&'s str>,
     pub expected_token: Option<&'s str>,
     pub reference: Option<&'s str>,
@@ -78,7 +79,7 @@ pub struct InboundRequest<'a> {
     /// The authority of an absolute URL, when the plugin gave one.
     pub url_authority: Option<String>,
     /// Header names lower-cased; repeated headers keep every value in order.
-    headers: Vec<(String, String)>,
+    headers: Vec<(Cow<'a, str>, &'a str)>,
     pub kind_hint: Option<Kind>,
     pub expected_token: Option<String>,
     pub reference: Option<String>,
@@ -88,7 +89,7 @@ pub struct InboundRequest<'a> {
 impl<'a> InboundRequest<'a> {
     /// Reads `request_json`. Type mistakes are `invalid_input` errors: they are bugs in the
     /// plugin, not something a caller on the internet controls.
-    pub fn parse(request: &Value, body: &'a [u8]) -> Result<InboundRequest<'a>> {
+    pub fn parse(request: &'a Value, body: &'a [u8]) -> Result<InboundRequest<'a>> {
         let map = request.as_object().ok_or_else(|| {
             Error::invalid_input(format!(
                 "the request must be a JSON object, got {}",
@@ -109,7 +110,7 @@ impl<'a> InboundRequest<'a> {
 
     /// Checks and completes what either reader ([`InboundRequest::parse`], or
     /// `request_text::read`) found, so both accept and refuse the same requests.
-    pub(crate) fn from_parts(parts: Parts, body: &'a [u8]) -> Result<InboundRequest<'a>> {
+    pub(crate) fn from_parts(parts: Parts<'a>, body: &'a [u8]) -> Result<InboundRequest<'a>> {
         let field_error = |name: &str, message: String| {
             Error::new(ErrorKind::InvalidInput, format!("{name} {message}"))
         };
@@ -160,7 +161,7 @@ impl<'a> InboundRequest<'a> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| *v)
     }
 
     pub fn header_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
@@ -169,7 +170,7 @@ impl<'a> InboundRequest<'a> {
         self.headers
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| *v)
     }
 
     /// A query parameter's value (percent-decoded), the first if repeated.
@@ -242,21 +243,20 @@ fn split_url(url: &str) -> Option<(Option<String>, String)> {
     Some((Some(authority.to_owned()), path_and_query))
 }
 
-fn read_headers(f: &Fields) -> Result<Vec<(String, String)>> {
-    let empty = Map::new();
-    let headers = f
-        .opt_object("headers")?
-        .unwrap_or_else(|| Fields::new(&empty, "headers", ErrorKind::InvalidInput));
+fn read_headers<'a>(f: &Fields<'a>) -> Result<Vec<(Cow<'a, str>, &'a str)>> {
+    let Some(headers) = f.opt_object("headers")? else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::with_capacity(headers.len());
     for (name, value) in headers.entries() {
         match value {
-            Value::String(s) => out.push((name.to_ascii_lowercase(), s.clone())),
+            Value::String(s) => out.push((lower_case(name), s.as_str())),
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let s = item.as_str().ok_or_else(|| {
                         headers.error(&format!("{name}[{i}]"), "must be a string")
                     })?;
-                    out.push((name.to_ascii_lowercase(), s.to_owned()));
+                    out.push((lower_case(name), s));
                 }
             }
             other => {
@@ -271,6 +271,16 @@ fn read_headers(f: &Fields) -> Result<Vec<(String, String)>> {
         }
     }
     Ok(out)
+}
+
+/// A header name in lower case, copied only when it is not already (Node and most servers
+/// hand names over lower-cased).
+pub(crate) fn lower_case(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// Decodes `%XX` escapes and `+` (as a space, the form encoding). `None` for bad escapes
@@ -327,7 +337,8 @@ mod tests {
             r.segments_after("/v2/payments/"),
             Some(vec!["order-1".to_owned()])
         );
-        let r = InboundRequest::parse(&json!({"url": "https://h.example"}), b"").unwrap();
+        let bare = json!({"url": "https://h.example"});
+        let r = InboundRequest::parse(&bare, b"").unwrap();
         assert_eq!(r.path_and_query, "/");
         let secret = json!({"url": "/cb?callback_token=SECRET-1", "headers": {"Authorization": "SECRET-2"}, "expected_token": "SECRET-3"});
         let debug = format!("{:?}", InboundRequest::parse(&secret, b"").unwrap());

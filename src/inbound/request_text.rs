@@ -8,19 +8,21 @@
 //! text as a `Value` with [`InboundRequest::parse`], whose errors name the field. Both end in
 //! [`InboundRequest::from_parts`], so they accept and refuse the same requests.
 
-use super::request::{InboundRequest, Parts};
+use super::request::{lower_case, InboundRequest, Parts};
 use crate::error::Result;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// `None` when the text is not read this way (see the module comment).
-pub(crate) fn read<'a>(text: &str, body: &'a [u8]) -> Option<Result<InboundRequest<'a>>> {
+pub(crate) fn read<'a>(text: &'a str, body: &'a [u8]) -> Option<Result<InboundRequest<'a>>> {
     // serde would also read a struct from an array of its fields: only objects come here.
     if !text.trim_start().starts_with('{') {
         return None;
     }
-    let fields: RequestFields = serde_json::from_str(text).ok()?;
+    let fields: RequestFields<'a> = serde_json::from_str(text).ok()?;
     let parts = Parts {
         method: fields.method,
         url: fields.url,
@@ -40,8 +42,8 @@ struct RequestFields<'t> {
     method: Option<&'t str>,
     #[serde(borrow, default)]
     url: Option<&'t str>,
-    #[serde(default)]
-    headers: Option<Headers>,
+    #[serde(borrow, default)]
+    headers: Option<Headers<'t>>,
     #[serde(borrow, default)]
     kind: Option<&'t str>,
     #[serde(borrow, default)]
@@ -53,25 +55,28 @@ struct RequestFields<'t> {
 /// `{name: value or [values]}` as (lower-cased name, value) pairs, ordered by the names as
 /// written, as a `Value` object would iterate them (this decides which of two spellings of a
 /// repeated header is "first").
-struct Headers(Vec<(String, String)>);
+struct Headers<'t>(Vec<(Cow<'t, str>, &'t str)>);
 
-impl<'de> Deserialize<'de> for Headers {
+impl<'de: 't, 't> Deserialize<'de> for Headers<'t> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        deserializer.deserialize_map(HeadersVisitor)
+        deserializer.deserialize_map(HeadersVisitor(PhantomData))
     }
 }
 
-struct HeadersVisitor;
+struct HeadersVisitor<'t>(PhantomData<&'t str>);
 
-impl<'de> Visitor<'de> for HeadersVisitor {
-    type Value = Headers;
+impl<'de: 't, 't> Visitor<'de> for HeadersVisitor<'t> {
+    type Value = Headers<'t>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object of header names to a string or an array of strings")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Headers, A::Error> {
-        let mut named: Vec<(&'de str, HeaderValues)> = Vec::with_capacity(16);
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Headers<'t>, A::Error> {
+        let mut named: Vec<(&'t str, HeaderValues<'t>)> = Vec::with_capacity(16);
         while let Some(name) = map.next_key::<&'de str>()? {
             named.push((name, map.next_value()?));
         }
@@ -82,9 +87,9 @@ impl<'de> Visitor<'de> for HeadersVisitor {
         }
         let mut out = Vec::with_capacity(named.len());
         for (name, values) in named {
-            let lower = name.to_ascii_lowercase();
+            let lower = lower_case(name);
             for value in values.0 {
-                out.push((lower.clone(), value.to_owned()));
+                out.push((lower.clone(), value));
             }
         }
         Ok(Headers(out))
@@ -94,16 +99,16 @@ impl<'de> Visitor<'de> for HeadersVisitor {
 /// One header's value: a string, or an array of strings (a repeated header).
 struct HeaderValues<'t>(Vec<&'t str>);
 
-impl<'de> Deserialize<'de> for HeaderValues<'de> {
+impl<'de: 't, 't> Deserialize<'de> for HeaderValues<'t> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        deserializer.deserialize_any(HeaderValuesVisitor)
+        deserializer.deserialize_any(HeaderValuesVisitor(PhantomData))
     }
 }
 
-struct HeaderValuesVisitor;
+struct HeaderValuesVisitor<'t>(PhantomData<&'t str>);
 
-impl<'de> Visitor<'de> for HeaderValuesVisitor {
-    type Value = HeaderValues<'de>;
+impl<'de: 't, 't> Visitor<'de> for HeaderValuesVisitor<'t> {
+    type Value = HeaderValues<'t>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string or an array of strings")
