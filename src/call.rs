@@ -108,8 +108,13 @@ pub struct ApiAnswer {
 
 /// The request as an object we may edit (the caller's value is never changed).
 pub(crate) fn request_object(request: &Value) -> Result<Map<String, Value>> {
+    request_map(request).cloned()
+}
+
+/// The request as an object to read.
+pub(crate) fn request_map(request: &Value) -> Result<&Map<String, Value>> {
     match request {
-        Value::Object(map) => Ok(map.clone()),
+        Value::Object(map) => Ok(map),
         other => Err(Error::invalid_input(format!(
             "the request must be a JSON object, got {}",
             crate::input::type_name(other)

@@ -232,12 +232,7 @@ pub fn apply(request: &Value) -> Result<Value> {
 
 /// [`apply`] before its answer becomes a `Value` (the C ABI serializes it directly).
 pub(crate) fn fold(request: &Value) -> Result<Applied> {
-    let map = request.as_object().ok_or_else(|| {
-        Error::invalid_input(format!(
-            "the request must be a JSON object, got {}",
-            crate::input::type_name(request)
-        ))
-    })?;
+    let map = crate::call::request_map(request)?;
     let f = Fields::new(map, "", ErrorKind::InvalidInput);
     let mut record = match f.opt_object("record")? {
         Some(r) => Record::read(&r)?,

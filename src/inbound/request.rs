@@ -90,12 +90,7 @@ impl<'a> InboundRequest<'a> {
     /// Reads `request_json`. Type mistakes are `invalid_input` errors: they are bugs in the
     /// plugin, not something a caller on the internet controls.
     pub fn parse(request: &'a Value, body: &'a [u8]) -> Result<InboundRequest<'a>> {
-        let map = request.as_object().ok_or_else(|| {
-            Error::invalid_input(format!(
-                "the request must be a JSON object, got {}",
-                crate::input::type_name(request)
-            ))
-        })?;
+        let map = crate::call::request_map(request)?;
         let f = Fields::new(map, "", ErrorKind::InvalidInput);
         let parts = Parts {
             method: f.opt_str("method")?,
