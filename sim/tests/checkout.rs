@@ -2,22 +2,9 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use vipps_sim::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_MSN, DEFAULT_SUBSCRIPTION_KEY};
+use vipps_sim::DEFAULT_MSN;
 
 const CALLBACK_TOKEN: &str = "cb-secret-token-123";
-
-fn headers() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("client_id", DEFAULT_CLIENT_ID),
-        ("client_secret", DEFAULT_CLIENT_SECRET),
-        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
-        ("Merchant-Serial-Number", DEFAULT_MSN),
-        ("Vipps-System-Name", "acme"),
-        ("Vipps-System-Version", "1.0"),
-        ("Vipps-System-Plugin-Name", "acme-plugin"),
-        ("Vipps-System-Plugin-Version", "2.0"),
-    ]
-}
 
 fn session_body(reference: &str, callback_url: &str) -> Value {
     json!({
@@ -47,7 +34,7 @@ fn create(h: &Harness, body: &Value) -> Resp {
     h.call(
         "POST",
         "/checkout/v3/session",
-        &headers(),
+        &common::checkout_headers(),
         Some(&body.to_string()),
     )
 }
@@ -56,7 +43,7 @@ fn poll(h: &Harness, reference: &str) -> Resp {
     h.call(
         "GET",
         &format!("/checkout/v3/session/{reference}"),
-        &headers()[..4],
+        &common::checkout_headers()[..4],
         None,
     )
 }
@@ -114,7 +101,7 @@ fn validation_errors_use_checkout_problem_details() {
         assert!(v["errors"][key].is_array(), "{key} missing in {v}");
     }
 
-    let mut h2 = headers();
+    let mut h2 = common::checkout_headers();
     h2.retain(|(k, _)| *k != "Vipps-System-Plugin-Name");
     let r = h.call(
         "POST",
@@ -125,7 +112,7 @@ fn validation_errors_use_checkout_problem_details() {
     assert_eq!(r.status, 400);
     assert!(r.json()["errors"]["Vipps-System-Plugin-Name"].is_array());
 
-    let mut h3 = headers();
+    let mut h3 = common::checkout_headers();
     h3[1] = ("client_secret", "wrong");
     let r = h.call(
         "POST",
@@ -277,7 +264,7 @@ fn patch_and_expire_endpoints() {
     let r = h.call(
         "PATCH",
         "/checkout/v3/session/checkout-ref-9",
-        &headers(),
+        &common::checkout_headers(),
         Some(&patch.to_string()),
     );
     assert_eq!(r.status, 200, "{}", r.body);
@@ -288,7 +275,7 @@ fn patch_and_expire_endpoints() {
         h.call(
             "PATCH",
             "/checkout/v3/session/checkout-ref-9",
-            &headers(),
+            &common::checkout_headers(),
             Some(&bad.to_string())
         )
         .status,
@@ -300,7 +287,7 @@ fn patch_and_expire_endpoints() {
         h.call(
             "PATCH",
             "/checkout/v3/session/checkout-ref-9",
-            &headers(),
+            &common::checkout_headers(),
             Some(&patch.to_string())
         )
         .status,
@@ -310,7 +297,7 @@ fn patch_and_expire_endpoints() {
         h.call(
             "POST",
             "/checkout/v3/session/checkout-ref-9/expire",
-            &headers(),
+            &common::checkout_headers(),
             None
         )
         .status,
@@ -328,7 +315,7 @@ fn patch_and_expire_endpoints() {
     let r = h.call(
         "POST",
         "/checkout/v3/session/checkout-ref-10/expire",
-        &headers(),
+        &common::checkout_headers(),
         None,
     );
     assert_eq!(r.status, 200);
@@ -337,7 +324,7 @@ fn patch_and_expire_endpoints() {
         h.call(
             "POST",
             "/checkout/v3/session/nope-nope-1/expire",
-            &headers(),
+            &common::checkout_headers(),
             None
         )
         .status,

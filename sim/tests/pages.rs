@@ -11,23 +11,9 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use vipps_sim::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_MSN, DEFAULT_SUBSCRIPTION_KEY};
 
 const CALLBACK_TOKEN: &str = "cb-token-pages-1";
 const RETURN_URL: &str = "https://shop.example/return?order=1";
-
-fn checkout_headers() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("client_id", DEFAULT_CLIENT_ID),
-        ("client_secret", DEFAULT_CLIENT_SECRET),
-        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
-        ("Merchant-Serial-Number", DEFAULT_MSN),
-        ("Vipps-System-Name", "acme"),
-        ("Vipps-System-Version", "1.0"),
-        ("Vipps-System-Plugin-Name", "acme-plugin"),
-        ("Vipps-System-Plugin-Version", "2.0"),
-    ]
-}
 
 fn session_body(reference: &str, callback_url: &str) -> Value {
     json!({
@@ -62,7 +48,7 @@ fn create_session(h: &Harness, body: &Value) -> String {
     let r = h.call(
         "POST",
         "/checkout/v3/session",
-        &checkout_headers(),
+        &common::checkout_headers(),
         Some(&body.to_string()),
     );
     assert_eq!(r.status, 200, "{}", r.body);
@@ -78,7 +64,7 @@ fn poll(h: &Harness, reference: &str) -> Value {
     let r = h.call(
         "GET",
         &format!("/checkout/v3/session/{reference}"),
-        &checkout_headers()[..4],
+        &common::checkout_headers()[..4],
         None,
     );
     assert_eq!(r.status, 200, "{}", r.body);

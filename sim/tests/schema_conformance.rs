@@ -85,19 +85,6 @@ impl Report {
     }
 }
 
-fn checkout_headers() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("client_id", DEFAULT_CLIENT_ID),
-        ("client_secret", DEFAULT_CLIENT_SECRET),
-        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
-        ("Merchant-Serial-Number", DEFAULT_MSN),
-        ("Vipps-System-Name", "acme"),
-        ("Vipps-System-Version", "1.0"),
-        ("Vipps-System-Plugin-Name", "acme-plugin"),
-        ("Vipps-System-Plugin-Version", "2.0"),
-    ]
-}
-
 fn session_body(reference: &str, callback: &str) -> Value {
     json!({
         "type": "PAYMENT",
@@ -279,7 +266,7 @@ fn checkout_responses_and_callbacks() {
     let s = specs();
     let mut report = Report::default();
     let rx = Receiver::start("/cb", &[]);
-    let headers = checkout_headers();
+    let headers = common::checkout_headers();
     let create = |reference: &str| {
         h.call(
             "POST",
@@ -525,7 +512,7 @@ fn checkout_page_payment_and_dynamic_logistics_callback() {
     let r = h.call(
         "POST",
         "/checkout/v3/session",
-        &checkout_headers(),
+        &common::checkout_headers(),
         Some(&body.to_string()),
     );
     assert_eq!(r.status, 200, "{}", r.body);

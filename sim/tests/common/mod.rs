@@ -13,6 +13,21 @@ use vipps_sim::{
     DEFAULT_SUBSCRIPTION_KEY,
 };
 
+/// The headers Checkout v3 requires: the client keys, the subscription key, the MSN and the
+/// four Vipps-System headers.
+pub fn checkout_headers() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("client_id", DEFAULT_CLIENT_ID),
+        ("client_secret", DEFAULT_CLIENT_SECRET),
+        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
+        ("Merchant-Serial-Number", DEFAULT_MSN),
+        ("Vipps-System-Name", "acme"),
+        ("Vipps-System-Version", "1.0"),
+        ("Vipps-System-Plugin-Name", "acme-plugin"),
+        ("Vipps-System-Plugin-Version", "2.0"),
+    ]
+}
+
 pub struct Resp {
     pub status: u16,
     pub headers: BTreeMap<String, String>,
