@@ -9,11 +9,12 @@
 use crate::call::Headers;
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::Level;
+use crate::per_process::PerProcess;
 use crate::secret::Secret;
 use crate::Client;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -39,14 +40,14 @@ struct Slot {
     token: Mutex<Option<AccessToken>>,
 }
 
-/// The token slots of one process, and that process's id. A BTreeMap rather than a HashMap:
-/// this state lives as long as the process, and a BTreeMap's nodes are pointed to from their
-/// start, so valgrind sees them as reachable instead of "possibly lost".
-type Slots = (u32, BTreeMap<TokenKey, Arc<Slot>>);
+/// The token slots of one process. A BTreeMap rather than a HashMap: this state lives as long
+/// as the process, and a BTreeMap's nodes are pointed to from their start, so valgrind sees
+/// them as reachable instead of "possibly lost".
+type Slots = BTreeMap<TokenKey, Arc<Slot>>;
 
-/// Process-wide, with the pid it belongs to: after a fork the child starts empty.
-static CACHE: LazyLock<Mutex<Slots>> =
-    LazyLock::new(|| Mutex::new((std::process::id(), BTreeMap::new())));
+/// Process-wide: a forked child starts with an empty cache of its own and never locks the
+/// parent's, which another thread may have held at the moment of the fork.
+static CACHE: PerProcess<Mutex<Slots>> = PerProcess::new();
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Refresh a margin before expiry: a tenth of the lifetime, at most five minutes, so a
@@ -80,12 +81,9 @@ impl Client {
             subscription_key: self.config.subscription_key.clone(),
             msn: msn.to_owned(),
         };
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        let pid = std::process::id();
-        if cache.0 != pid {
-            *cache = (pid, BTreeMap::new());
-        }
-        cache.1.entry(key).or_default().clone()
+        let cache = CACHE.get(Mutex::default);
+        let mut slots = cache.lock().unwrap_or_else(|e| e.into_inner());
+        slots.entry(key).or_default().clone()
     }
 
     fn fetch_token(&self, msn: &str) -> Result<AccessToken> {

@@ -36,6 +36,7 @@ mod idempotency;
 pub mod inbound;
 mod input;
 pub mod log;
+mod per_process;
 mod problem;
 mod reconcile;
 mod reference;

@@ -8,8 +8,8 @@ use crate::input::Fields;
 use crate::secret::Secret;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
+use std::os::fd::AsFd;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,9 +69,13 @@ impl LogConfig {
     }
 }
 
+/// No lock guards the sinks: a lock held by another thread when a PHP-FPM master forks would
+/// stay locked in the child forever. Each line is one `write` to a file opened for appending
+/// (the kernel keeps such writes whole), or to a fresh duplicate of standard error (std's
+/// `stderr()` takes a process-wide lock).
 pub struct Logger {
     level: Level,
-    file: Option<Mutex<File>>,
+    file: Option<File>,
     secrets: Vec<Secret>,
 }
 
@@ -90,7 +94,7 @@ impl Logger {
                             format!("log.file {} cannot be opened: {e}", path.display()),
                         )
                     })?;
-                Some(Mutex::new(file))
+                Some(file)
             }
         };
         Ok(Logger {
@@ -125,11 +129,12 @@ impl Logger {
         // A failing log write must never fail a payment, so write errors are ignored.
         match &self.file {
             Some(file) => {
-                let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
-                let _ = file.write_all(line.as_bytes());
+                let _ = (&*file).write_all(line.as_bytes());
             }
             None => {
-                let _ = std::io::stderr().write_all(line.as_bytes());
+                if let Ok(fd) = std::io::stderr().as_fd().try_clone_to_owned() {
+                    let _ = File::from(fd).write_all(line.as_bytes());
+                }
             }
         }
     }

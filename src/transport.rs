@@ -3,9 +3,10 @@
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{Level, Logger};
+use crate::per_process::PerProcess;
 use crate::retry::{backoff, parse_retry_after, status_is_retryable};
 use std::io::Read;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use ureq::http;
 
@@ -48,35 +49,49 @@ impl HttpResponse {
     }
 }
 
-/// The agent, rebuilt when the process id changes: a forked PHP-FPM child must not share
-/// its parent's pooled connections (both would read from the same socket).
+/// The agent, made anew in each process: a forked PHP-FPM child must not share its parent's
+/// pooled connections (both would read from the same socket), nor lock the parent's pool.
 pub struct Transport {
     config: Arc<Config>,
     logger: Arc<Logger>,
-    agent: Mutex<(u32, ureq::Agent)>,
+    /// Parsed once at creation, so a bad proxy fails the client and not a later call.
+    proxy: Option<ureq::Proxy>,
+    agent: PerProcess<ureq::Agent>,
 }
 
 impl Transport {
     pub fn new(config: Arc<Config>, logger: Arc<Logger>) -> Result<Transport> {
-        let agent = build_agent(&config)?;
-        Ok(Transport {
+        let proxy = match &config.proxy {
+            // Only the configured proxy is used, never HTTP_PROXY from the environment: a
+            // request header `Proxy:` must not be able to redirect payment traffic (httpoxy).
+            Some(url) => Some(
+                ureq::Proxy::new(url)
+                    .map_err(|_| Error::config("proxy is not a valid proxy URL"))?,
+            ),
+            None => None,
+        };
+        let transport = Transport {
             config,
             logger,
-            agent: Mutex::new((std::process::id(), agent)),
-        })
+            proxy,
+            agent: PerProcess::new(),
+        };
+        transport.agent();
+        Ok(transport)
     }
 
-    fn agent(&self) -> Result<ureq::Agent> {
-        let mut guard = self.agent.lock().unwrap_or_else(|e| e.into_inner());
-        let pid = std::process::id();
-        if guard.0 != pid {
+    fn agent(&self) -> ureq::Agent {
+        let made_in = self.agent.made_in();
+        let agent = self
+            .agent
+            .get(|| build_agent(&self.config, self.proxy.clone()));
+        if made_in.is_some_and(|pid| pid != std::process::id()) {
             self.logger.log(
                 Level::Info,
                 "process id changed (fork): new HTTP connection pool",
             );
-            *guard = (pid, build_agent(&self.config)?);
         }
-        Ok(guard.1.clone())
+        (**agent).clone()
     }
 
     /// Sends the request, retrying what is safe to retry within the total deadline.
@@ -166,7 +181,7 @@ impl Transport {
     }
 
     fn send_once(&self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse> {
-        let agent = self.agent()?;
+        let agent = self.agent();
         let mut builder = http::Request::builder()
             .method(request.method)
             .uri(&request.url);
@@ -224,15 +239,7 @@ impl Transport {
     }
 }
 
-fn build_agent(config: &Config) -> Result<ureq::Agent> {
-    let proxy = match &config.proxy {
-        // Only the configured proxy is used, never HTTP_PROXY from the environment: a
-        // request header `Proxy:` must not be able to redirect payment traffic (httpoxy).
-        Some(url) => Some(
-            ureq::Proxy::new(url).map_err(|_| Error::config("proxy is not a valid proxy URL"))?,
-        ),
-        None => None,
-    };
+fn build_agent(config: &Config, proxy: Option<ureq::Proxy>) -> ureq::Agent {
     let agent_config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .proxy(proxy)
@@ -245,11 +252,11 @@ fn build_agent(config: &Config) -> Result<ureq::Agent> {
         ))
         .max_response_header_size(64 * 1024)
         .build();
-    Ok(ureq::Agent::with_parts(
+    ureq::Agent::with_parts(
         agent_config,
         ureq::unversioned::transport::DefaultConnector::default(),
         crate::resolver::CachingResolver::default(),
-    ))
+    )
 }
 
 fn transport_error(error: ureq::Error, request: &HttpRequest) -> Error {
