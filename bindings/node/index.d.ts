@@ -457,6 +457,15 @@ export class Client {
 }
 
 export function makeOrderId(request: Req<OrderIdRequest>): string;
+/** The currencies the money helpers know, and their decimals. */
+export type MoneyCurrency = 'NOK' | 'DKK' | 'EUR';
+/**
+ * A decimal amount ("15.50", 15.5, 15, 15n) to integer minor units (1550), through its shortest
+ * decimal form, never by multiplying. More decimals than the currency has: InvalidInputError.
+ */
+export function toMinorUnits(amount: string | number | bigint, currency: MoneyCurrency): number;
+/** Integer minor units (1550) to the decimal string "15.50". */
+export function fromMinorUnits(value: number, currency: MoneyCurrency): string;
 export function version(): string;
 export function abiVersion(): number;
 export const ABI_VERSION: 1;

@@ -5,6 +5,7 @@ const { native, findLibrary, ABI_VERSION } = require('./lib/native');
 const { Client, makeOrderId } = require('./lib/client');
 const errors = require('./lib/errors');
 const http = require('./lib/http');
+const money = require('./lib/money');
 
 /** The library version, e.g. "0.1.0" (a static string inside the library). */
 function version() {
@@ -19,6 +20,8 @@ function abiVersion() {
 module.exports = {
   Client,
   makeOrderId,
+  toMinorUnits: money.toMinorUnits,
+  fromMinorUnits: money.fromMinorUnits,
   version,
   abiVersion,
   ABI_VERSION,

@@ -12,6 +12,7 @@ The library is found through ``VIPPS_LIB`` (an absolute path), else the reposito
 from . import web
 from ._lib import ABI_VERSION, MAX_BODY, LibraryNotFoundError, find_library, library_path, load
 from .client import AsyncClient, Client, abi_version, make_order_id, version
+from .money import from_minor_units, to_minor_units
 from .errors import (
     ERROR_CLASSES,
     ApiError,
@@ -55,9 +56,11 @@ __all__ = [
     "abi_version",
     "error_from_envelope",
     "find_library",
+    "from_minor_units",
     "library_path",
     "load",
     "make_order_id",
+    "to_minor_units",
     "version",
     "web",
 ]
