@@ -235,6 +235,16 @@ char *vipps_ecom_status(const struct vipps_client *client, const char *request_j
 // `request_json` must be NULL or a NUL-terminated string.
 char *vipps_make_order_id(const char *request_json);
 
+// Derives a stable idempotency key from `{"reference", "operation", "attempt"?, "api"?}`
+// (operation: create, session, initiate, capture, refund or cancel; attempt from 1;
+// api "epayment" or "ecom" for the header's limit) → `{"idempotency_key"}`. The same input
+// gives the same key in every process, so a plugin can store the inputs before a money call
+// and retry after a crash with the same key. Needs no client.
+//
+// # Safety
+// `request_json` must be NULL or a NUL-terminated string.
+char *vipps_idempotency_key(const char *request_json);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

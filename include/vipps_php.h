@@ -27,3 +27,4 @@ char *vipps_delete_webhook(const struct vipps_client *client, const char *reques
 char *vipps_ecom_initiate(const struct vipps_client *client, const char *request_json);
 char *vipps_ecom_status(const struct vipps_client *client, const char *request_json);
 char *vipps_make_order_id(const char *request_json);
+char *vipps_idempotency_key(const char *request_json);

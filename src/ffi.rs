@@ -401,11 +401,36 @@ pub unsafe extern "C" fn vipps_ecom_status(
 /// `request_json` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn vipps_make_order_id(request_json: *const c_char) -> *mut c_char {
+    unsafe { run_without_client(request_json, crate::ecom::make_order_id) }
+}
+
+/// Derives a stable idempotency key from `{"reference", "operation", "attempt"?, "api"?}`
+/// (operation: create, session, initiate, capture, refund or cancel; attempt from 1;
+/// api "epayment" or "ecom" for the header's limit) → `{"idempotency_key"}`. The same input
+/// gives the same key in every process, so a plugin can store the inputs before a money call
+/// and retry after a crash with the same key. Needs no client.
+///
+/// # Safety
+/// `request_json` must be NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_idempotency_key(request_json: *const c_char) -> *mut c_char {
+    unsafe { run_without_client(request_json, crate::idempotency::derive_key) }
+}
+
+/// Runs a JSON operation that needs no client: checks the pointer, parses the request,
+/// catches panics and wraps the outcome in an envelope.
+///
+/// # Safety
+/// `request_json` must be NULL or a NUL-terminated string.
+unsafe fn run_without_client(
+    request_json: *const c_char,
+    operation: fn(&Value) -> Result<Value>,
+) -> *mut c_char {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let text = unsafe { read_str(request_json, "request_json") }?;
         let request: Value = serde_json::from_str(text)
             .map_err(|e| Error::invalid_input(format!("request_json is not valid JSON: {e}")))?;
-        crate::ecom::make_order_id(&request)
+        operation(&request)
     }))
     .unwrap_or_else(|_| Err(Error::internal("a panic inside the library was caught")));
     envelope(outcome)

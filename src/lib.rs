@@ -50,6 +50,8 @@ pub mod webhooks;
 
 pub use client::Client;
 pub use error::{Error, ErrorKind, Result};
+/// A stable idempotency key from (reference, operation, attempt): see `vipps_idempotency_key`.
+pub use idempotency::derive_key as idempotency_key;
 pub use status::{Normalized, Status};
 
 /// The library's version (the crate version).

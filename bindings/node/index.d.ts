@@ -457,6 +457,17 @@ export class Client {
 }
 
 export function makeOrderId(request: Req<OrderIdRequest>): string;
+/** The inputs of a derived idempotency key. */
+export interface IdempotencyKeyRequest {
+  reference: string;
+  operation: 'create' | 'session' | 'initiate' | 'capture' | 'refund' | 'cancel';
+  /** Deliberate repeats of the operation on one order (the 2nd partial capture is 2); default 1. */
+  attempt?: number;
+  /** "ecom" keeps the key within X-Request-Id's 40 characters; default "epayment" (50). */
+  api?: 'epayment' | 'ecom';
+}
+/** A stable idempotency key: the same input gives the same key, within the API's limit. */
+export function idempotencyKey(request: IdempotencyKeyRequest): string;
 /** The currencies the money helpers know, and their decimals. */
 export type MoneyCurrency = 'NOK' | 'DKK' | 'EUR';
 /**

@@ -2,7 +2,7 @@
 // vipps: Node binding of libvipps (Vipps MobilePay), see README.md.
 
 const { native, findLibrary, ABI_VERSION } = require('./lib/native');
-const { Client, makeOrderId } = require('./lib/client');
+const { Client, makeOrderId, idempotencyKey } = require('./lib/client');
 const errors = require('./lib/errors');
 const http = require('./lib/http');
 const money = require('./lib/money');
@@ -20,6 +20,7 @@ function abiVersion() {
 module.exports = {
   Client,
   makeOrderId,
+  idempotencyKey,
   toMinorUnits: money.toMinorUnits,
   fromMinorUnits: money.fromMinorUnits,
   version,

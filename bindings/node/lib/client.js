@@ -253,4 +253,15 @@ function makeOrderId(request) {
   return unwrap(native().makeOrderId(json), 'makeOrderId').order_id;
 }
 
-module.exports = { Client, makeOrderId, requestJson, unwrap };
+/**
+ * A stable idempotency key from {reference, operation, attempt?, api?} (operation: create,
+ * session, initiate, capture, refund, cancel; attempt from 1; api "ecom" for X-Request-Id's 40
+ * characters). The same input gives the same key: store the inputs on the order before a
+ * money call, and a retry after a crash sends the same key. Synchronous, no I/O.
+ */
+function idempotencyKey(request) {
+  const json = requestJson(request, 'idempotencyKey');
+  return unwrap(native().idempotencyKey(json), 'idempotencyKey').idempotency_key;
+}
+
+module.exports = { Client, makeOrderId, idempotencyKey, requestJson, unwrap };

@@ -79,6 +79,7 @@ function native() {
     clientNew: lib.func('vipps_client_new', ClientPtr, ['const char *', koffi.out(koffi.pointer(OwnedString))]),
     clientFree: lib.func('vipps_client_free', 'void', [ClientPtr]),
     makeOrderId: lib.func('vipps_make_order_id', OwnedString, ['const char *']),
+    idempotencyKey: lib.func('vipps_idempotency_key', OwnedString, ['const char *']),
     handleCallback: lib.func('vipps_handle_callback', OwnedString, [
       ClientPtr,
       'const char *',

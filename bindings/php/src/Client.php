@@ -85,6 +85,21 @@ final class Client
         return (string) $data['order_id'];
     }
 
+    /**
+     * A stable idempotency key, e.g. idempotencyKey(['reference' => 'acme-1001', 'operation' =>
+     * 'capture', 'attempt' => 1]) → "capture-1-acme-1001". The same input gives the same key,
+     * within the API's limit (api 'ecom': X-Request-Id's 40 characters): store the inputs on the
+     * order before a money call, and a retry after a crash sends the same key. No I/O.
+     *
+     * @param array<string, mixed> $request {reference, operation, attempt?, api?}
+     */
+    public static function idempotencyKey(array $request, ?string $libraryPath = null): string
+    {
+        $ffi = Native::ffi($libraryPath);
+        $data = Native::unwrap(Native::take($ffi, $ffi->vipps_idempotency_key(Native::encode($request))));
+        return (string) $data['idempotency_key'];
+    }
+
     // ---- Checkout v3 ----
 
     /** @param array<string, mixed> $request @return array<string, mixed> */

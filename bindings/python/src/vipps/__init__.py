@@ -11,7 +11,7 @@ The library is found through ``VIPPS_LIB`` (an absolute path), else the reposito
 
 from . import web
 from ._lib import ABI_VERSION, MAX_BODY, LibraryNotFoundError, find_library, library_path, load
-from .client import AsyncClient, Client, abi_version, make_order_id, version
+from .client import AsyncClient, Client, abi_version, idempotency_key, make_order_id, version
 from .money import from_minor_units, to_minor_units
 from .errors import (
     ERROR_CLASSES,
@@ -57,6 +57,7 @@ __all__ = [
     "error_from_envelope",
     "find_library",
     "from_minor_units",
+    "idempotency_key",
     "library_path",
     "load",
     "make_order_id",

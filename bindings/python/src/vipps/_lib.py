@@ -133,6 +133,8 @@ def _declare(lib: ctypes.CDLL) -> None:
 
     lib.vipps_make_order_id.argtypes = [c_char_p]
     lib.vipps_make_order_id.restype = c_void_p
+    lib.vipps_idempotency_key.argtypes = [c_char_p]
+    lib.vipps_idempotency_key.restype = c_void_p
 
 
 _lock = threading.Lock()

@@ -82,6 +82,18 @@ def make_order_id(request: Optional[OrderIdRequest] = None, **fields: Any) -> Di
     return cast(Dict[str, str], _unwrap(_lib.take_string(lib, lib.vipps_make_order_id(payload))))
 
 
+def idempotency_key(request: Optional[Request] = None, **fields: Any) -> str:
+    """A stable idempotency key from ``{"reference", "operation", "attempt"?, "api"?}``
+    (operation: create, session, initiate, capture, refund, cancel; attempt from 1; api
+    ``"ecom"`` for the 40-character X-Request-Id). The same input gives the same key, within
+    the API's limit: store the inputs on the order before a money call, and a retry after a
+    crash sends the same key. Needs no client."""
+    lib = _lib.load()
+    payload = _encode(cast(Request, request), fields)
+    data = _unwrap(_lib.take_string(lib, lib.vipps_idempotency_key(payload)))
+    return cast(str, data["idempotency_key"])
+
+
 class Client:
     """A libvipps client. Thread-safe: share one per configuration across threads.
 
