@@ -211,6 +211,15 @@ char *vipps_list_webhooks(const struct vipps_client *client, const char *request
 // As for `vipps_create_session`.
 char *vipps_delete_webhook(const struct vipps_client *client, const char *request_json);
 
+// Makes sure one webhook delivers `events` to `url`, given the state stored from the last
+// answer: `{"url", "events", "current"?}` → `{"id", "secret", "url", "events", "changed",
+// "removed", "remove_errors"}`. Registers only when needed, then deletes the registrations
+// for the same URL whose secret is unknown. Store the answer; hold a lock around the call.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_ensure_webhook(const struct vipps_client *client, const char *request_json);
+
 // Initiates a legacy eCom v2 payment: an initiate body (`merchantInfo`, `transaction`,
 // `customerInfo`) plus the optional call keys. `data`: `orderId`, `url`, `auth_token` (the
 // callbacks' Authorization value) and `idempotency_key` (sent as `X-Request-Id`). Capture,

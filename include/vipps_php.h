@@ -24,6 +24,7 @@ char *vipps_apply_event(const struct vipps_client *client, const char *request_j
 char *vipps_register_webhook(const struct vipps_client *client, const char *request_json);
 char *vipps_list_webhooks(const struct vipps_client *client, const char *request_json);
 char *vipps_delete_webhook(const struct vipps_client *client, const char *request_json);
+char *vipps_ensure_webhook(const struct vipps_client *client, const char *request_json);
 char *vipps_ecom_initiate(const struct vipps_client *client, const char *request_json);
 char *vipps_ecom_status(const struct vipps_client *client, const char *request_json);
 char *vipps_make_order_id(const char *request_json);

@@ -365,6 +365,21 @@ pub unsafe extern "C" fn vipps_delete_webhook(
     unsafe { run(client, request_json, Client::delete_webhook) }
 }
 
+/// Makes sure one webhook delivers `events` to `url`, given the state stored from the last
+/// answer: `{"url", "events", "current"?}` → `{"id", "secret", "url", "events", "changed",
+/// "removed", "remove_errors"}`. Registers only when needed, then deletes the registrations
+/// for the same URL whose secret is unknown. Store the answer; hold a lock around the call.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_ensure_webhook(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::ensure_webhook) }
+}
+
 /// Initiates a legacy eCom v2 payment: an initiate body (`merchantInfo`, `transaction`,
 /// `customerInfo`) plus the optional call keys. `data`: `orderId`, `url`, `auth_token` (the
 /// callbacks' Authorization value) and `idempotency_key` (sent as `X-Request-Id`). Capture,

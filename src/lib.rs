@@ -46,6 +46,7 @@ mod rfc3339;
 pub mod secret;
 pub mod status;
 mod transport;
+mod webhook_ensure;
 pub mod webhooks;
 
 pub use client::Client;

@@ -439,6 +439,12 @@ export class Client {
   registerWebhook(request: Req<RegisterWebhookRequest>): Promise<RegisteredWebhook>;
   listWebhooks(request?: Req<CallOptions>): Promise<{ webhooks: Webhook[]; [extra: string]: unknown }>;
   deleteWebhook(request: Req<{ id: string } & CallOptions>): Promise<{ id: string; deleted: boolean }>;
+  /**
+   * One registration for `url`, kept in step with `current` (the answer stored last time):
+   * registers only when needed, then deletes the registrations for the same URL whose secret is
+   * unknown. Store the answer (it holds the secret); hold your own lock around the call.
+   */
+  ensureWebhook(request: Req<EnsureWebhookRequest>): Promise<EnsuredWebhook>;
 
   handleCallback(request: Req<CallbackRequest>, body: Buffer | Uint8Array | string | null): Promise<CallbackAnswer>;
   handleCallbackSync(request: Req<CallbackRequest>, body: Buffer | Uint8Array | string | null): CallbackAnswer;
@@ -457,6 +463,28 @@ export class Client {
 }
 
 export function makeOrderId(request: Req<OrderIdRequest>): string;
+/** The webhook state a plugin stores, as ensureWebhook answered it. */
+export interface WebhookState {
+  id: string;
+  secret: string;
+  url: string;
+  events: string[];
+}
+export interface EnsureWebhookRequest extends CallOptions {
+  url: string;
+  events: string[];
+  current?: WebhookState | null;
+}
+export interface EnsuredWebhook extends WebhookState {
+  /** False when the stored registration was still right and nothing was registered. */
+  changed: boolean;
+  /** Registrations deleted: the stored one, and others for the same URL whose secret is unknown. */
+  removed: string[];
+  /** Deletes that failed (the next call retries them). */
+  remove_errors: Array<{ id: string; error: unknown }>;
+  [extra: string]: unknown;
+}
+
 /** The inputs of a derived idempotency key. */
 export interface IdempotencyKeyRequest {
   reference: string;

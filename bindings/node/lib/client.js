@@ -184,6 +184,8 @@ class Client {
   registerWebhook(request) { return this.#op('registerWebhook', request); }
   listWebhooks(request = {}) { return this.#op('listWebhooks', request); }
   deleteWebhook(request) { return this.#op('deleteWebhook', request); }
+  /** One registration for url, in step with `current` (the answer stored last time). */
+  ensureWebhook(request) { return this.#op('ensureWebhook', request); }
 
   // Inbound side (no network: the synchronous variants are cheap)
   shippingOptionsResponse(request) { return this.#op('shippingOptionsResponse', request); }

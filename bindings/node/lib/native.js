@@ -107,6 +107,7 @@ function native() {
       registerWebhook: op('vipps_register_webhook'),
       listWebhooks: op('vipps_list_webhooks'),
       deleteWebhook: op('vipps_delete_webhook'),
+      ensureWebhook: op('vipps_ensure_webhook'),
     },
   };
   return loaded;

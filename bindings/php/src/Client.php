@@ -266,6 +266,20 @@ final class Client
         return $this->call('vipps_delete_webhook', $request);
     }
 
+    /**
+     * One registration for `url`, kept in step with `current` (the answer stored last time):
+     * registers only when the URL or events changed or the registration is gone, then deletes the
+     * registrations for the same URL whose secret is unknown. Store the answer (it holds the
+     * secret, e.g. in an autoloaded=false option) and hold a lock around the call.
+     *
+     * @param array<string, mixed> $request {url, events, current?}
+     * @return array<string, mixed> {id, secret, url, events, changed, removed, remove_errors}
+     */
+    public function ensureWebhook(array $request): array
+    {
+        return $this->call('vipps_ensure_webhook', $request);
+    }
+
     // ---- eCom v2 (legacy) ----
 
     /** @param array<string, mixed> $request @return array<string, mixed> */

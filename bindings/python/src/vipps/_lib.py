@@ -51,6 +51,7 @@ CLIENT_OPERATIONS = (
     "register_webhook",
     "list_webhooks",
     "delete_webhook",
+    "ensure_webhook",
     "ecom_initiate",
     "ecom_status",
 )

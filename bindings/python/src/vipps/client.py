@@ -282,6 +282,15 @@ class Client:
         """``{id}`` → ``{id, deleted: true}``."""
         return self._call("delete_webhook", request, fields)
 
+    def ensure_webhook(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+        """``{url, events, current?}`` → ``{id, secret, url, events, changed, removed, remove_errors}``.
+
+        One registration for ``url``, kept in step with ``current`` (the answer you stored last
+        time): registers only when the URL or events changed or the registration is gone, then
+        deletes the registrations for the same URL whose secret is unknown. Store the answer
+        (it holds the secret) and hold your own lock around the call."""
+        return self._call("ensure_webhook", request, fields)
+
     # -- eCom v2 (legacy) ------------------------------------------------------------------
 
     def ecom_initiate(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> EcomInitiateAnswer:
@@ -367,5 +376,6 @@ class AsyncClient:
     register_webhook = _async_method("register_webhook")
     list_webhooks = _async_method("list_webhooks")
     delete_webhook = _async_method("delete_webhook")
+    ensure_webhook = _async_method("ensure_webhook")
     ecom_initiate = _async_method("ecom_initiate")
     ecom_status = _async_method("ecom_status")
