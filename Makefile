@@ -9,7 +9,7 @@ FORK_TEST := target/c/fork_test
 C_WEBHOOK_DEMO := target/c/webhook_demo
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
-.PHONY: build demo test test-e2e test-rust lint c-example valgrind exports fork-test test-php test-python test-node soak headers sim-bench
+.PHONY: build demo test test-e2e test-rust lint c-example valgrind exports fork-test test-php test-woocommerce test-python test-node soak headers sim-bench
 
 build:
 	$(CARGO) build --workspace
@@ -72,7 +72,12 @@ test-python: build
 test-node: build
 	VIPPS_LIB=$(abspath $(LIB)) bindings/node/run-tests.sh
 
-test: lint test-rust exports valgrind fork-test asan stress test-php test-python test-node test-e2e fuzz-short
+# The WooCommerce gateway plugin's WordPress-free logic (integrations/woocommerce/src) with the
+# real binding and library against the simulator (PHP and phpunit come with test-php).
+test-woocommerce: build
+	VIPPS_LIB=$(abspath $(LIB)) VIPPS_SIM=$(abspath $(SIM)) phpunit -c integrations/woocommerce/phpunit.xml
+
+test: lint test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-e2e fuzz-short
 	@echo "all tests passed"
 
 # The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
