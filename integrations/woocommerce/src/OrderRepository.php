@@ -18,7 +18,8 @@ interface OrderRepository
      *
      * @template T
      * @param callable(ShopOrder): T $work
-     * @return T|null null when the order is gone
+     * @return T|true|null what $work returns (true when it returns nothing), or null when
+     *         the lock could not be had in time or the order is gone
      */
     public function withLockedOrder(int $id, callable $work): mixed;
 
