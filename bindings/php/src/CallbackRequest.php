@@ -11,6 +11,10 @@ namespace Vipps;
  *     [$request, $body] = Vipps\CallbackRequest::fromGlobals(['reference' => $orderRef]);
  *     $result = $client->handleCallback($request, $body);
  *     Vipps\CallbackRequest::send($result['response']);
+ *     exit; // inside WordPress/WooCommerce: nothing may be printed after the answer
+ *
+ * Inside WordPress, fromGlobals() undoes the slashes WordPress adds to $_SERVER, and send() wins
+ * over the 200 status line and the output buffers WooCommerce's wc-api sets up (see each method).
  */
 final class CallbackRequest
 {
