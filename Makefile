@@ -6,6 +6,7 @@ LIB := $(TARGET)/libvipps.so
 SIM := $(TARGET)/vipps-sim
 C_DEMO := target/c/payment_demo
 FORK_TEST := target/c/fork_test
+FORK_BUSY_TEST := target/c/fork_busy_test
 C_WEBHOOK_DEMO := target/c/webhook_demo
 CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude
 
@@ -22,15 +23,21 @@ $(FORK_TEST): tests/c/fork_test.c include/vipps.h build
 	@mkdir -p target/c
 	$(CC) $(CFLAGS) tests/c/fork_test.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
 
+$(FORK_BUSY_TEST): tests/c/fork_busy_test.c include/vipps.h build
+	@mkdir -p target/c
+	$(CC) $(CFLAGS) -pthread tests/c/fork_busy_test.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
+
 $(C_WEBHOOK_DEMO): examples/c/webhook_demo.c include/vipps.h build
 	@mkdir -p target/c
 	$(CC) $(CFLAGS) examples/c/webhook_demo.c -L$(TARGET) -lvipps -Wl,-rpath,$(abspath $(TARGET)) -o $@
 
 c-example: $(C_DEMO) $(C_WEBHOOK_DEMO)
 
-# Fork safety: children of a process that used the client open their own connections and token.
-fork-test: $(FORK_TEST)
+# Fork safety: children of a process that used the client open their own connections and token;
+# and 500 children forked while 8 threads of the parent are inside the library never hang.
+fork-test: $(FORK_TEST) $(FORK_BUSY_TEST)
 	scripts/with-sim.sh $(SIM) -- scripts/fork-test.sh $(FORK_TEST)
+	scripts/with-sim.sh $(SIM) -- scripts/fork-busy-test.sh $(FORK_BUSY_TEST)
 
 # The main job: one simulator, one complete order through each example shop (PHP, Python,
 # Node) and the C webhook example, one line per step. Installs PHP (Debian) and the Node

@@ -20,7 +20,6 @@ fn eight_threads_times_a_thousand_mixed_operations() {
         .map(|t| {
             let (client, prefix) = (client.clone(), prefix.clone());
             std::thread::spawn(move || {
-                let mut operations = 0;
                 let mut expected = Vec::new();
                 for i in 0..ORDERS_PER_THREAD {
                     let reference = format!("{prefix}-{t}-{i}");
@@ -36,26 +35,49 @@ fn eight_threads_times_a_thousand_mixed_operations() {
                     let cancelled = client.cancel(&json!({"reference": reference})).unwrap();
                     client.get_payment_events(&json!({"reference": reference})).unwrap();
                     let last = client.reconcile(&json!({"reference": reference})).unwrap();
-                    operations += 10;
                     assert_eq!(cancelled["normalized"]["cancelled"], amount - 500);
                     assert_eq!(last["status"], "partially_refunded");
                     expected.push((reference, amount));
                 }
-                (operations, expected)
+                expected
             })
         })
         .collect();
-    let mut total = 0;
     let mut expected = Vec::new();
     for thread in threads {
-        let (operations, orders) = thread.join().expect("no thread panicked");
-        total += operations;
-        expected.extend(orders);
+        expected.extend(thread.join().expect("no thread panicked"));
     }
-    assert_eq!(total, THREADS * ORDERS_PER_THREAD * 10);
 
     let (_, ledger) = h.control("GET", "/_sim/ledger", None);
     let payments = ledger["payments"].as_array().unwrap();
+    // Every order exists exactly once, and no other with this run's prefix.
+    let created: Vec<&str> = payments
+        .iter()
+        .filter_map(|p| p["reference"].as_str())
+        .filter(|r| r.starts_with(&format!("{prefix}-")))
+        .collect();
+    let mut wanted: Vec<&str> = expected.iter().map(|(r, _)| r.as_str()).collect();
+    let mut got = created.clone();
+    wanted.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(
+        got, wanted,
+        "the ledger holds exactly the orders the threads made"
+    );
+    // Every money call reached the API exactly once: 1 create, 2 captures, 1 refund and
+    // 1 cancel per order, with no request repeated or lost under concurrency.
+    let posts = h
+        .requests("/epayment/v1/payments")
+        .into_iter()
+        .filter(|r| r["method"] == "POST")
+        .filter(|r| {
+            r["path"] == "/epayment/v1/payments"
+                || r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.contains(&format!("/{prefix}-")))
+        })
+        .count();
+    assert_eq!(posts, THREADS * ORDERS_PER_THREAD * 5);
     for (reference, amount) in &expected {
         let entry = payments
             .iter()

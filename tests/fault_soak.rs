@@ -9,10 +9,11 @@
 
 mod common;
 
+use common::poll::poll_until;
 use common::receiver::{Captured, Receiver};
 use common::{payment_request, reference, Harness};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use vipps::Client;
@@ -305,6 +306,42 @@ fn run_order(
     (view, captures, refunds)
 }
 
+/// Waits until every event of the orders (the API's event log, read once: no call is running
+/// any more) is a webhook that the simulator either delivered with a 2xx answer or dropped by
+/// a fault; an event is known by its name and PSP reference. Duplicates count once.
+fn wait_for_webhooks<'a>(h: &Harness, client: &Client, references: impl Iterator<Item = &'a str>) {
+    let key = |e: &Value| format!("{}|{}|{}", e["reference"], e["name"], e["pspReference"]);
+    let mut expected = BTreeSet::new();
+    for reference in references {
+        let answer = client
+            .get_payment_events(&json!({"reference": reference}))
+            .unwrap();
+        expected.extend(answer["events"].as_array().unwrap().iter().map(key));
+    }
+    poll_until(
+        Duration::from_secs(30),
+        "every webhook delivered or dropped",
+        || {
+            let (_, log) = h.control("GET", "/_sim/callbacks", None);
+            let settled: BTreeSet<String> = log
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["kind"] == "webhook")
+                .filter(|d| {
+                    d["attempt"] == 0
+                        || d["status"]
+                            .as_u64()
+                            .is_some_and(|s| (200..300).contains(&s))
+                })
+                .filter_map(|d| serde_json::from_str::<Value>(d["body"].as_str()?).ok())
+                .map(|body| key(&body))
+                .collect();
+            expected.is_subset(&settled).then_some(())
+        },
+    );
+}
+
 #[test]
 fn the_ledger_and_the_shop_agree_after_a_fault_soak() {
     let orders: usize = std::env::var("VIPPS_SOAK_ORDERS")
@@ -370,8 +407,13 @@ fn the_ledger_and_the_shop_agree_after_a_fault_soak() {
     for worker in workers {
         done.extend(worker.join().expect("no worker panicked"));
     }
-    // Let delayed and retried deliveries land, as a shop's endpoint would over time.
-    std::thread::sleep(Duration::from_millis(1500));
+    // Delayed and retried deliveries land later, as at a shop's endpoint over time: wait until
+    // every webhook the simulator generated has settled.
+    wait_for_webhooks(
+        &h,
+        &client,
+        done.iter().map(|(reference, ..)| reference.as_str()),
+    );
 
     let (_, ledger) = h.control("GET", "/_sim/ledger", None);
     let ledger: BTreeMap<String, Value> = ledger["payments"]

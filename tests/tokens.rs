@@ -2,9 +2,11 @@
 
 mod common;
 
+use common::poll::poll_until;
 use common::{payment_request, reference, Harness};
 use serde_json::json;
 use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use vipps_sim::SimOptions;
 
 #[test]
@@ -99,22 +101,47 @@ fn an_expired_token_is_refreshed_without_the_caller_noticing() {
 
 #[test]
 fn a_short_lived_token_is_refreshed_before_it_expires() {
-    // A 2 s token is refreshed 0.2 s before expiry, so no request ever gets a 401.
+    // A 2 s token is refreshed 0.2 s before expiry, so no request ever gets a 401. The client
+    // reads the payment every 20 ms until the second token fetch: those reads cover the whole
+    // lifetime of the first token up to its refresh, the last of them within 0.2 s of expiry.
     let h = Harness::with_options(SimOptions {
         token_lifetime_secs: 2,
         ..SimOptions::default()
     });
     let client = h.client();
     let reference = reference("tok-short");
+    // The simulator, like Azure AD, expires a token at `expires_on`, a whole second: a token
+    // fetched at N.7 s with `expires_in` 2 ends at N+2, after 1.3 s. Fetching it right after a
+    // second starts gives it its full 2 s, so the 0.2 s refresh margin is what this tests.
+    let into_second = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_millis();
+    std::thread::sleep(Duration::from_millis(u64::from(1000 - into_second)));
+    let fetched = Instant::now();
     client
         .create_payment(&payment_request(&reference, 1000))
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1900));
-    client
-        .get_payment(&json!({"reference": reference}))
-        .unwrap();
+    assert_eq!(h.token_fetches(), 1);
+    poll_until(Duration::from_secs(5), "the token refresh", || {
+        client
+            .get_payment(&json!({"reference": reference}))
+            .unwrap();
+        (h.token_fetches() == 2).then_some(())
+    });
+    let refreshed_after = fetched.elapsed();
+    assert!(
+        refreshed_after >= Duration::from_millis(1700),
+        "the token was refreshed after {refreshed_after:?}, long before it was due"
+    );
     assert_eq!(h.token_fetches(), 2);
-    assert!(h.requests("/epayment").iter().all(|r| r["status"] != 401));
+    let epayment = h.requests("/epayment");
+    assert!(
+        epayment.len() > 10,
+        "the first token was used: {}",
+        epayment.len()
+    );
+    assert!(epayment.iter().all(|r| r["status"] != 401));
 }
 
 #[test]

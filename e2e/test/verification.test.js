@@ -85,7 +85,24 @@ for (const adapter of Object.values(SHOPS)) {
         assert.equal(entry.state, 'AUTHORIZED');
         assert.equal(entry.authorized, adapter.price);
 
-        await new Promise((r) => setTimeout(r, 300)); // anything late would show now
+        // Nothing is still on its way to the shop: every delivery about the order through the
+        // proxy has used all its attempts, and if webhooks go there, their queue (one per
+        // webhook and payment, in event order) has reached its last event, AUTHORIZED.
+        await until(
+          'every delivery about the order to be refused for good',
+          async () => {
+            const all = (await sim.callbacks(order.reference)).filter((c) => c.url.startsWith(proxy.url));
+            const tries = new Map();
+            for (const c of all) {
+              const key = `${c.kind} ${JSON.stringify(c.body)}`;
+              tries.set(key, (tries.get(key) || 0) + 1);
+            }
+            const webhooks = all.filter((c) => c.kind === 'webhook');
+            const queueDone = webhooks.length === 0 || webhooks.some((c) => JSON.stringify(c.body).includes('AUTHORIZED'));
+            return queueDone && [...tries.values()].every((n) => n >= attempts) ? all : false;
+          },
+          15000,
+        );
         const state = await adapter.order(shop, order.id);
         assert.equal(state.callbackStatus, null, 'no event was folded into the order');
         assert.equal(state.deliveries, 0);

@@ -150,4 +150,5 @@ pub fn header<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
     request["headers"][name.to_ascii_lowercase()].as_str()
 }
 
+pub mod poll;
 pub mod receiver;

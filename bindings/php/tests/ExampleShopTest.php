@@ -170,7 +170,11 @@ final class ExampleShopTest extends SimTestCase
             $page = self::http('GET', self::$shop . "/return?order={$order['id']}");
             self::assertStringContainsString("/orders/{$order['id']}/status", $page);
             self::assertStringContainsString('setTimeout(poll', $page);
-            usleep(300_000);
+            // The simulator has dropped the session callback (no delivery of it is on its way):
+            // only then does "still pending" say that the shop did not learn of it otherwise.
+            self::eventually(static fn () => array_filter(self::deliveries(self::$shop),
+                static fn ($d) => $d['kind'] === 'checkout' && $d['attempt'] === 0
+                    && str_contains($d['body'], $order['reference'])) ?: null, 10, 'the dropped callback');
             self::assertSame('pending', self::http('GET', self::$shop . "/orders/{$order['id']}.json")['payment_status']);
             $polled = self::http('GET', self::$shop . "/orders/{$order['id']}/status", null, $status, ['Accept' => 'application/json']);
             self::assertSame(200, $status);

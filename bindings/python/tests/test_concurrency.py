@@ -45,21 +45,33 @@ def test_close_waits_for_running_calls(sim) -> None:
     reference = new_reference("closing")
     client.create_payment(payment_request(reference))
     result = {}
+    path = f"/epayment/v1/payments/{reference}"
+
+    def reads() -> int:
+        return sum(1 for r in sim.get(f"/_sim/requests?path_prefix={path}") if r["method"] == "GET")
 
     def wait() -> None:
+        result["started"] = time.monotonic()
         result["answer"] = client.wait_for_final_status(reference=reference, timeout_ms=600, initial_delay_ms=0, interval_ms=100)
 
     thread = threading.Thread(target=wait)
     thread.start()
-    time.sleep(0.15)
-    started = time.monotonic()
+    deadline = time.monotonic() + 5
+    while reads() == 0:  # the call is running: it has read the payment once
+        assert time.monotonic() < deadline, "the call never reached the simulator"
+        time.sleep(0.005)
     client.close()  # must not free the handle under the running call
-    waited = time.monotonic() - started
+    closed = time.monotonic()
     thread.join(5)
     assert result["answer"]["timed_out"] is True
-    assert waited > 0.2
+    # The payment never becomes final, so the call runs until its 600 ms timeout; close() returned
+    # after it (the margin allows a call that stops polling just before its deadline).
+    assert closed - result["started"] >= 0.5
+    polls = reads()
+    assert polls >= 3, "the call kept polling while close() waited"
     with pytest.raises(vipps.ClientClosedError):
         client.get_payment(reference=reference)
+    assert reads() == polls, "nothing is sent by a closed client"
     client.close()  # idempotent
 
 

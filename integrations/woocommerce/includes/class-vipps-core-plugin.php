@@ -106,8 +106,9 @@ final class VippsCore_Plugin
     /** `woocommerce_api_vipps_core`: verify, apply, answer, and exit before WooCommerce prints "-1". */
     public static function handle_webhook(): void
     {
-        // WordPress added slashes to $_SERVER (magic quotes): the signature covers the URL as sent.
-        [$request, $body] = \Vipps\CallbackRequest::fromGlobals([], wp_unslash($_SERVER));
+        // fromGlobals() undoes WordPress's magic quotes on $_SERVER (wp_unslash exists here):
+        // the signature covers the URL as it was sent.
+        [$request, $body] = \Vipps\CallbackRequest::fromGlobals();
         $endpoint = new WebhookEndpoint(self::client(), self::orders(), self::sync(), static function (string $line): void {
             if (function_exists('wc_get_logger')) {
                 wc_get_logger()->warning($line, ['source' => 'vipps-core-gateway']);

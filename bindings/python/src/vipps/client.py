@@ -7,7 +7,9 @@ import asyncio
 import ctypes
 import functools
 import json
+import os
 import threading
+import weakref
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union, cast
 
@@ -94,6 +96,25 @@ def idempotency_key(request: Optional[Request] = None, **fields: Any) -> str:
     return cast(str, data["idempotency_key"])
 
 
+# Every open Client, so a forked child can reset their call bookkeeping (see _reset_after_fork).
+_live_clients: "weakref.WeakSet[Client]" = weakref.WeakSet()
+
+
+def _reset_after_fork() -> None:
+    """Runs in the child after ``os.fork()``, where only the forking thread exists. The calls
+    that other threads had running in the parent never return in the child, so the copied
+    in-flight count would make ``close()`` wait forever, and a lock one of them held at the
+    fork would stay locked. Each client therefore starts over in the child: a new lock and no
+    call in flight. (The native library makes its own per-process state after a fork.)"""
+    for client in list(_live_clients):
+        client._cond = threading.Condition()
+        client._in_flight = 0
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
 class Client:
     """A libvipps client. Thread-safe: share one per configuration across threads.
 
@@ -117,6 +138,7 @@ class Client:
                 _unwrap(_lib.take_string(self._lib, error_out.value))  # raises
             raise MemoryError("vipps_client_new returned NULL with no error")
         self._handle = handle
+        _live_clients.add(self)
 
     # -- lifecycle -----------------------------------------------------------------------
 
