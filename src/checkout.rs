@@ -3,13 +3,15 @@
 //! Capture, refund and cancel of a Checkout payment go through ePayment with the same
 //! reference; see `epayment`.
 
-use crate::call::{object_or_empty, request_object, ApiCall, Auth, CallOptions};
+use crate::call::{
+    object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
+};
 use crate::callback_token;
 use crate::checkout_validation::{validate_session_request, REFERENCE_MAX, REFERENCE_MIN};
 use crate::error::{ErrorKind, Result};
 use crate::idempotency::KeyHeader;
 use crate::input::Fields;
-use crate::status::from_checkout_session;
+use crate::status::read_checkout_session;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
@@ -41,6 +43,7 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!("creating Checkout session {reference}"),
+            expect: Expect::Object,
         })?;
         let mut data = object_or_empty(answer.body);
         data.insert("reference".into(), json!(reference));
@@ -52,7 +55,7 @@ impl Client {
     /// Reads a session (`{"reference": ...}`) and adds `normalized`: the status and amounts.
     pub fn get_session(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
-        let answer = self.call(&ApiCall {
+        let call = ApiCall {
             method: "GET",
             path: format!("{SESSION_PATH}/{reference}"),
             body: None,
@@ -60,8 +63,13 @@ impl Client {
             options: &options,
             idempotency: None,
             what: format!("reading Checkout session {reference}"),
-        })?;
-        let normalized = from_checkout_session(&answer.body).to_json();
+            expect: Expect::Object,
+        };
+        let answer = self.call(&call)?;
+        // A session without a known state cannot be read: an error, never `failed`.
+        let normalized = read_checkout_session(&answer.body)
+            .map_err(|reason| unreadable_answer(&call, Some(answer.status), &reason))?
+            .to_json();
         let mut data = object_or_empty(answer.body);
         data.insert("normalized".into(), normalized);
         Ok(Value::Object(data))
@@ -88,6 +96,7 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!("updating Checkout session {reference}"),
+            expect: Expect::ObjectOrEmpty,
         })?;
         Ok(with_reference(answer.body, &reference, &key))
     }
@@ -104,6 +113,7 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!("expiring Checkout session {reference}"),
+            expect: Expect::ObjectOrEmpty,
         })?;
         Ok(with_reference(answer.body, &reference, &key))
     }

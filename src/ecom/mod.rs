@@ -11,7 +11,9 @@ mod validation;
 
 pub use order_id::make_order_id;
 
-use crate::call::{object_or_empty, request_object, ApiCall, Auth, CallOptions};
+use crate::call::{
+    object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::idempotency::KeyHeader;
 use crate::input::Fields;
@@ -82,6 +84,7 @@ impl Client {
                 options: &options,
                 idempotency: Some((KeyHeader::RequestId, key.clone())),
                 what: format!("initiating eCom order {order_id}"),
+                expect: Expect::Object,
             })
             .map_err(errors::explain)?;
         let mut data = object_or_empty(answer.body);
@@ -103,13 +106,14 @@ impl Client {
                 options: &options,
                 idempotency: None,
                 what: format!("reading the status of eCom order {order_id}"),
+                expect: Expect::Object,
             })
             .map_err(errors::explain)?;
         let status = answer
             .body
             .pointer("/transactionInfo/status")
             .and_then(Value::as_str)
-            .map(normalize::status_name);
+            .and_then(normalize::status_name);
         let mut data = object_or_empty(answer.body);
         data.insert(
             "normalized_status".into(),
@@ -138,17 +142,26 @@ impl Client {
     }
 
     fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Value> {
-        let answer = self
-            .call(&ApiCall {
-                method: "GET",
-                path: format!("{PAYMENTS_PATH}/{order_id}/details"),
-                body: None,
-                auth: Auth::Bearer,
-                options,
-                idempotency: None,
-                what: format!("reading eCom order {order_id}"),
-            })
-            .map_err(errors::explain)?;
+        let call = ApiCall {
+            method: "GET",
+            path: format!("{PAYMENTS_PATH}/{order_id}/details"),
+            body: None,
+            auth: Auth::Bearer,
+            options,
+            idempotency: None,
+            what: format!("reading eCom order {order_id}"),
+            expect: Expect::Object,
+        };
+        let answer = self.call(&call).map_err(errors::explain)?;
+        // Without its log the order's state is unknown: an error, never `failed` or `pending`.
+        if !answer
+            .body
+            .get("transactionLogHistory")
+            .is_some_and(Value::is_array)
+        {
+            let reason = "it has no transactionLogHistory";
+            return Err(unreadable_answer(&call, Some(answer.status), reason));
+        }
         let normalized = normalize::from_details(&answer.body).to_json();
         let mut data = object_or_empty(answer.body);
         data.insert("normalized".into(), normalized);
@@ -191,6 +204,7 @@ impl Client {
                 options: &options,
                 idempotency: Some((KeyHeader::RequestId, key.clone())),
                 what: format!("{} of eCom order {order_id}", action.verb()),
+                expect: Expect::Object,
             })
             .map_err(errors::explain)?;
         let mut data = object_or_empty(answer.body);
@@ -230,6 +244,7 @@ impl Client {
             options: &options,
             idempotency: None,
             what: format!("force-approving eCom order {order_id}"),
+            expect: Expect::Nothing,
         })
         .map_err(errors::explain)?;
         Ok(json!({"reference": order_id, "approved": true}))
