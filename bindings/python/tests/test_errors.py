@@ -20,13 +20,24 @@ def readme_error_kinds() -> set:
 
 def test_every_readme_kind_has_its_own_exception_class() -> None:
     kinds = readme_error_kinds()
-    assert len(kinds) == 11, kinds
+    assert len(kinds) == 12, kinds
     assert set(vipps.ERROR_CLASSES) == kinds
     classes = set(vipps.ERROR_CLASSES.values())
     assert len(classes) == len(kinds)
     for kind, cls in vipps.ERROR_CLASSES.items():
         error = vipps.error_from_envelope({"kind": kind, "message": "m", "retryable": False})
         assert type(error) is cls and issubclass(cls, vipps.VippsError) and error.kind == kind
+
+
+def test_an_unknown_outcome_is_a_retryable_network_error_with_its_key() -> None:
+    error = vipps.error_from_envelope({
+        "kind": "unknown_outcome", "message": "retry with the same idempotency key",
+        "retryable": True, "http_status": 200, "idempotency_key": "k-1",
+    })
+    assert type(error) is vipps.UnknownOutcomeError
+    # A plugin that already retries network errors with the same key does the right thing.
+    assert isinstance(error, vipps.NetworkError) and isinstance(error, ConnectionError)
+    assert error.retryable and error.idempotency_key == "k-1" and error.http_status == 200
 
 
 def test_mapping_of_internal_and_signature_invalid_and_unknown_kinds() -> None:
