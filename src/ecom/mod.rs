@@ -272,8 +272,9 @@ impl Client {
 }
 
 /// The amount of an eCom money call in øre: `{"value", "currency": "NOK"}` or a plain integer.
-/// A capture without an amount (or with 0) captures everything; a refund needs an amount; a
-/// cancel takes none.
+/// Only a capture WITHOUT an amount captures everything (the eCom API's own meaning of no
+/// amount); 0 is refused like on ePayment, since a "capture 0" meaning "capture it all" would
+/// move money nobody asked for. A refund needs an amount; a cancel takes none.
 fn ecom_amount(rest: &mut Map<String, Value>, action: EcomAction) -> Result<Option<i64>> {
     let raw = rest
         .remove("amount")
@@ -308,10 +309,20 @@ fn ecom_amount(rest: &mut Map<String, Value>, action: EcomAction) -> Result<Opti
         (EcomAction::Cancel, Some(_)) => Err(Error::invalid_input(
             "amount is not used by an eCom cancel: it always cancels the whole remaining amount",
         )),
-        (EcomAction::Refund, None | Some(0)) => Err(Error::invalid_input(
+        (EcomAction::Refund, None) => Err(Error::invalid_input(
             "amount is required for an eCom refund (øre, at least 100)",
         )),
-        (EcomAction::Capture, Some(0)) | (_, None) => Ok(None),
+        (_, Some(0)) => {
+            let hint = match action {
+                EcomAction::Capture => "; leave amount out to capture the whole remaining amount",
+                _ => "",
+            };
+            Err(Error::invalid_input(format!(
+                "amount.value must be more than 0 to {} (øre, at least {MIN_AMOUNT}){hint}",
+                action.verb()
+            )))
+        }
+        (_, None) => Ok(None),
         (_, Some(v)) if !(MIN_AMOUNT..=i32::MAX as i64).contains(&v) => {
             Err(Error::invalid_input(format!(
                 "amount.value must be {MIN_AMOUNT} to {} øre for the eCom API, got {v}",
