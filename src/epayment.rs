@@ -1,7 +1,7 @@
 //! ePayment v1: create, read, events, capture, refund, cancel, and the test-only approve.
 //! Checkout payments are ePayment payments with the same reference, so these calls serve both.
 
-use crate::amount::{read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
+use crate::amount::{format_minor, read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
 use crate::call::{
     object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
 };
@@ -222,10 +222,9 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!(
-                "{} of {} {} on payment {reference}",
+                "{} of {} on payment {reference}",
                 what.verb(),
-                checked.value,
-                checked.currency
+                format_minor(checked.value, checked.currency)
             ),
             expect: Expect::Object,
         };

@@ -11,6 +11,7 @@ mod validation;
 
 pub use order_id::make_order_id;
 
+use crate::amount::format_minor;
 use crate::call::{
     object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
 };
@@ -203,7 +204,14 @@ impl Client {
                 auth: Auth::Bearer,
                 options: &options,
                 idempotency: Some((KeyHeader::RequestId, key.clone())),
-                what: format!("{} of eCom order {order_id}", action.verb()),
+                what: match amount {
+                    Some(value) => format!(
+                        "{} of {} on eCom order {order_id}",
+                        action.verb(),
+                        format_minor(value, "NOK")
+                    ),
+                    None => format!("{} of eCom order {order_id}", action.verb()),
+                },
                 expect: Expect::Object,
             })
             .map_err(errors::explain)?;
@@ -325,8 +333,11 @@ fn ecom_amount(rest: &mut Map<String, Value>, action: EcomAction) -> Result<Opti
         (_, None) => Ok(None),
         (_, Some(v)) if !(MIN_AMOUNT..=i32::MAX as i64).contains(&v) => {
             Err(Error::invalid_input(format!(
-                "amount.value must be {MIN_AMOUNT} to {} øre for the eCom API, got {v}",
-                i32::MAX
+                "amount.value must be {MIN_AMOUNT} to {} øre ({} to {}) for the eCom API, got {v} ({})",
+                i32::MAX,
+                format_minor(MIN_AMOUNT, "NOK"),
+                format_minor(i32::MAX as i64, "NOK"),
+                format_minor(v, "NOK")
             )))
         }
         (_, Some(v)) => Ok(Some(v)),
