@@ -108,6 +108,28 @@ test('api: capturing more than authorized', async () => {
   assert.equal(e.retryable, false);
 });
 
+test('unknown_outcome: a capture carried out behind an unreadable answer, retried with its key', async () => {
+  const ref = await authorizedPayment(5000);
+  const key = `unknown-${ref}`;
+  await sim.fault({
+    method: 'POST', path: `/epayment/v1/payments/${ref}/capture`, action: 'process_then_respond',
+    status: 200, body: '<html>proxy</html>', headers: { 'content-type': 'text/html' },
+  });
+  const e = await rejectsWith(
+    client.capture({ reference: ref, amount: nok(3000), idempotency_key: key }),
+    vipps.UnknownOutcomeError,
+    'unknown_outcome',
+  );
+  assert.ok(e instanceof vipps.NetworkError);
+  assert.equal(e.retryable, true);
+  assert.equal(e.idempotencyKey, key);
+  assert.equal(e.httpStatus, 200);
+  const captured = await client.capture({ reference: ref, amount: nok(3000), idempotency_key: e.idempotencyKey });
+  assert.equal(captured.normalized.captured, 3000);
+  const ledger = await sim.control('GET', '/_sim/ledger');
+  assert.deepEqual(ledger.body.payments.filter((p) => p.reference === ref).map((p) => p.captures), [[3000]]);
+});
+
 test('conflict: one idempotency key with another amount', async () => {
   const ref = await authorizedPayment(5000);
   const key = `conflict-${ref}`;

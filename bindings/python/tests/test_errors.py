@@ -89,6 +89,25 @@ def test_api_over_capture(sim, client) -> None:
     assert not error.retryable
 
 
+def test_unknown_outcome_of_a_capture_is_retried_with_the_same_key(sim, client) -> None:
+    reference = new_reference("unknown")
+    client.create_payment(payment_request(reference, 5000))
+    sim.approve(reference)
+    # The capture is carried out, but the answer is a proxy's HTML page.
+    sim.fault(method="POST", path=f"/epayment/v1/payments/{reference}/capture", action="process_then_respond",
+              status=200, body="<html>proxy</html>", headers={"content-type": "text/html"})
+    amount = {"value": 3000, "currency": "NOK"}
+    with pytest.raises(vipps.NetworkError) as info:
+        client.capture(reference=reference, amount=amount, idempotency_key=f"k-{reference}")
+    error = info.value
+    assert type(error) is vipps.UnknownOutcomeError and error.kind == "unknown_outcome"
+    assert error.retryable and error.idempotency_key == f"k-{reference}" and error.http_status == 200
+    captured = client.capture(reference=reference, amount=amount, idempotency_key=error.idempotency_key)
+    assert captured["normalized"]["captured"] == 3000
+    ledger = sim.get("/_sim/ledger")["payments"]
+    assert [p["captures"] for p in ledger if p["reference"] == reference] == [[3000]]
+
+
 def test_conflict_same_key_other_amount(sim, client) -> None:
     reference = new_reference("conflict")
     client.create_payment(payment_request(reference, 5000))
