@@ -35,16 +35,28 @@ impl Client {
             .to_owned();
         let token = self.session_callback_token(&mut body, &reference);
         let key = options.key(KeyHeader::IdempotencyKey)?;
-        let answer = self.call(&ApiCall {
-            method: "POST",
-            path: SESSION_PATH.to_owned(),
-            body: Some(Value::Object(body)),
-            auth: Auth::ClientKeys,
-            options: &options,
-            idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-            what: format!("creating Checkout session {reference}"),
-            expect: Expect::Object,
-        })?;
+        let answer = self
+            .call(&ApiCall {
+                method: "POST",
+                path: SESSION_PATH.to_owned(),
+                body: Some(Value::Object(body)),
+                auth: Auth::ClientKeys,
+                options: &options,
+                idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
+                what: format!("creating Checkout session {reference}"),
+                expect: Expect::Object,
+            })
+            .map_err(|mut error| {
+                // Checkout's Idempotency-Key is optional and newer than the API: where it is not
+                // replayed, the retry tells that the first attempt created the session.
+                if error.kind == ErrorKind::UnknownOutcome {
+                    error.message.push_str(
+                        ". If the retry answers conflict (duplicate reference), the session was \
+                     created: read it with get_session",
+                    );
+                }
+                error
+            })?;
         let mut data = object_or_empty(answer.body);
         data.insert("reference".into(), json!(reference));
         data.insert("callback_authorization_token".into(), json!(token));

@@ -37,9 +37,5 @@ fn a_refused_refund_names_its_amount_in_kroner() {
     let error = client
         .capture(&json!({"reference": r, "amount": {"value": 65_000_100, "currency": "NOK"}}))
         .unwrap_err();
-    assert!(
-        error.message.contains("650001.00 NOK"),
-        "{}",
-        error.message
-    );
+    assert!(error.message.contains("650001.00 NOK"), "{}", error.message);
 }

@@ -174,7 +174,9 @@ fn unreadable_refund_cancel_and_create_answers_are_unknown() {
         mangle(&h, "POST", "/checkout/v3/session", answer);
         let mut request = session_request(&reference, 5000);
         request["idempotency_key"] = json!(key);
-        assert_unknown(&client.create_session(&request).unwrap_err(), &key, what);
+        let error = client.create_session(&request).unwrap_err();
+        assert_unknown(&error, &key, what);
+        assert!(error.message.contains("get_session"), "{}", error.message);
         // Checkout has no idempotency on create: the retry says the session exists.
         let retried = client.create_session(&request).unwrap_err();
         assert_eq!(retried.kind, ErrorKind::Conflict, "{what}: {retried:?}");
