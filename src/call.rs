@@ -193,7 +193,7 @@ fn read_answer(body: &[u8], expect: Expect) -> std::result::Result<Value, String
             "an object"
         };
         Err(format!(
-            "its body is JSON {}, not {wanted}",
+            "its body is {} in JSON, not {wanted}",
             crate::input::type_name(&value)
         ))
     }
