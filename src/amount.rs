@@ -14,6 +14,23 @@ pub struct Amount<'a> {
     pub currency: &'a str,
 }
 
+/// The currencies with two decimals (100 minor units to one major): every currency the APIs take.
+const TWO_DECIMALS: &[&str] = &["NOK", "DKK", "EUR"];
+
+/// An amount in minor units as a person reads it, for messages: `(500, "NOK")` is
+/// `"5.00 NOK"`, `(-1250, "EUR")` is `"-12.50 EUR"`. Integer arithmetic only (a float would
+/// misprint large amounts). A currency whose decimals the library does not know is shown in
+/// minor units, saying so.
+pub fn format_minor(value: i64, currency: &str) -> String {
+    if !TWO_DECIMALS.contains(&currency) {
+        return format!("{value} minor units of {currency}");
+    }
+    let sign = if value < 0 { "-" } else { "" };
+    // unsigned_abs: -i64::MIN does not fit in an i64.
+    let abs = value.unsigned_abs();
+    format!("{sign}{}.{:02} {currency}", abs / 100, abs % 100)
+}
+
 /// Reads `{"value": <integer minor units>, "currency": "NOK"}` from `fields[name]`.
 /// `currencies` limits the currency (None: any three upper-case letters).
 pub fn read_amount<'a>(
@@ -24,12 +41,6 @@ pub fn read_amount<'a>(
 ) -> Result<Amount<'a>> {
     let amount = fields.req_object(name)?;
     let value = amount.req_i64("value")?;
-    if value < 0 || value > max {
-        return Err(amount.error(
-            "value",
-            format!("must be 0 to {max} minor units, got {value}"),
-        ));
-    }
     let currency = amount.req_str("currency")?;
     match currencies {
         Some(allowed) if !allowed.contains(&currency) => {
@@ -45,6 +56,16 @@ pub fn read_amount<'a>(
             ));
         }
         _ => {}
+    }
+    if value < 0 || value > max {
+        return Err(amount.error(
+            "value",
+            format!(
+                "must be 0 to {max} minor units (at most {}), got {value} ({})",
+                format_minor(max, currency),
+                format_minor(value, currency)
+            ),
+        ));
     }
     Ok(Amount { value, currency })
 }
@@ -96,5 +117,38 @@ mod tests {
         .is_err());
         assert!(read(json!({"value": 1, "currency": "SEK"}), None).is_ok());
         assert!(read(json!({"value": 1, "currency": "nok"}), None).is_err());
+    }
+
+    #[test]
+    fn minor_units_are_formatted_with_integer_arithmetic() {
+        let cases = [
+            (0, "NOK", "0.00 NOK"),
+            (5, "NOK", "0.05 NOK"),
+            (50, "DKK", "0.50 DKK"),
+            (500, "NOK", "5.00 NOK"),
+            (1250, "NOK", "12.50 NOK"),
+            (100_000, "EUR", "1000.00 EUR"),
+            (-5, "NOK", "-0.05 NOK"),
+            (-1250, "EUR", "-12.50 EUR"),
+            (65_000_000, "NOK", "650000.00 NOK"),
+            (i32::MAX as i64, "NOK", "21474836.47 NOK"),
+            (i64::MAX, "NOK", "92233720368547758.07 NOK"),
+            (i64::MIN, "NOK", "-92233720368547758.08 NOK"),
+            (500, "SEK", "500 minor units of SEK"),
+        ];
+        for (value, currency, shown) in cases {
+            assert_eq!(format_minor(value, currency), shown, "{value} {currency}");
+        }
+    }
+
+    #[test]
+    fn an_amount_out_of_range_is_shown_in_major_units_too() {
+        let err = read(json!({"value": 65_000_001, "currency": "NOK"}), None).unwrap_err();
+        assert!(
+            err.message
+                .contains("at most 650000.00 NOK), got 65000001 (650000.01 NOK)"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -89,6 +89,19 @@ pub enum Auth {
     ClientKeys,
 }
 
+/// What a successful answer must hold for the call's outcome to be known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// A JSON object: a payment, a modification, a created payment, session or order.
+    Object,
+    /// A JSON object, or no body at all (Checkout's session update and expire).
+    ObjectOrEmpty,
+    /// A JSON array (a payment's events).
+    Array,
+    /// Nothing: the status says it all (force approve, webhook delete); the body is not read.
+    Nothing,
+}
+
 pub struct ApiCall<'a> {
     pub method: &'static str,
     pub path: String,
@@ -98,12 +111,92 @@ pub struct ApiCall<'a> {
     pub idempotency: Option<(KeyHeader, String)>,
     /// What the call does, for messages: "capturing payment order-1001".
     pub what: String,
+    /// What the answer must hold; anything else is an unreadable answer.
+    pub expect: Expect,
 }
 
 /// A successful answer.
 pub struct ApiAnswer {
-    /// The JSON body, or `null` for an empty body (204, force approve).
+    /// The JSON body as `expect` requires it, or `null` (no body, or `Expect::Nothing`).
     pub body: Value,
+    /// The HTTP status (2xx).
+    pub status: u16,
+}
+
+/// The error for a 2xx answer that cannot be read (`reason` says why), or for an answer over
+/// the size cap (`status` unknown).
+///
+/// On a call with an idempotency key (every money call) the outcome is unknown: the API
+/// may have carried it out. That is `unknown_outcome`, always retryable, with the key to
+/// retry with, never a failure: a retry with the same key is replayed by the API, a retry
+/// with a new one could move the money twice. A read (GET) is simply retryable; a POST
+/// without a key (webhook registration) is not, since repeating it may act twice.
+pub(crate) fn unreadable_answer(call: &ApiCall, status: Option<u16>, reason: &str) -> Error {
+    let answered = match status {
+        Some(status) => format!("the API answered {status} (success), but {reason}"),
+        None => format!("the API's answer {reason}"),
+    };
+    let key = call.idempotency.as_ref().map(|(_, key)| key.as_str());
+    let error = if let Some(key) = key {
+        Error::new(
+            ErrorKind::UnknownOutcome,
+            format!(
+                "{}: outcome unknown: {answered}. The request may have been carried out: retry \
+                 with the same idempotency key ({key}), never a new one",
+                call.what
+            ),
+        )
+    } else if call.method == "GET" {
+        Error::new(
+            ErrorKind::Api,
+            format!("{}: {answered}; reading again is safe", call.what),
+        )
+        .with_retryable(true)
+    } else {
+        Error::new(
+            ErrorKind::Api,
+            format!(
+                "{}: {answered}; the request may have been carried out, check before repeating it",
+                call.what
+            ),
+        )
+        .with_retryable(false)
+    };
+    Error {
+        http_status: status,
+        ..error
+    }
+    .with_idempotency_key(key)
+}
+
+/// Reads a 2xx body as `expect` requires; `Err` says why it cannot be read.
+fn read_answer(body: &[u8], expect: Expect) -> std::result::Result<Value, String> {
+    if expect == Expect::Nothing || (body.is_empty() && expect == Expect::ObjectOrEmpty) {
+        return Ok(Value::Null);
+    }
+    if body.is_empty() {
+        return Err("its body is empty".into());
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| "its body is not JSON (a proxy's page, or cut short)".to_owned())?;
+    let fits = match expect {
+        Expect::Object | Expect::ObjectOrEmpty => value.is_object(),
+        Expect::Array => value.is_array(),
+        Expect::Nothing => true,
+    };
+    if fits {
+        Ok(value)
+    } else {
+        let wanted = if expect == Expect::Array {
+            "an array"
+        } else {
+            "an object"
+        };
+        Err(format!(
+            "its body is {} in JSON, not {wanted}",
+            crate::input::type_name(&value)
+        ))
+    }
 }
 
 /// The request as an object we may edit (the caller's value is never changed).
@@ -214,7 +307,9 @@ impl Client {
             if let Some((header, key)) = &call.idempotency {
                 headers.push(header.name(), key.clone());
             }
-            let response = self.send_raw(call.method, &call.path, headers, body.clone(), safe)?;
+            let response = self
+                .send_raw(call.method, &call.path, headers, body.clone(), safe)
+                .map_err(|error| oversized_is_unknown(call, error))?;
             // A token can expire or be revoked early; one fresh token, then the 401 stands.
             if response.status == 401 && token.is_some() && failed_token.is_none() {
                 failed_token = token;
@@ -227,20 +322,27 @@ impl Client {
                 }
                 return Err(error);
             }
-            let body = if response.body.is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_slice(&response.body).map_err(|_| {
-                    Error::new(
-                        ErrorKind::Api,
-                        format!(
-                            "{}: the API answered {} with a body that is not JSON",
-                            call.what, response.status
-                        ),
-                    )
-                })?
-            };
-            return Ok(ApiAnswer { body });
+            let body = read_answer(&response.body, call.expect)
+                .map_err(|reason| unreadable_answer(call, Some(response.status), &reason))?;
+            return Ok(ApiAnswer {
+                body,
+                status: response.status,
+            });
         }
     }
+}
+
+/// The transport refuses an answer over its size cap as `api` (its only `api` error: every
+/// other failure is a timeout, a network or an input error). For a keyed call that answer
+/// may be the success of a request the API carried out, so its outcome is unknown.
+fn oversized_is_unknown(call: &ApiCall, error: Error) -> Error {
+    if error.kind == ErrorKind::Api && call.idempotency.is_some() {
+        let reason = format!(
+            "was larger than {} MiB and was not read, so its status is unknown ({})",
+            crate::transport::MAX_RESPONSE_BYTES / (1024 * 1024),
+            error.message
+        );
+        return unreadable_answer(call, None, &reason);
+    }
+    error
 }

@@ -3,13 +3,15 @@
 //! Capture, refund and cancel of a Checkout payment go through ePayment with the same
 //! reference; see `epayment`.
 
-use crate::call::{object_or_empty, request_object, ApiCall, Auth, CallOptions};
+use crate::call::{
+    object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
+};
 use crate::callback_token;
 use crate::checkout_validation::{validate_session_request, REFERENCE_MAX, REFERENCE_MIN};
 use crate::error::{ErrorKind, Result};
 use crate::idempotency::KeyHeader;
 use crate::input::Fields;
-use crate::status::from_checkout_session;
+use crate::status::read_checkout_session;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
@@ -33,15 +35,28 @@ impl Client {
             .to_owned();
         let token = self.session_callback_token(&mut body, &reference);
         let key = options.key(KeyHeader::IdempotencyKey)?;
-        let answer = self.call(&ApiCall {
-            method: "POST",
-            path: SESSION_PATH.to_owned(),
-            body: Some(Value::Object(body)),
-            auth: Auth::ClientKeys,
-            options: &options,
-            idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-            what: format!("creating Checkout session {reference}"),
-        })?;
+        let answer = self
+            .call(&ApiCall {
+                method: "POST",
+                path: SESSION_PATH.to_owned(),
+                body: Some(Value::Object(body)),
+                auth: Auth::ClientKeys,
+                options: &options,
+                idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
+                what: format!("creating Checkout session {reference}"),
+                expect: Expect::Object,
+            })
+            .map_err(|mut error| {
+                // Checkout's Idempotency-Key is optional and newer than the API: where it is not
+                // replayed, the retry tells that the first attempt created the session.
+                if error.kind == ErrorKind::UnknownOutcome {
+                    error.message.push_str(
+                        ". If the retry answers conflict (duplicate reference), the session was \
+                     created: read it with get_session",
+                    );
+                }
+                error
+            })?;
         let mut data = object_or_empty(answer.body);
         data.insert("reference".into(), json!(reference));
         data.insert("callback_authorization_token".into(), json!(token));
@@ -52,7 +67,7 @@ impl Client {
     /// Reads a session (`{"reference": ...}`) and adds `normalized`: the status and amounts.
     pub fn get_session(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
-        let answer = self.call(&ApiCall {
+        let call = ApiCall {
             method: "GET",
             path: format!("{SESSION_PATH}/{reference}"),
             body: None,
@@ -60,8 +75,13 @@ impl Client {
             options: &options,
             idempotency: None,
             what: format!("reading Checkout session {reference}"),
-        })?;
-        let normalized = from_checkout_session(&answer.body).to_json();
+            expect: Expect::Object,
+        };
+        let answer = self.call(&call)?;
+        // A session without a known state cannot be read: an error, never `failed`.
+        let normalized = read_checkout_session(&answer.body)
+            .map_err(|reason| unreadable_answer(&call, Some(answer.status), &reason))?
+            .to_json();
         let mut data = object_or_empty(answer.body);
         data.insert("normalized".into(), normalized);
         Ok(Value::Object(data))
@@ -88,6 +108,7 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!("updating Checkout session {reference}"),
+            expect: Expect::ObjectOrEmpty,
         })?;
         Ok(with_reference(answer.body, &reference, &key))
     }
@@ -104,6 +125,7 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!("expiring Checkout session {reference}"),
+            expect: Expect::ObjectOrEmpty,
         })?;
         Ok(with_reference(answer.body, &reference, &key))
     }

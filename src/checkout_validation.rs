@@ -198,10 +198,34 @@ pub fn check_url(fields: &Fields, name: &str, url: &str) -> Result<()> {
     if !ok {
         return Err(fields.error(
             name,
-            format!("must be an absolute http(s) URL, got {url:?}"),
+            format!("must be an absolute http(s) URL, got {:?}", shown_url(url)),
         ));
     }
     Ok(())
+}
+
+/// A URL as an error message may show it: without its query and fragment, and without user
+/// info, since a plugin may put a callback token there (`?callback_token=…`) and messages are
+/// shown to merchants and written to logs. What was cut is marked with `…`.
+pub(crate) fn shown_url(url: &str) -> String {
+    let (before_query, cut) = match url.find(['?', '#']) {
+        Some(at) => (&url[..at], true),
+        None => (url, false),
+    };
+    let (prefix, rest) = match before_query.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), before_query),
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = match authority.rsplit_once('@') {
+        Some((_, host)) => format!("…@{host}"),
+        None => authority.to_owned(),
+    };
+    let mut shown = format!("{prefix}{host}{path}");
+    if cut {
+        shown.push_str("?…");
+    }
+    shown
 }
 
 /// A phone number in MSISDN form: country code and number, digits only (`4791234567`).
@@ -304,5 +328,25 @@ mod tests {
             .unwrap()
             .remove("taxRate");
         assert!(check(&body).unwrap_err().message.contains("taxRate"));
+    }
+
+    #[test]
+    fn urls_in_messages_lose_their_query_and_user_info() {
+        let cases = [
+            ("https://shop.example/cb", "https://shop.example/cb"),
+            (
+                "ftp://shop.example/cb?callback_token=abc",
+                "ftp://shop.example/cb?…",
+            ),
+            (
+                "https://shop.example/c b#frag",
+                "https://shop.example/c b?…",
+            ),
+            ("ftp://user:pw@shop.example/x", "ftp://…@shop.example/x"),
+            ("shop.example/cb?t=1", "shop.example/cb?…"),
+        ];
+        for (url, shown) in cases {
+            assert_eq!(shown_url(url), shown, "{url}");
+        }
     }
 }

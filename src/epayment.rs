@@ -1,14 +1,16 @@
 //! ePayment v1: create, read, events, capture, refund, cancel, and the test-only approve.
 //! Checkout payments are ePayment payments with the same reference, so these calls serve both.
 
-use crate::amount::{read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
-use crate::call::{object_or_empty, request_object, ApiCall, Auth, CallOptions};
+use crate::amount::{format_minor, read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
+use crate::call::{
+    object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
+};
 use crate::ecom::EcomAction;
 use crate::epayment_validation::{validate_create_payment, REFERENCE_MAX};
 use crate::error::{Error, ErrorKind, Result};
 use crate::idempotency::KeyHeader;
 use crate::input::Fields;
-use crate::status::from_epayment;
+use crate::status::read_epayment;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
@@ -75,6 +77,7 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!("creating payment {reference}"),
+            expect: Expect::Object,
         })?;
         let mut data = object_or_empty(answer.body);
         data.insert("reference".into(), json!(reference));
@@ -88,7 +91,7 @@ impl Client {
             return self.ecom_get_payment(request);
         }
         let (reference, options, _) = self.payment_target(request, "get_payment")?;
-        let answer = self.call(&ApiCall {
+        let call = ApiCall {
             method: "GET",
             path: format!("{PAYMENTS_PATH}/{reference}"),
             body: None,
@@ -96,8 +99,9 @@ impl Client {
             options: &options,
             idempotency: None,
             what: format!("reading payment {reference}"),
-        })?;
-        Ok(with_normalized(answer.body, None))
+            expect: Expect::Object,
+        };
+        self.call_normalized(&call, None)
     }
 
     /// The payment's event log (`{"reference"}`): `data.events`, oldest first.
@@ -114,6 +118,7 @@ impl Client {
             options: &options,
             idempotency: None,
             what: format!("reading the events of payment {reference}"),
+            expect: Expect::Array,
         })?;
         Ok(json!({"reference": reference, "events": answer.body}))
     }
@@ -143,7 +148,7 @@ impl Client {
         }
         let (reference, options, _) = self.payment_target(request, "cancel")?;
         let key = options.key(KeyHeader::IdempotencyKey)?;
-        let answer = self.call(&ApiCall {
+        let call = ApiCall {
             method: "POST",
             path: format!("{PAYMENTS_PATH}/{reference}/cancel"),
             body: None,
@@ -151,8 +156,9 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!("cancelling payment {reference}"),
-        })?;
-        Ok(with_normalized(answer.body, Some(&key)))
+            expect: Expect::Object,
+        };
+        self.call_normalized(&call, Some(&key))
     }
 
     /// Approves a payment as the customer would, in the test environment only:
@@ -174,6 +180,7 @@ impl Client {
             options: &options,
             idempotency: None,
             what: format!("force-approving payment {reference}"),
+            expect: Expect::Nothing,
         })?;
         Ok(json!({"reference": reference, "approved": true}))
     }
@@ -207,7 +214,7 @@ impl Client {
             json!({"value": checked.value, "currency": checked.currency}),
         );
         let key = options.key(KeyHeader::IdempotencyKey)?;
-        let answer = self.call(&ApiCall {
+        let call = ApiCall {
             method: "POST",
             path: format!("{PAYMENTS_PATH}/{reference}/{}", what.verb()),
             body: Some(Value::Object(body)),
@@ -215,13 +222,23 @@ impl Client {
             options: &options,
             idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
             what: format!(
-                "{} of {} {} on payment {reference}",
+                "{} of {} on payment {reference}",
                 what.verb(),
-                checked.value,
-                checked.currency
+                format_minor(checked.value, checked.currency)
             ),
-        })?;
-        Ok(with_normalized(answer.body, Some(&key)))
+            expect: Expect::Object,
+        };
+        self.call_normalized(&call, Some(&key))
+    }
+
+    /// Runs a call whose answer is a payment or a modification, and normalizes it. An answer
+    /// without a known state or with impossible amounts cannot be read: never `failed`, but
+    /// `unknown_outcome` for a money call (see `call::unreadable_answer`).
+    fn call_normalized(&self, call: &ApiCall, key: Option<&str>) -> Result<Value> {
+        let answer = self.call(call)?;
+        let normalized = read_epayment(&answer.body)
+            .map_err(|reason| unreadable_answer(call, Some(answer.status), &reason))?;
+        Ok(with_normalized(answer.body, normalized.to_json(), key))
     }
 
     /// The reference, options and remaining fields of a call on one ePayment payment.
@@ -241,8 +258,7 @@ impl Client {
 }
 
 /// Adds `normalized` (and the idempotency key used) to a payment or modification answer.
-fn with_normalized(body: Value, key: Option<&str>) -> Value {
-    let normalized = from_epayment(&body).to_json();
+fn with_normalized(body: Value, normalized: Value, key: Option<&str>) -> Value {
     let mut data = object_or_empty(body);
     data.insert("normalized".into(), normalized);
     if let Some(key) = key {

@@ -32,6 +32,11 @@ pub enum ErrorKind {
     SignatureInvalid,
     /// A bug in this library (for example a caught panic).
     Internal,
+    /// The API answered a money call with success (2xx), but the answer could not be read
+    /// (not JSON, truncated, empty, not the expected object, over the size cap): the money
+    /// may have moved. Always retryable, and only with the same idempotency key, which the
+    /// error carries. Never treat it as a failure.
+    UnknownOutcome,
 }
 
 impl ErrorKind {
@@ -49,11 +54,12 @@ impl ErrorKind {
             ErrorKind::Network => "network",
             ErrorKind::SignatureInvalid => "signature_invalid",
             ErrorKind::Internal => "internal",
+            ErrorKind::UnknownOutcome => "unknown_outcome",
         }
     }
 
     /// Every kind, for documentation and for tests that check the bindings cover them all.
-    pub const ALL: [ErrorKind; 11] = [
+    pub const ALL: [ErrorKind; 12] = [
         ErrorKind::InvalidInput,
         ErrorKind::Config,
         ErrorKind::Unauthorized,
@@ -65,6 +71,7 @@ impl ErrorKind {
         ErrorKind::Network,
         ErrorKind::SignatureInvalid,
         ErrorKind::Internal,
+        ErrorKind::UnknownOutcome,
     ];
 }
 
@@ -94,7 +101,10 @@ impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         let retryable = matches!(
             kind,
-            ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Network
+            ErrorKind::RateLimited
+                | ErrorKind::Timeout
+                | ErrorKind::Network
+                | ErrorKind::UnknownOutcome
         );
         Error {
             kind,
@@ -178,6 +188,7 @@ mod tests {
     fn transient_kinds_default_to_retryable() {
         assert!(Error::new(ErrorKind::Timeout, "x").retryable);
         assert!(Error::new(ErrorKind::Network, "x").retryable);
+        assert!(Error::new(ErrorKind::UnknownOutcome, "x").retryable);
         assert!(!Error::new(ErrorKind::InvalidInput, "x").retryable);
         assert!(!Error::new(ErrorKind::Conflict, "x").retryable);
     }

@@ -156,12 +156,30 @@ impl Normalized {
     }
 }
 
+/// Stands for an amount that is present but impossible (not a whole number of minor units,
+/// or beyond [`MAX_AMOUNT`]): negative, so every plausibility check refuses it. Reading such
+/// an amount as 0 would make a garbled body look like a payment with no money in it.
+pub(crate) const IMPOSSIBLE_AMOUNT: i64 = -1;
+
+/// Reads a minor-unit number: `None` when absent, null or not a number; a whole number (also
+/// written with a fraction, `49900.0`, as older eCom documents declare callback amounts as
+/// double) as itself; any other number (`1.5`, `1e20`, beyond i64) as [`IMPOSSIBLE_AMOUNT`].
+pub(crate) fn minor_number(value: Option<&Value>) -> Option<i64> {
+    let number = value?.as_number()?;
+    let whole = number.as_i64().or_else(|| {
+        let f = number.as_f64()?;
+        (f.fract() == 0.0 && f.abs() <= MAX_AMOUNT as f64).then_some(f as i64)
+    });
+    Some(whole.unwrap_or(IMPOSSIBLE_AMOUNT))
+}
+
 fn minor(value: Option<&Value>) -> i64 {
-    // Amounts appear as {"value": n, "currency": c}; a missing or null one is 0.
-    value
-        .and_then(|v| v.get("value"))
-        .and_then(Value::as_i64)
-        .unwrap_or(0)
+    // Amounts appear as {"value": n, "currency": c}; a missing or null one is 0, anything
+    // else that is not a whole number of minor units is impossible (never 0).
+    match value.and_then(|v| v.get("value")) {
+        None | Some(Value::Null) => 0,
+        Some(v) => minor_number(Some(v)).unwrap_or(IMPOSSIBLE_AMOUNT),
+    }
 }
 
 /// Reads an ePayment-style `aggregate` object.
@@ -175,22 +193,30 @@ pub fn amounts_from_aggregate(aggregate: Option<&Value>) -> Amounts {
     }
 }
 
-/// Normalizes an ePayment payment (`GetPaymentResponse` or `ModificationResponse`).
-pub fn from_epayment(payment: &Value) -> Normalized {
-    let amounts = amounts_from_aggregate(payment.get("aggregate"));
-    let status = match payment
-        .get("state")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-    {
+/// The status of an ePayment `state`, `None` for a state this library does not know.
+fn epayment_status(state: Option<&str>, amounts: &Amounts) -> Option<Status> {
+    Some(match state? {
         "AUTHORIZED" => amounts.authorized_status(),
+        // The customer aborted (or the payment failed in the app).
         "ABORTED" => Status::Aborted,
         "EXPIRED" => Status::Expired,
-        // Merchant cancelled before the customer approved.
+        // The merchant cancelled before the customer approved (the spec: "The merchant has
+        // terminated the payment via the cancelPayment endpoint").
         "TERMINATED" => Status::Cancelled,
         "CREATED" => Status::Pending,
-        _ => Status::Failed,
-    };
+        _ => return None,
+    })
+}
+
+/// Normalizes an ePayment payment (`GetPaymentResponse` or `ModificationResponse`).
+///
+/// Lenient, for bodies already known to be readable: a missing or unknown `state` reads as
+/// `pending` (nothing final is claimed), never `failed`. The library's own calls use
+/// [`read_epayment`], which refuses such a body instead.
+pub fn from_epayment(payment: &Value) -> Normalized {
+    let amounts = amounts_from_aggregate(payment.get("aggregate"));
+    let state = payment.get("state").and_then(Value::as_str);
+    let status = epayment_status(state, &amounts).unwrap_or(Status::Pending);
     Normalized {
         status,
         currency: payment
@@ -202,23 +228,62 @@ pub fn from_epayment(payment: &Value) -> Normalized {
     }
 }
 
+/// Reads an ePayment payment or modification answer, refusing what cannot be read: not an
+/// object, no known `state`, no `aggregate`, or an amount that is not a whole number of minor
+/// units within range. `Err` says what is wrong, for the caller's "unknown outcome" error.
+pub fn read_epayment(payment: &Value) -> Result<Normalized, String> {
+    if !payment.is_object() {
+        return Err("it is not a JSON object".into());
+    }
+    let amounts = amounts_from_aggregate(payment.get("aggregate"));
+    let state = payment.get("state").and_then(Value::as_str);
+    let status = epayment_status(state, &amounts).ok_or("it has no known payment state")?;
+    if !payment.get("aggregate").is_some_and(Value::is_object) {
+        return Err("it has no aggregate amounts".into());
+    }
+    let normalized = Normalized {
+        status,
+        ..from_epayment(payment)
+    };
+    plausible(normalized)
+}
+
+fn plausible(normalized: Normalized) -> Result<Normalized, String> {
+    if normalized.amounts.is_plausible() && (0..=MAX_AMOUNT).contains(&normalized.amount) {
+        Ok(normalized)
+    } else {
+        Err("an amount in it is not a whole number of minor units in range".into())
+    }
+}
+
+/// The status of a Checkout session, `None` for states this library does not know.
+///
+/// Checkout's payment state has only CREATED, AUTHORIZED and TERMINATED: its TERMINATED
+/// covers ePayment's ABORTED (the customer aborted, or an error) and TERMINATED (the merchant
+/// cancelled). They are told apart by the cancelled amount, which only a merchant's cancel
+/// sets, so that `get_session` and `get_payment` agree: cancelled by the merchant is
+/// `cancelled`, ended by the customer is `aborted` (README, "Statuses").
+fn checkout_status(session: Option<&str>, payment: Option<&str>, a: &Amounts) -> Option<Status> {
+    Some(match (session, payment) {
+        (_, Some("AUTHORIZED")) => a.authorized_status(),
+        (Some("SessionExpired"), _) => Status::Expired,
+        (_, Some("TERMINATED")) if a.cancelled > 0 => Status::Cancelled,
+        (Some("PaymentTerminated"), _) | (_, Some("TERMINATED")) => Status::Aborted,
+        (Some("SessionCreated" | "PaymentInitiated" | "PaymentSuccessful"), _) => Status::Pending,
+        _ => return None,
+    })
+}
+
 /// Normalizes a Checkout `SessionResponse` (also the body of a session callback).
+///
+/// Lenient like [`from_epayment`]: a missing or unknown state reads as `pending`, never
+/// `failed`. `get_session` uses [`read_checkout_session`].
 pub fn from_checkout_session(session: &Value) -> Normalized {
     let details = session.get("paymentDetails");
     let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
     let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
-    let status = match (
-        session.get("sessionState").and_then(Value::as_str),
-        payment_state,
-    ) {
-        (_, Some("AUTHORIZED")) => amounts.authorized_status(),
-        (Some("SessionExpired"), _) => Status::Expired,
-        (Some("PaymentTerminated"), _) | (_, Some("TERMINATED")) => Status::Aborted,
-        (Some("SessionCreated" | "PaymentInitiated" | "PaymentSuccessful"), _) | (None, _) => {
-            Status::Pending
-        }
-        _ => Status::Failed,
-    };
+    let session_state = session.get("sessionState").and_then(Value::as_str);
+    let status = checkout_status(session_state, payment_state, &amounts).unwrap_or(Status::Pending);
     Normalized {
         status,
         currency: details
@@ -228,6 +293,27 @@ pub fn from_checkout_session(session: &Value) -> Normalized {
         amount: minor(details.and_then(|d| d.get("amount"))),
         amounts,
     }
+}
+
+/// Reads a Checkout `SessionResponse`, refusing what cannot be read (not an object, no known
+/// `sessionState`, impossible amounts).
+pub fn read_checkout_session(session: &Value) -> Result<Normalized, String> {
+    if !session.is_object() {
+        return Err("it is not a JSON object".into());
+    }
+    let details = session.get("paymentDetails");
+    let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
+    let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
+    let session_state = session.get("sessionState").and_then(Value::as_str);
+    if session_state.is_none() {
+        return Err("it has no sessionState".into());
+    }
+    let status = checkout_status(session_state, payment_state, &amounts)
+        .ok_or("it has no known session state")?;
+    plausible(Normalized {
+        status,
+        ..from_checkout_session(session)
+    })
 }
 
 #[cfg(test)]
@@ -308,5 +394,68 @@ mod tests {
         );
         let n = from_checkout_session(&session("PaymentSuccessful", Some("AUTHORIZED")));
         assert_eq!((n.amount, n.amounts.capturable()), (1000, 1000));
+    }
+
+    #[test]
+    fn a_merchant_cancel_is_cancelled_and_a_customer_abort_aborted_in_both_apis() {
+        // Cancelled by the merchant before approval: ePayment TERMINATED with the amount
+        // cancelled; the session shows TERMINATED with the same aggregate.
+        let cancelled = payment("TERMINATED", 0, 0, 0, 1000);
+        let session = json!({"sessionState": "PaymentTerminated", "paymentDetails": cancelled});
+        assert_eq!(from_epayment(&cancelled).status, Status::Cancelled);
+        assert_eq!(from_checkout_session(&session).status, Status::Cancelled);
+        // Aborted by the customer: ePayment ABORTED, Checkout TERMINATED with nothing cancelled.
+        let aborted = payment("ABORTED", 0, 0, 0, 0);
+        let mut session = json!({"sessionState": "PaymentTerminated", "paymentDetails": aborted});
+        session["paymentDetails"]["state"] = json!("TERMINATED");
+        assert_eq!(from_epayment(&aborted).status, Status::Aborted);
+        assert_eq!(from_checkout_session(&session).status, Status::Aborted);
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_read_is_refused_never_failed() {
+        let unreadable = [
+            json!(null),
+            json!([]),
+            json!({}),
+            json!({"state": "SOMETHING_NEW", "aggregate": {}}),
+            json!({"state": "AUTHORIZED"}),
+        ];
+        for body in &unreadable {
+            assert!(read_epayment(body).is_err(), "{body}");
+            assert_ne!(from_epayment(body).status, Status::Failed, "{body}");
+        }
+        let mut garbled = payment("AUTHORIZED", 1000, 400, 0, 0);
+        for bad in [json!(1.5), json!(1e20), json!("400"), json!(u64::MAX)] {
+            garbled["aggregate"]["capturedAmount"]["value"] = bad.clone();
+            assert!(read_epayment(&garbled).is_err(), "{bad}");
+        }
+        assert!(read_epayment(&payment("AUTHORIZED", 1000, 400, 0, 0)).is_ok());
+        for session in [
+            json!({}),
+            json!({"sessionState": "SessionStarted"}),
+            json!(7),
+        ] {
+            assert!(read_checkout_session(&session).is_err(), "{session}");
+            assert_ne!(from_checkout_session(&session).status, Status::Failed);
+        }
+        assert!(read_checkout_session(&json!({"sessionState": "SessionCreated"})).is_ok());
+    }
+
+    #[test]
+    fn minor_numbers_are_whole_or_impossible() {
+        let cases = [
+            (json!(0), Some(0)),
+            (json!(49900), Some(49900)),
+            (json!(49900.0), Some(49900)),
+            (json!(1.5), Some(IMPOSSIBLE_AMOUNT)),
+            (json!(1e20), Some(IMPOSSIBLE_AMOUNT)),
+            (json!(u64::MAX), Some(IMPOSSIBLE_AMOUNT)),
+            (json!("100"), None),
+            (json!(null), None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(minor_number(Some(&value)), expected, "{value}");
+        }
     }
 }

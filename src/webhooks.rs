@@ -1,6 +1,6 @@
 //! The Webhooks API v1: register, list and delete the webhooks that deliver ePayment events.
 
-use crate::call::{request_object, ApiCall, Auth, CallOptions};
+use crate::call::{request_object, ApiCall, Auth, CallOptions, Expect};
 use crate::error::{ErrorKind, Result};
 use crate::input::Fields;
 use crate::Client;
@@ -115,6 +115,7 @@ impl Client {
             options: &options,
             idempotency: None,
             what: "registering a webhook".into(),
+            expect: Expect::Object,
         })?;
         let mut data = crate::call::object_or_empty(answer.body);
         data.insert("url".into(), json!(url));
@@ -134,6 +135,7 @@ impl Client {
             options: &options,
             idempotency: None,
             what: "listing webhooks".into(),
+            expect: Expect::Object,
         })?;
         Ok(answer.body)
     }
@@ -154,6 +156,7 @@ impl Client {
             options: &options,
             idempotency: None,
             what: format!("deleting webhook {id}"),
+            expect: Expect::Nothing,
         })?;
         Ok(json!({"id": id, "deleted": true}))
     }

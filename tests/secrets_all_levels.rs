@@ -23,6 +23,8 @@ const WEBHOOK_SECRET: &str = "WEBHOOK-SECRET-a11levels-3f3f";
 /// Secrets in configurations that are refused: they must not be echoed in the error.
 const SHORT_CALLBACK_SECRET: &str = "SHORT-a11lvls"; // under 16 characters
 const TYPO_SECRET: &str = "TYPO-SECRET-a11levels-0d0d";
+/// A callback token a plugin put in the query of a callback URL that is refused.
+const URL_TOKEN: &str = "URL-CALLBACK-TOKEN-a11levels-4e4e";
 const LEVELS: [&str; 5] = ["off", "error", "warn", "info", "debug"];
 const CHILD_ENV: &str = "VIPPS_SECRETS_CHILD";
 
@@ -103,6 +105,32 @@ fn drive(sim: &Sim, log: Value) -> Vec<String> {
     ];
     for outcome in errors {
         seen.push(show(&outcome.unwrap_err()));
+    }
+    // A refused callback URL whose query carries a token (and user info): the error names the
+    // field and the URL without its query, never the token.
+    for url in [
+        format!("ftp://shop.example/vipps/callback?callback_token={URL_TOKEN}"),
+        format!("https://shop.example/vipps/call back?callback_token={URL_TOKEN}#x"),
+        format!("ftp://user:{URL_TOKEN}@shop.example/vipps"),
+    ] {
+        let mut session = common::session_request(&reference("url-token"), 5000);
+        session["merchantInfo"]["callbackUrl"] = json!(url);
+        let error = client.create_session(&session).unwrap_err();
+        assert!(error.message.contains("callbackUrl"), "{}", error.message);
+        seen.push(show(&error));
+        let order = reference("url-token");
+        let error = client
+            .ecom_initiate(&json!({
+                "merchantInfo": {"callbackPrefix": url, "fallBack": "https://shop.example/return"},
+                "transaction": {"amount": 1000, "orderId": order, "transactionText": "Socks"}
+            }))
+            .unwrap_err();
+        assert!(
+            error.message.contains("callbackPrefix"),
+            "{}",
+            error.message
+        );
+        seen.push(show(&error));
     }
     // Retries: 503 until the attempts run out, 429, a delay past request_ms (timeout).
     let path = format!("/epayment/v1/payments/{r}");
@@ -255,6 +283,7 @@ fn check(all: &str, tokens: &[String], what: &str) {
         (WEBHOOK_SECRET, "webhook secret"),
         (SHORT_CALLBACK_SECRET, "refused callback secret"),
         (TYPO_SECRET, "mistyped setting's value"),
+        (URL_TOKEN, "callback token in a URL's query"),
     ];
     secrets.extend(
         tokens

@@ -534,7 +534,8 @@ export type ErrorKind =
   | 'timeout'
   | 'network'
   | 'signature_invalid'
-  | 'internal';
+  | 'internal'
+  | 'unknown_outcome';
 
 /** The `error` object of a failed envelope. */
 export interface ErrorEnvelope {
@@ -568,6 +569,8 @@ export class NotFoundError extends VippsError {}
 export class RateLimitedError extends VippsError {}
 export class VippsTimeoutError extends VippsError {}
 export class NetworkError extends VippsError {}
+/** A money call's success answer could not be read: retry with the same idempotency key. */
+export class UnknownOutcomeError extends NetworkError {}
 export class SignatureInvalidError extends VippsError {}
 export class InternalError extends VippsError {}
 export class ClientClosedError extends InvalidInputError {

@@ -63,6 +63,15 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
     let fault = sim.faults.take(parts.method.as_str(), parts.uri.path());
     let conn = parts.extensions.get::<ConnAbort>().cloned();
     let process_then_drop = matches!(fault, Some(FaultAction::ProcessThenDrop));
+    // The answer that replaces the real one once the request is processed.
+    let replacement = match &fault {
+        Some(FaultAction::ProcessThenRespond {
+            status,
+            body,
+            headers,
+        }) => Some((*status, body.clone(), headers.clone())),
+        _ => None,
+    };
     match fault {
         Some(FaultAction::Respond {
             status,
@@ -77,7 +86,12 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
             seen.log(&sim, &bytes, None, true);
             return drop_connection(conn).await;
         }
-        Some(FaultAction::Delay(_)) | Some(FaultAction::ProcessThenDrop) | None => {}
+        Some(
+            FaultAction::Delay(_)
+            | FaultAction::ProcessThenDrop
+            | FaultAction::ProcessThenRespond { .. },
+        )
+        | None => {}
     }
     let delay = match fault {
         Some(FaultAction::Delay(ms)) => Some(Duration::from_millis(ms)),
@@ -87,13 +101,14 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
     // when the client gives up (e.g. times out during a `delay` fault) and closes the socket,
     // which would otherwise cancel this future mid-way.
     let sim2 = Arc::clone(&sim);
+    let replaced_status = replacement.as_ref().map(|(status, _, _)| *status);
     let work = tokio::spawn(async move {
         if let Some(d) = delay {
             tokio::time::sleep(d).await;
         }
         let req = Request::from_parts(parts, Body::from(bytes.clone()));
         let resp = normalize_error(&sim2, next.run(req).await).await;
-        let status = resp.status().as_u16();
+        let status = replaced_status.unwrap_or(resp.status().as_u16());
         seen.log(&sim2, &bytes, Some(status), process_then_drop);
         resp
     });
@@ -104,7 +119,46 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
     if process_then_drop {
         return drop_connection(conn).await;
     }
+    if let Some((status, body, headers)) = replacement {
+        return replaced_response(status, body, &headers);
+    }
     resp
+}
+
+/// The answer of a `process_then_respond` fault: no body when none is given, a string as
+/// text, anything else as JSON; `headers` may set another content type (an HTML page).
+fn replaced_response(
+    status: u16,
+    body: Option<serde_json::Value>,
+    headers: &BTreeMap<String, String>,
+) -> Response {
+    let mut resp = match body {
+        None => Response::new(Body::empty()),
+        Some(serde_json::Value::String(text)) => {
+            let mut r = Response::new(Body::from(text));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            r
+        }
+        Some(json) => Reply::json(status, &json).into_response(),
+    };
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    insert_headers(&mut resp, headers);
+    resp.extensions_mut().insert(FaultResponse);
+    resp
+}
+
+fn insert_headers(resp: &mut Response, headers: &BTreeMap<String, String>) {
+    for (k, v) in headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(v),
+        ) {
+            resp.headers_mut().insert(name, value);
+        }
+    }
 }
 
 /// Closes the connection without a response. The handler future is parked until the
@@ -144,14 +198,7 @@ fn fault_response(
         resp.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
-    for (k, v) in headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(k.as_bytes()),
-            HeaderValue::from_str(v),
-        ) {
-            resp.headers_mut().insert(name, value);
-        }
-    }
+    insert_headers(&mut resp, headers);
     resp.extensions_mut().insert(FaultResponse);
     resp
 }

@@ -187,6 +187,44 @@ fn process_then_drop_changes_the_ledger_though_the_client_saw_an_error() {
 }
 
 #[test]
+fn process_then_respond_changes_the_ledger_and_sends_the_given_answer() {
+    let h = start();
+    let e = h.epayment();
+    e.authorized("order-fault-5", 10_000);
+    add_fault(
+        &h,
+        json!({"path": "/epayment/v1/payments/*/capture", "action": "process_then_respond",
+        "status": 200, "body": "<html>proxy</html>", "headers": {"content-type": "text/html"}}),
+    );
+    let r = e.modify("order-fault-5", "capture", Some(3_000), "mangled");
+    assert_eq!((r.status, r.body.as_str()), (200, "<html>proxy</html>"));
+    assert_eq!(r.header("content-type"), Some("text/html"));
+    assert_eq!(h.ledger_entry("order-fault-5")["captures"], json!([3000]));
+    // The replay with the same key gets the real, stored answer and captures nothing more.
+    let retry = e.modify("order-fault-5", "capture", Some(3_000), "mangled");
+    assert_eq!(retry.status, 200);
+    assert_eq!(retry.json()["aggregate"]["capturedAmount"]["value"], 3000);
+    assert_eq!(h.ledger_entry("order-fault-5")["captures"], json!([3000]));
+    // Without a body the answer is empty.
+    add_fault(
+        &h,
+        json!({"path": "/epayment/v1/payments/*/capture", "action": "process_then_respond", "status": 200}),
+    );
+    let r = e.modify("order-fault-5", "capture", Some(1_000), "empty");
+    assert_eq!((r.status, r.body.as_str()), (200, ""));
+    assert_eq!(
+        h.ledger_entry("order-fault-5")["captures"],
+        json!([3000, 1000])
+    );
+    let missing = h.control(
+        "POST",
+        "/_sim/faults",
+        Some(json!({"path": "/x", "action": "process_then_respond"})),
+    );
+    assert_eq!(missing.status, 400);
+}
+
+#[test]
 fn faults_match_one_segment_per_star_and_can_be_cleared() {
     let h = start();
     let e = h.epayment();

@@ -11,7 +11,10 @@ mod validation;
 
 pub use order_id::make_order_id;
 
-use crate::call::{object_or_empty, request_object, ApiCall, Auth, CallOptions};
+use crate::amount::format_minor;
+use crate::call::{
+    object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::idempotency::KeyHeader;
 use crate::input::Fields;
@@ -82,6 +85,7 @@ impl Client {
                 options: &options,
                 idempotency: Some((KeyHeader::RequestId, key.clone())),
                 what: format!("initiating eCom order {order_id}"),
+                expect: Expect::Object,
             })
             .map_err(errors::explain)?;
         let mut data = object_or_empty(answer.body);
@@ -103,13 +107,14 @@ impl Client {
                 options: &options,
                 idempotency: None,
                 what: format!("reading the status of eCom order {order_id}"),
+                expect: Expect::Object,
             })
             .map_err(errors::explain)?;
         let status = answer
             .body
             .pointer("/transactionInfo/status")
             .and_then(Value::as_str)
-            .map(normalize::status_name);
+            .and_then(normalize::status_name);
         let mut data = object_or_empty(answer.body);
         data.insert(
             "normalized_status".into(),
@@ -138,17 +143,26 @@ impl Client {
     }
 
     fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Value> {
-        let answer = self
-            .call(&ApiCall {
-                method: "GET",
-                path: format!("{PAYMENTS_PATH}/{order_id}/details"),
-                body: None,
-                auth: Auth::Bearer,
-                options,
-                idempotency: None,
-                what: format!("reading eCom order {order_id}"),
-            })
-            .map_err(errors::explain)?;
+        let call = ApiCall {
+            method: "GET",
+            path: format!("{PAYMENTS_PATH}/{order_id}/details"),
+            body: None,
+            auth: Auth::Bearer,
+            options,
+            idempotency: None,
+            what: format!("reading eCom order {order_id}"),
+            expect: Expect::Object,
+        };
+        let answer = self.call(&call).map_err(errors::explain)?;
+        // Without its log the order's state is unknown: an error, never `failed` or `pending`.
+        if !answer
+            .body
+            .get("transactionLogHistory")
+            .is_some_and(Value::is_array)
+        {
+            let reason = "it has no transactionLogHistory";
+            return Err(unreadable_answer(&call, Some(answer.status), reason));
+        }
         let normalized = normalize::from_details(&answer.body).to_json();
         let mut data = object_or_empty(answer.body);
         data.insert("normalized".into(), normalized);
@@ -190,7 +204,15 @@ impl Client {
                 auth: Auth::Bearer,
                 options: &options,
                 idempotency: Some((KeyHeader::RequestId, key.clone())),
-                what: format!("{} of eCom order {order_id}", action.verb()),
+                what: match amount {
+                    Some(value) => format!(
+                        "{} of {} on eCom order {order_id}",
+                        action.verb(),
+                        format_minor(value, "NOK")
+                    ),
+                    None => format!("{} of eCom order {order_id}", action.verb()),
+                },
+                expect: Expect::Object,
             })
             .map_err(errors::explain)?;
         let mut data = object_or_empty(answer.body);
@@ -230,6 +252,7 @@ impl Client {
             options: &options,
             idempotency: None,
             what: format!("force-approving eCom order {order_id}"),
+            expect: Expect::Nothing,
         })
         .map_err(errors::explain)?;
         Ok(json!({"reference": order_id, "approved": true}))
@@ -257,8 +280,9 @@ impl Client {
 }
 
 /// The amount of an eCom money call in øre: `{"value", "currency": "NOK"}` or a plain integer.
-/// A capture without an amount (or with 0) captures everything; a refund needs an amount; a
-/// cancel takes none.
+/// Only a capture WITHOUT an amount captures everything (the eCom API's own meaning of no
+/// amount); 0 is refused like on ePayment, since a "capture 0" meaning "capture it all" would
+/// move money nobody asked for. A refund needs an amount; a cancel takes none.
 fn ecom_amount(rest: &mut Map<String, Value>, action: EcomAction) -> Result<Option<i64>> {
     let raw = rest
         .remove("amount")
@@ -293,14 +317,27 @@ fn ecom_amount(rest: &mut Map<String, Value>, action: EcomAction) -> Result<Opti
         (EcomAction::Cancel, Some(_)) => Err(Error::invalid_input(
             "amount is not used by an eCom cancel: it always cancels the whole remaining amount",
         )),
-        (EcomAction::Refund, None | Some(0)) => Err(Error::invalid_input(
+        (EcomAction::Refund, None) => Err(Error::invalid_input(
             "amount is required for an eCom refund (øre, at least 100)",
         )),
-        (EcomAction::Capture, Some(0)) | (_, None) => Ok(None),
+        (_, Some(0)) => {
+            let hint = match action {
+                EcomAction::Capture => "; leave amount out to capture the whole remaining amount",
+                _ => "",
+            };
+            Err(Error::invalid_input(format!(
+                "amount.value must be more than 0 to {} (øre, at least {MIN_AMOUNT}){hint}",
+                action.verb()
+            )))
+        }
+        (_, None) => Ok(None),
         (_, Some(v)) if !(MIN_AMOUNT..=i32::MAX as i64).contains(&v) => {
             Err(Error::invalid_input(format!(
-                "amount.value must be {MIN_AMOUNT} to {} øre for the eCom API, got {v}",
-                i32::MAX
+                "amount.value must be {MIN_AMOUNT} to {} øre ({} to {}) for the eCom API, got {v} ({})",
+                i32::MAX,
+                format_minor(MIN_AMOUNT, "NOK"),
+                format_minor(i32::MAX as i64, "NOK"),
+                format_minor(v, "NOK")
             )))
         }
         (_, Some(v)) => Ok(Some(v)),

@@ -72,17 +72,18 @@ pub fn from_details(details: &Value) -> Normalized {
 }
 
 /// Maps the deprecated `/status` answer's `transactionInfo.status` to a normalized status
-/// (amounts are not in that answer; use `/details` for them).
-pub fn status_name(status: &str) -> Status {
-    match status {
+/// (amounts are not in that answer; use `/details` for them). `None` for a status this library
+/// does not know: it is not read as `failed`.
+pub fn status_name(status: &str) -> Option<Status> {
+    Some(match status {
         "INITIATE" | "REGISTER" => Status::Pending,
         "RESERVE" => Status::Authorized,
         "SALE" | "CAPTURE" => Status::Captured,
         "REFUND" => Status::Refunded,
         "CANCEL" | "VOID" => Status::Cancelled,
         "REJECTED" => Status::Aborted,
-        _ => Status::Failed,
-    }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Client-side checks of an eCom v2 initiate request, per the spec's constraints.
 
+use crate::amount::format_minor;
 use crate::checkout_validation::check_url;
 use crate::error::Result;
 use crate::input::Fields;
@@ -64,7 +65,16 @@ pub fn validate_initiate(body: &Fields) -> Result<()> {
     let transaction = body.req_object("transaction")?;
     let amount = transaction.req_i64("amount")?;
     if !(MIN_AMOUNT..=i32::MAX as i64).contains(&amount) {
-        return Err(transaction.error("amount", format!("must be {MIN_AMOUNT} to {} øre (an int32 of minor units, at least NOK 1.00), got {amount}", i32::MAX)));
+        return Err(transaction.error(
+            "amount",
+            format!(
+                "must be {MIN_AMOUNT} to {} øre (an int32 of minor units, {} to {}), got {amount} ({})",
+                i32::MAX,
+                format_minor(MIN_AMOUNT, "NOK"),
+                format_minor(i32::MAX as i64, "NOK"),
+                format_minor(amount, "NOK")
+            ),
+        ));
     }
     check_reference(
         &transaction,

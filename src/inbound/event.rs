@@ -130,12 +130,12 @@ impl Event {
 
 /// Reads a minor-unit amount that may be an integer, or an integral number written with a
 /// fraction (`49900.0`; older eCom documents declare callback amounts as double).
+///
+/// A number that is not a whole number of minor units within range (`1.5`, `1e20`) is
+/// impossible, never 0: it reads as a negative amount, so that `Outcome::ack` refuses the
+/// body with 400 exactly as it refuses a negative amount (issue 15, defect 9).
 pub fn minor_units(value: Option<&Value>) -> Option<i64> {
-    let number = value?.as_number()?;
-    number.as_i64().or_else(|| {
-        let f = number.as_f64()?;
-        (f.fract() == 0.0 && f.abs() < 9e15).then_some(f as i64)
-    })
+    crate::status::minor_number(value)
 }
 
 #[cfg(test)]
@@ -166,7 +166,11 @@ mod tests {
             assert_eq!(Status::parse(closed.as_str()), Some(closed));
         }
         assert_eq!(minor_units(Some(&json!(49900.0))), Some(49900));
-        assert_eq!(minor_units(Some(&json!(499.5))), None);
         assert_eq!(minor_units(Some(&json!("100"))), None);
+        assert_eq!(minor_units(None), None);
+        for impossible in [json!(499.5), json!(1e20), json!(-0.5), json!(u64::MAX)] {
+            let read = minor_units(Some(&impossible));
+            assert!(read.is_some_and(|v| v < 0), "{impossible} read as {read:?}");
+        }
     }
 }

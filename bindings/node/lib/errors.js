@@ -47,6 +47,13 @@ class RateLimitedError extends VippsError {}
 /** `timeout` (named so that it does not shadow the platform's TimeoutError). */
 class VippsTimeoutError extends VippsError {}
 class NetworkError extends VippsError {}
+/**
+ * `unknown_outcome`: the API answered a money call with success, but the answer could not be
+ * read, so the money may have moved. Always retryable, only with the same idempotencyKey
+ * (carried by the error). A NetworkError, so code that already retries network errors with
+ * the same key does the right thing.
+ */
+class UnknownOutcomeError extends NetworkError {}
 class SignatureInvalidError extends VippsError {}
 class InternalError extends VippsError {}
 
@@ -69,6 +76,7 @@ const CLASSES = {
   network: NetworkError,
   signature_invalid: SignatureInvalidError,
   internal: InternalError,
+  unknown_outcome: UnknownOutcomeError,
 };
 
 /**
@@ -91,6 +99,7 @@ module.exports = {
   RateLimitedError,
   VippsTimeoutError,
   NetworkError,
+  UnknownOutcomeError,
   SignatureInvalidError,
   InternalError,
   ClientClosedError,

@@ -108,6 +108,28 @@ test('api: capturing more than authorized', async () => {
   assert.equal(e.retryable, false);
 });
 
+test('unknown_outcome: a capture carried out behind an unreadable answer, retried with its key', async () => {
+  const ref = await authorizedPayment(5000);
+  const key = `unknown-${ref}`;
+  await sim.fault({
+    method: 'POST', path: `/epayment/v1/payments/${ref}/capture`, action: 'process_then_respond',
+    status: 200, body: '<html>proxy</html>', headers: { 'content-type': 'text/html' },
+  });
+  const e = await rejectsWith(
+    client.capture({ reference: ref, amount: nok(3000), idempotency_key: key }),
+    vipps.UnknownOutcomeError,
+    'unknown_outcome',
+  );
+  assert.ok(e instanceof vipps.NetworkError);
+  assert.equal(e.retryable, true);
+  assert.equal(e.idempotencyKey, key);
+  assert.equal(e.httpStatus, 200);
+  const captured = await client.capture({ reference: ref, amount: nok(3000), idempotency_key: e.idempotencyKey });
+  assert.equal(captured.normalized.captured, 3000);
+  const ledger = await sim.control('GET', '/_sim/ledger');
+  assert.deepEqual(ledger.body.payments.filter((p) => p.reference === ref).map((p) => p.captures), [[3000]]);
+});
+
 test('conflict: one idempotency key with another amount', async () => {
   const ref = await authorizedPayment(5000);
   const key = `conflict-${ref}`;
@@ -211,11 +233,17 @@ test('signature_invalid and internal map to their classes (not reachable from th
   assert.equal(future.kind, 'something_new');
 });
 
+/** The error kinds the repository's README lists (its "Error kinds (stable" paragraph). */
+function readmeErrorKinds() {
+  const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const paragraph = text.slice(text.indexOf('Error kinds (stable'), text.indexOf('`retryable` says'));
+  return [...new Set([...paragraph.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]))];
+}
+
 test('every documented kind has its own class', () => {
-  const kinds = [
-    'invalid_input', 'config', 'unauthorized', 'api', 'conflict', 'not_found',
-    'rate_limited', 'timeout', 'network', 'signature_invalid', 'internal',
-  ];
+  const kinds = readmeErrorKinds();
+  assert.equal(kinds.length, 12, kinds.join(', '));
+  assert.deepEqual(Object.keys(vipps.ERROR_CLASSES).sort(), [...kinds].sort());
   const classes = new Set();
   for (const kind of kinds) {
     const e = vipps.errorFromEnvelope({ kind, message: kind });
@@ -224,6 +252,18 @@ test('every documented kind has its own class', () => {
     classes.add(e.constructor);
   }
   assert.equal(classes.size, kinds.length);
+});
+
+test('an unknown outcome is a retryable NetworkError that keeps its idempotency key', () => {
+  const e = vipps.errorFromEnvelope({
+    kind: 'unknown_outcome', message: 'retry with the same idempotency key', retryable: true,
+    http_status: 200, idempotency_key: 'k-1',
+  });
+  assert.equal(e.constructor, vipps.UnknownOutcomeError);
+  assert.ok(e instanceof vipps.NetworkError);
+  assert.equal(e.retryable, true);
+  assert.equal(e.idempotencyKey, 'k-1');
+  assert.equal(e.httpStatus, 200);
 });
 
 test('a forged callback is an ok answer with verified: false and 401, not an error', async () => {

@@ -17,6 +17,7 @@ namespace Vipps;
  *   rate_limited       RateLimitedException   (extends ApiException)
  *   timeout            TimeoutException
  *   network            NetworkException
+ *   unknown_outcome    UnknownOutcomeException (extends NetworkException)
  *   signature_invalid  SignatureException
  *   internal           InternalException
  */
@@ -35,6 +36,7 @@ class VippsException extends \RuntimeException
         'network' => NetworkException::class,
         'signature_invalid' => SignatureException::class,
         'internal' => InternalException::class,
+        'unknown_outcome' => UnknownOutcomeException::class,
     ];
 
     private string $kind;

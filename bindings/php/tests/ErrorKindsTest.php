@@ -11,6 +11,7 @@ use Vipps\NotFoundException;
 use Vipps\RateLimitedException;
 use Vipps\TimeoutException;
 use Vipps\UnauthorizedException;
+use Vipps\UnknownOutcomeException;
 use Vipps\ValidationException;
 
 /** Every error kind the simulator can provoke, as its exception class. */
@@ -55,6 +56,39 @@ final class ErrorKindsTest extends SimTestCase
             self::assertFalse($e->isRetryable());
             self::assertStringNotContainsString('not-the-secret', $e->getMessage());
         }
+    }
+
+    public function testAnUnreadableCaptureAnswerIsUnknownOutcomeAndTheSameKeyCapturesOnce(): void
+    {
+        $vipps = self::client();
+        $ref = self::ref('unknown');
+        $vipps->createPayment(self::paymentRequest($ref, 5000));
+        $vipps->forceApprove(['reference' => $ref, 'customer' => ['phoneNumber' => '4791234567']]);
+        // The capture is carried out, but the answer is a proxy's HTML page.
+        self::sim('POST', '/_sim/faults', ['method' => 'POST', 'path' => "/epayment/v1/payments/$ref/capture",
+            'action' => 'process_then_respond', 'status' => 200, 'body' => '<html>proxy</html>',
+            'headers' => ['content-type' => 'text/html']]);
+        $request = ['reference' => $ref, 'amount' => self::nok(3000), 'idempotency_key' => "unknown-$ref"];
+        try {
+            $vipps->capture($request);
+            self::fail('an unreadable answer was taken as success');
+        } catch (NetworkException $e) {
+            self::assertSame(UnknownOutcomeException::class, get_class($e));
+            self::assertSame('unknown_outcome', $e->getKind());
+            self::assertTrue($e->isRetryable());
+            self::assertSame(200, $e->getHttpStatus());
+            self::assertSame("unknown-$ref", $e->getIdempotencyKey());
+        }
+        $captured = $vipps->capture($request);
+        self::assertSame(3000, $captured['normalized']['captured']);
+        $ledger = self::sim('GET', '/_sim/ledger');
+        $captures = [];
+        foreach ($ledger['payments'] as $payment) {
+            if ($payment['reference'] === $ref) {
+                $captures[] = $payment['captures'];
+            }
+        }
+        self::assertSame([[3000]], $captures);
     }
 
     public function testOverCaptureIsApiWithProblemAndTraceId(): void

@@ -16,6 +16,7 @@ use Vipps\RateLimitedException;
 use Vipps\SignatureException;
 use Vipps\TimeoutException;
 use Vipps\UnauthorizedException;
+use Vipps\UnknownOutcomeException;
 use Vipps\ValidationException;
 use Vipps\VippsException;
 
@@ -36,6 +37,7 @@ final class ExceptionMappingTest extends TestCase
             'network' => ['network', NetworkException::class],
             'signature_invalid' => ['signature_invalid', SignatureException::class],
             'internal' => ['internal', InternalException::class],
+            'unknown_outcome' => ['unknown_outcome', UnknownOutcomeException::class],
         ];
     }
 
@@ -87,6 +89,31 @@ final class ExceptionMappingTest extends TestCase
             self::assertTrue(is_subclass_of($class, VippsException::class), $class);
         }
         self::assertTrue(is_subclass_of(VippsException::class, \RuntimeException::class));
+    }
+
+    public function testEveryKindOfTheReadmeHasItsClass(): void
+    {
+        $readme = (string) file_get_contents(dirname(__DIR__, 3) . '/README.md');
+        $start = (int) strpos($readme, 'Error kinds (stable');
+        $paragraph = substr($readme, $start, (int) strpos($readme, '`retryable` says') - $start);
+        preg_match_all('/`([a-z_]+)`/', $paragraph, $m);
+        $kinds = array_values(array_unique($m[1]));
+        sort($kinds);
+        $mapped = array_keys(VippsException::CLASSES);
+        sort($mapped);
+        self::assertCount(12, $kinds);
+        self::assertSame($kinds, $mapped);
+    }
+
+    public function testAnUnknownOutcomeIsARetryableNetworkErrorWithItsKey(): void
+    {
+        $e = VippsException::fromError(['kind' => 'unknown_outcome', 'message' => 'retry with the same idempotency key',
+            'retryable' => true, 'http_status' => 200, 'idempotency_key' => 'k-1']);
+        self::assertInstanceOf(UnknownOutcomeException::class, $e);
+        self::assertInstanceOf(NetworkException::class, $e);
+        self::assertTrue($e->isRetryable());
+        self::assertSame('k-1', $e->getIdempotencyKey());
+        self::assertSame(200, $e->getHttpStatus());
     }
 
     public function testUnknownKindIsTheBaseClass(): void

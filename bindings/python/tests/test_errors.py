@@ -20,13 +20,24 @@ def readme_error_kinds() -> set:
 
 def test_every_readme_kind_has_its_own_exception_class() -> None:
     kinds = readme_error_kinds()
-    assert len(kinds) == 11, kinds
+    assert len(kinds) == 12, kinds
     assert set(vipps.ERROR_CLASSES) == kinds
     classes = set(vipps.ERROR_CLASSES.values())
     assert len(classes) == len(kinds)
     for kind, cls in vipps.ERROR_CLASSES.items():
         error = vipps.error_from_envelope({"kind": kind, "message": "m", "retryable": False})
         assert type(error) is cls and issubclass(cls, vipps.VippsError) and error.kind == kind
+
+
+def test_an_unknown_outcome_is_a_retryable_network_error_with_its_key() -> None:
+    error = vipps.error_from_envelope({
+        "kind": "unknown_outcome", "message": "retry with the same idempotency key",
+        "retryable": True, "http_status": 200, "idempotency_key": "k-1",
+    })
+    assert type(error) is vipps.UnknownOutcomeError
+    # A plugin that already retries network errors with the same key does the right thing.
+    assert isinstance(error, vipps.NetworkError) and isinstance(error, ConnectionError)
+    assert error.retryable and error.idempotency_key == "k-1" and error.http_status == 200
 
 
 def test_mapping_of_internal_and_signature_invalid_and_unknown_kinds() -> None:
@@ -76,6 +87,25 @@ def test_api_over_capture(sim, client) -> None:
     assert error.http_status == 400 and error.error_code == "6090"
     assert error.problem is not None and error.idempotency_key == f"k-{reference}"
     assert not error.retryable
+
+
+def test_unknown_outcome_of_a_capture_is_retried_with_the_same_key(sim, client) -> None:
+    reference = new_reference("unknown")
+    client.create_payment(payment_request(reference, 5000))
+    sim.approve(reference)
+    # The capture is carried out, but the answer is a proxy's HTML page.
+    sim.fault(method="POST", path=f"/epayment/v1/payments/{reference}/capture", action="process_then_respond",
+              status=200, body="<html>proxy</html>", headers={"content-type": "text/html"})
+    amount = {"value": 3000, "currency": "NOK"}
+    with pytest.raises(vipps.NetworkError) as info:
+        client.capture(reference=reference, amount=amount, idempotency_key=f"k-{reference}")
+    error = info.value
+    assert type(error) is vipps.UnknownOutcomeError and error.kind == "unknown_outcome"
+    assert error.retryable and error.idempotency_key == f"k-{reference}" and error.http_status == 200
+    captured = client.capture(reference=reference, amount=amount, idempotency_key=error.idempotency_key)
+    assert captured["normalized"]["captured"] == 3000
+    ledger = sim.get("/_sim/ledger")["payments"]
+    assert [p["captures"] for p in ledger if p["reference"] == reference] == [[3000]]
 
 
 def test_conflict_same_key_other_amount(sim, client) -> None:

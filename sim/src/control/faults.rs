@@ -22,6 +22,13 @@ pub enum FaultAction {
     Drop,
     /// Process the request (state changes), then close the connection without the response.
     ProcessThenDrop,
+    /// Process the request (state changes), then answer `status` with `body` instead of the
+    /// real answer: a proxy's HTML page or a truncated body after the money moved.
+    ProcessThenRespond {
+        status: u16,
+        body: Option<Value>,
+        headers: BTreeMap<String, String>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -56,12 +63,17 @@ impl Fault {
                 .filter(|n| *n > 0)
                 .ok_or("`count` must be a positive integer.")?,
         };
+        let status = |action: &str| {
+            number("status")
+                .and_then(|s| u16::try_from(s).ok())
+                .filter(|s| (100..=599).contains(s))
+                .ok_or(format!(
+                    "`status` (100-599) is required for action {action}."
+                ))
+        };
         let action = match text("action").ok_or("`action` is required.")? {
             "respond" => {
-                let status = number("status")
-                    .and_then(|s| u16::try_from(s).ok())
-                    .filter(|s| (100..=599).contains(s))
-                    .ok_or("`status` (100-599) is required for action respond.")?;
+                let status = status("respond")?;
                 FaultAction::Respond {
                     status,
                     body: obj.get("body").cloned(),
@@ -74,9 +86,14 @@ impl Fault {
             ),
             "drop" => FaultAction::Drop,
             "process_then_drop" => FaultAction::ProcessThenDrop,
+            "process_then_respond" => FaultAction::ProcessThenRespond {
+                status: status("process_then_respond")?,
+                body: obj.get("body").cloned(),
+                headers: headers_of(obj)?,
+            },
             other => {
                 return Err(format!(
-                    "Unknown action `{other}`: use respond, delay, drop or process_then_drop."
+                    "Unknown action `{other}`: use respond, delay, drop, process_then_drop or process_then_respond."
                 ))
             }
         };
@@ -115,6 +132,16 @@ impl Fault {
             }
             FaultAction::Drop => v["action"] = json!("drop"),
             FaultAction::ProcessThenDrop => v["action"] = json!("process_then_drop"),
+            FaultAction::ProcessThenRespond {
+                status,
+                body,
+                headers,
+            } => {
+                v["action"] = json!("process_then_respond");
+                v["status"] = json!(status);
+                v["body"] = body.clone().unwrap_or(Value::Null);
+                v["headers"] = json!(headers);
+            }
         }
         v
     }

@@ -10,7 +10,7 @@ class VippsError(Exception):
 
     ``kind`` is one of the stable kinds (``invalid_input``, ``config``, ``unauthorized``,
     ``api``, ``conflict``, ``not_found``, ``rate_limited``, ``timeout``, ``network``,
-    ``signature_invalid``, ``internal``); ``retryable`` says whether the same call with the
+    ``signature_invalid``, ``internal``, ``unknown_outcome``); ``retryable`` says whether the same call with the
     same ``idempotency_key`` may succeed later; ``problem`` is the API's error body.
     """
 
@@ -110,6 +110,15 @@ class NetworkError(VippsError, ConnectionError):
     kind = "network"
 
 
+class UnknownOutcomeError(NetworkError):
+    """The API answered a money call with success, but the answer could not be read: the money
+    may have moved. Always retryable, and only with the same ``idempotency_key`` (carried by
+    the exception), never a new one. A subclass of :class:`NetworkError`, so code that
+    already retries network errors with the same key does the right thing."""
+
+    kind = "unknown_outcome"
+
+
 class SignatureInvalidError(VippsError):
     """Inbound verification failed. ``handle_callback`` reports a failed verification as an
     event with ``verified: false`` rather than raising; this class exists so that every kind
@@ -142,6 +151,7 @@ ERROR_CLASSES: Mapping[str, Type[VippsError]] = {
         NetworkError,
         SignatureInvalidError,
         InternalError,
+        UnknownOutcomeError,
     )
 }
 
