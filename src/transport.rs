@@ -130,11 +130,11 @@ impl Transport {
         (**agent).clone()
     }
 
-    /// Sends the request, retrying what the policy of `retry.rs` allows within the total deadline.
+    /// Sends the request, retrying what the policy of `retry.rs` allows, until `deadline`:
+    /// the deadline of the whole public call, shared by all its requests (`deadline.rs`).
     /// Returns the final response whatever its status; only transport failures are errors.
-    pub fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+    pub fn send(&self, request: &HttpRequest, deadline: Instant) -> Result<HttpResponse> {
         let policy = self.config.retry;
-        let deadline = Instant::now() + self.config.timeouts.total;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -143,7 +143,7 @@ impl Transport {
                 return Err(Error::new(
                     ErrorKind::Timeout,
                     format!(
-                        "{}: no answer within the total deadline of {} ms ({} attempts)",
+                        "{}: no time left within the call's deadline (total_ms {}) after {} attempts",
                         self.describe(request),
                         self.config.timeouts.total.as_millis(),
                         attempt - 1

@@ -197,7 +197,8 @@ impl Client {
         data.insert("idempotency_key".into(), json!(key));
         // The modification answer lacks the authorized and cancelled amounts: read /details for
         // the normalized view. The money call has succeeded either way, so a failed read is
-        // reported beside the data, never as the call's error.
+        // reported beside the data, never as the call's error. The read shares the call's
+        // deadline (`options.deadline`): with no time left it is a `timeout`, reported so too.
         match self.ecom_details(&order_id, &options) {
             Ok(details) => {
                 data.insert("normalized".into(), details["normalized"].clone());
