@@ -2,6 +2,8 @@
 //! asks for the status itself, and can wait a bounded time for a customer to finish.
 
 use crate::call::request_object;
+use crate::epayment::OrderApi;
+use crate::epayment_validation::REFERENCE_MAX;
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::Fields;
 use crate::Client;
@@ -42,9 +44,11 @@ impl Client {
             .unwrap_or(self.config.polling.interval)
             .max(Duration::from_millis(1));
         let request = Value::Object(object);
-        // Refuse a bad request now, not after the initial delay.
-        crate::epayment::order_api(&request)?;
-        self.target(&request, 1, 64)?;
+        // Refuse a bad request now, not after the initial delay, with the order's own API's rules.
+        match crate::epayment::order_api(&request)? {
+            OrderApi::Ecom => self.ecom_target(&request).map(drop)?,
+            OrderApi::Epayment => self.target(&request, 1, REFERENCE_MAX).map(drop)?,
+        }
         let end = crate::deadline::from_now(timeout.saturating_sub(started.elapsed()));
         sleep_until(
             end,

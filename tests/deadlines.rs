@@ -263,3 +263,26 @@ fn a_failed_token_fetch_is_shared_with_the_callers_waiting_for_it() {
         .is_err());
     assert_eq!(server.token_fetches(), 2);
 }
+
+#[test]
+fn waiting_checks_the_reference_against_the_orders_own_api_before_the_initial_delay() {
+    let server = Server::start(|a| match a.path.as_str() {
+        "/accesstoken/get" => Reply::token(),
+        _ => Reply::json(200, pending_payment("unused")),
+    });
+    let client = server.client(3000, json!({}));
+    // 60 characters: within ePayment's 64, beyond eCom's 50.
+    let long = "o".repeat(60);
+    let started = Instant::now();
+    let err = client
+        .wait_for_final_status(&json!({"api": "ecom", "reference": long, "timeout_ms": 5000, "initial_delay_ms": 3000}))
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidInput, "{err}");
+    assert!(err.message.contains("50"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "refused only after the initial delay: {:?}",
+        started.elapsed()
+    );
+    assert!(server.arrivals().is_empty(), "nothing was sent");
+}

@@ -237,7 +237,10 @@ impl Client {
     }
 
     /// The order id (`reference` or `orderId`), options and remaining fields of an eCom call.
-    fn ecom_target(&self, request: &Value) -> Result<(String, CallOptions, Map<String, Value>)> {
+    pub(crate) fn ecom_target(
+        &self,
+        request: &Value,
+    ) -> Result<(String, CallOptions, Map<String, Value>)> {
         let mut object = request_object(request)?;
         object.remove("api");
         if let Some(order_id) = object.remove("orderId") {
