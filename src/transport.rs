@@ -88,8 +88,8 @@ pub struct Transport {
     /// Parsed once at creation, so a bad proxy fails the client and not a later call.
     proxy: Option<ureq::Proxy>,
     agent: PerProcess<ureq::Agent>,
-    /// `scheme://host[:port]` of the base URL, named in error messages so an operator sees
-    /// which server could not be reached (the base URL has no user or query: config.rs).
+    /// `scheme://host[:port]` of the base URL, named in transport error messages so an operator
+    /// sees which server could not be reached (the base URL has no user or query: base_url.rs).
     origin: String,
 }
 
@@ -143,10 +143,12 @@ impl Transport {
                 return Err(Error::new(
                     ErrorKind::Timeout,
                     format!(
-                        "{}: no time left within the call's deadline (total_ms {}) after {} attempts",
-                        self.describe(request),
+                        "{} {}: no time left within the call's deadline (total_ms {}) after {} attempts (server {})",
+                        request.method,
+                        request.log_path,
                         self.config.timeouts.total.as_millis(),
-                        attempt - 1
+                        attempt - 1,
+                        self.origin
                     ),
                 ));
             }
@@ -213,9 +215,11 @@ impl Transport {
         }
     }
 
-    /// `GET /path on http://host:port`: what a message names, never credentials or a query.
-    fn describe(&self, request: &HttpRequest) -> String {
-        format!("{} {} on {}", request.method, request.log_path, self.origin)
+    /// Names the server at the end of a transport error's message (scheme, host and port:
+    /// never credentials or a query), so an operator sees which one could not be reached.
+    fn at_server(&self, mut error: Error) -> Error {
+        error.message = format!("{} (server {})", error.message, self.origin);
+        error
     }
 
     fn send_once(
@@ -242,10 +246,10 @@ impl Transport {
             .configure_request(http_request)
             .timeout_global(Some(timeout))
             .build();
-        let what = self.describe(request);
+        let what = format!("{} {}", request.method, request.log_path);
         let mut response = agent.run(http_request).map_err(|e| Failure {
             nothing_sent: nothing_sent(&e),
-            error: transport_error(e, &what),
+            error: self.at_server(transport_error(e, &what)),
         })?;
         let status = response.status().as_u16();
         let headers = response
@@ -264,14 +268,16 @@ impl Transport {
             .as_reader()
             .take(MAX_RESPONSE_BYTES + 1)
             .read_to_end(&mut body)
-            .map_err(|e| Failure::after_sending(io_error(e, &what)))?;
+            .map_err(|e| Failure::after_sending(self.at_server(io_error(e, &what))))?;
         if body.len() as u64 > MAX_RESPONSE_BYTES {
             return Err(Failure::after_sending(
-                Error::new(
-                    ErrorKind::Api,
-                    format!("{what}: response body exceeds {MAX_RESPONSE_BYTES} bytes"),
-                )
-                .with_retryable(false),
+                self.at_server(
+                    Error::new(
+                        ErrorKind::Api,
+                        format!("{what}: response body exceeds {MAX_RESPONSE_BYTES} bytes"),
+                    )
+                    .with_retryable(false),
+                ),
             ));
         }
         Ok(HttpResponse {
@@ -326,7 +332,7 @@ fn nothing_sent(error: &ureq::Error) -> bool {
     }
 }
 
-/// `what` names the request and the server: `POST /accesstoken/get on http://127.0.0.1:7878`.
+/// `what` names the request: `POST /accesstoken/get`.
 fn transport_error(error: ureq::Error, what: &str) -> Error {
     match error {
         ureq::Error::Timeout(_) => Error::new(ErrorKind::Timeout, format!("{what}: timed out")),
