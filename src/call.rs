@@ -9,6 +9,7 @@ use crate::problem::api_error;
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::Client;
 use serde_json::{Map, Value};
+use std::time::Instant;
 
 /// Request keys the library reads itself and never forwards to the API. They are
 /// snake_case, which no Vipps API uses for its own fields, so they cannot collide.
@@ -41,18 +42,24 @@ impl Headers {
     }
 }
 
-/// Per-call settings that override the configuration: partners act for many merchants,
-/// and one plugin may serve several sales units.
+/// Per-call settings that override the configuration (partners act for many merchants,
+/// and one plugin may serve several sales units), and the deadline of the call.
 #[derive(Clone, Debug)]
 pub struct CallOptions {
     pub msn: String,
     pub system: SystemInfo,
     pub idempotency_key: Option<String>,
+    /// When the public call must have ended: `total_ms` after it started (or earlier, inside
+    /// a call that ends earlier, see `deadline.rs`). Every request of the call shares it: the
+    /// token fetch, the refresh after a 401, the API request, an eCom `/details` follow-up.
+    pub deadline: Instant,
 }
 
 impl CallOptions {
-    /// Reads and removes the reserved keys from a request object.
+    /// Reads and removes the reserved keys from a request object, and starts the call's
+    /// deadline: each public call takes its options exactly once.
     pub fn take(client: &Client, request: &mut Map<String, Value>) -> Result<CallOptions> {
+        let deadline = crate::deadline::for_call(client.config.timeouts.total);
         let mut reserved = Map::new();
         for key in RESERVED_KEYS {
             if let Some(value) = request.remove(*key) {
@@ -71,6 +78,7 @@ impl CallOptions {
             msn,
             system: SystemInfo::read(&f, Some(&client.config.system))?,
             idempotency_key: f.opt_str("idempotency_key")?.map(str::to_owned),
+            deadline,
         })
     }
 
@@ -239,7 +247,7 @@ impl Client {
         Ok((reference, options, body))
     }
 
-    /// Sends a request with the headers every call carries.
+    /// Sends a request with the headers every call carries, retrying until `deadline`.
     pub(crate) fn send_raw(
         &self,
         method: &'static str,
@@ -247,6 +255,7 @@ impl Client {
         mut headers: Headers,
         body: Option<Vec<u8>>,
         safe_to_repeat: bool,
+        deadline: Instant,
     ) -> Result<HttpResponse> {
         if body.as_ref().is_some_and(|b| !b.is_empty()) {
             headers.push("Content-Type", "application/json".to_owned());
@@ -260,7 +269,7 @@ impl Client {
             body,
             safe_to_repeat,
         };
-        self.transport.send(&request)
+        self.transport.send(&request, deadline)
     }
 
     /// Runs an API call: authenticates, sends with retries, refreshes the token once on 401,
@@ -285,7 +294,8 @@ impl Client {
             let mut headers = Headers::new();
             let token = match call.auth {
                 Auth::Bearer => {
-                    let token = self.access_token(&call.options.msn, failed_token)?;
+                    let token =
+                        self.access_token(&call.options.msn, failed_token, call.options.deadline)?;
                     headers.push("Authorization", format!("Bearer {}", token.value.expose()));
                     Some(token.generation)
                 }
@@ -308,7 +318,14 @@ impl Client {
                 headers.push(header.name(), key.clone());
             }
             let response = self
-                .send_raw(call.method, &call.path, headers, body.clone(), safe)
+                .send_raw(
+                    call.method,
+                    &call.path,
+                    headers,
+                    body.clone(),
+                    safe,
+                    call.options.deadline,
+                )
                 .map_err(|error| oversized_is_unknown(call, error))?;
             // A token can expire or be revoked early; one fresh token, then the 401 stands.
             if response.status == 401 && token.is_some() && failed_token.is_none() {

@@ -27,6 +27,7 @@ mod checkout;
 mod checkout_validation;
 mod client;
 pub mod config;
+mod deadline;
 pub mod ecom;
 mod epayment;
 mod epayment_validation;

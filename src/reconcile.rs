@@ -2,6 +2,8 @@
 //! asks for the status itself, and can wait a bounded time for a customer to finish.
 
 use crate::call::request_object;
+use crate::epayment::OrderApi;
+use crate::epayment_validation::REFERENCE_MAX;
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::Fields;
 use crate::Client;
@@ -21,9 +23,17 @@ impl Client {
 
     /// Polls until the payment leaves `pending` or `timeout_ms` passes, following the polling
     /// guidance: a first check after `initial_delay_ms` (default from the configuration,
-    /// 5 s), then every `interval_ms` (default 2 s). A timeout is not an error: the answer
-    /// says `timed_out: true` with the last status seen.
+    /// 5 s), then every `interval_ms` (default 2 s).
+    ///
+    /// The wait ends within `timeout_ms`: every poll's deadline is the earlier of its own
+    /// `total_ms` and the end of the wait. The first check happens no later than
+    /// [`first_check_by`] before the end (a long `initial_delay_ms` is shortened), so a wait
+    /// always makes at least one real check. A timeout is not an error: the answer says
+    /// `timed_out: true` with the last status seen, also when the last poll found no answer
+    /// in the time left (a `timeout` error). Only when no poll ever got an answer is the
+    /// timeout an error. Any other error ends the wait as that error.
     pub fn wait_for_final_status(&self, request: &Value) -> Result<Value> {
+        let started = Instant::now();
         let mut object = request_object(request)?;
         let timeout = take_millis(&mut object, "timeout_ms")?.ok_or_else(|| {
             Error::invalid_input("timeout_ms is required (how long to wait, in milliseconds)")
@@ -34,26 +44,55 @@ impl Client {
             .unwrap_or(self.config.polling.interval)
             .max(Duration::from_millis(1));
         let request = Value::Object(object);
-        // Refuse a bad request now, not after the initial delay.
-        crate::epayment::order_api(&request)?;
-        self.target(&request, 1, 64)?;
-        let deadline = Instant::now() + timeout;
-        std::thread::sleep(initial.min(timeout));
+        // Refuse a bad request now, not after the initial delay, with the order's own API's rules.
+        match crate::epayment::order_api(&request)? {
+            OrderApi::Ecom => self.ecom_target(&request).map(drop)?,
+            OrderApi::Epayment => self.target(&request, 1, REFERENCE_MAX).map(drop)?,
+        }
+        let end = crate::deadline::from_now(timeout.saturating_sub(started.elapsed()));
+        sleep_until(
+            end,
+            initial.min(timeout.saturating_sub(first_check_by(timeout))),
+        );
+        let mut last_seen = None;
         let mut polls = 0;
         loop {
             polls += 1;
-            let payment = self.get_payment(&request)?;
+            let payment = match crate::deadline::within(end, || self.get_payment(&request)) {
+                Ok(payment) => payment,
+                Err(error) if error.kind == ErrorKind::Timeout => {
+                    return match last_seen {
+                        Some(payment) => Ok(summary(&request, &payment, polls, true)),
+                        None => Err(error),
+                    };
+                }
+                Err(error) => return Err(error),
+            };
             let is_final = payment
                 .pointer("/normalized/final")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            if is_final || remaining.is_zero() {
-                return Ok(summary(&request, &payment, polls, !is_final));
+            if is_final {
+                return Ok(summary(&request, &payment, polls, false));
             }
-            std::thread::sleep(interval.min(remaining));
+            sleep_until(end, interval);
+            if Instant::now() >= end {
+                return Ok(summary(&request, &payment, polls, true));
+            }
+            last_seen = Some(payment);
         }
     }
+}
+
+/// How long before the end of a wait its first check starts at the latest: half the wait,
+/// at most one second, so that the check has time to get its answer.
+fn first_check_by(timeout: Duration) -> Duration {
+    (timeout / 2).min(Duration::from_secs(1))
+}
+
+/// Sleeps `duration`, or until `end` if that comes first.
+fn sleep_until(end: Instant, duration: Duration) {
+    std::thread::sleep(duration.min(end.saturating_duration_since(Instant::now())));
 }
 
 fn take_millis(

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{Level, Logger};
 use crate::per_process::PerProcess;
-use crate::retry::{backoff, parse_retry_after, status_is_retryable};
+use crate::retry::{backoff, parse_retry_after, retry_delay, status_is_retryable};
 use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,6 +49,37 @@ impl HttpResponse {
     }
 }
 
+/// An attempt that got no HTTP answer.
+struct Failure {
+    error: Error,
+    /// True when the request cannot have reached the server (the connection never opened),
+    /// so even a request that is not safe to repeat may be sent again.
+    nothing_sent: bool,
+}
+
+impl Failure {
+    fn after_sending(error: Error) -> Failure {
+        Failure {
+            error,
+            nothing_sent: false,
+        }
+    }
+}
+
+/// The final outcome of `send`, with the number of attempts it took.
+fn finish(
+    outcome: std::result::Result<HttpResponse, Failure>,
+    attempts: u32,
+) -> Result<HttpResponse> {
+    match outcome {
+        Ok(mut response) => {
+            response.attempts = attempts;
+            Ok(response)
+        }
+        Err(failure) => Err(failure.error),
+    }
+}
+
 /// The agent, made anew in each process: a forked PHP-FPM child must not share its parent's
 /// pooled connections (both would read from the same socket), nor lock the parent's pool.
 pub struct Transport {
@@ -57,6 +88,9 @@ pub struct Transport {
     /// Parsed once at creation, so a bad proxy fails the client and not a later call.
     proxy: Option<ureq::Proxy>,
     agent: PerProcess<ureq::Agent>,
+    /// `scheme://host[:port]` of the base URL, named in transport error messages so an operator
+    /// sees which server could not be reached (the base URL has no user or query: base_url.rs).
+    origin: String,
 }
 
 impl Transport {
@@ -70,11 +104,13 @@ impl Transport {
             ),
             None => None,
         };
+        let origin = origin_of(config.base_url.as_str()).to_owned();
         let transport = Transport {
             config,
             logger,
             proxy,
             agent: PerProcess::new(),
+            origin,
         };
         transport.agent();
         Ok(transport)
@@ -94,11 +130,11 @@ impl Transport {
         (**agent).clone()
     }
 
-    /// Sends the request, retrying what is safe to retry within the total deadline.
+    /// Sends the request, retrying what the policy of `retry.rs` allows, until `deadline`:
+    /// the deadline of the whole public call, shared by all its requests (`deadline.rs`).
     /// Returns the final response whatever its status; only transport failures are errors.
-    pub fn send(&self, request: &HttpRequest) -> Result<HttpResponse> {
+    pub fn send(&self, request: &HttpRequest, deadline: Instant) -> Result<HttpResponse> {
         let policy = self.config.retry;
-        let deadline = Instant::now() + self.config.timeouts.total;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -107,11 +143,12 @@ impl Transport {
                 return Err(Error::new(
                     ErrorKind::Timeout,
                     format!(
-                        "{} {}: no answer within the total deadline of {} ms ({} attempts)",
+                        "{} {}: no time left within the call's deadline (total_ms {}) after {} attempts (server {})",
                         request.method,
                         request.log_path,
                         self.config.timeouts.total.as_millis(),
-                        attempt - 1
+                        attempt - 1,
+                        self.origin
                     ),
                 ));
             }
@@ -130,41 +167,39 @@ impl Transport {
                     );
                     if last_attempt || !status_is_retryable(response.status, request.safe_to_repeat)
                     {
-                        return outcome.map(|mut r| {
-                            r.attempts = attempt;
-                            r
-                        });
+                        return finish(outcome, attempt);
                     }
-                    response
-                        .header("Retry-After")
-                        .and_then(parse_retry_after)
-                        .unwrap_or_else(|| backoff(&policy, attempt))
+                    let retry_after = response.header("Retry-After").and_then(parse_retry_after);
+                    retry_delay(&policy, attempt, retry_after)
                 }
-                Err(error) => {
+                Err(failure) => {
                     self.logger.log(
                         Level::Debug,
                         format!(
                             "{} {} -> {} (attempt {attempt}, {elapsed} ms)",
-                            request.method, request.log_path, error.message
+                            request.method, request.log_path, failure.error.message
                         ),
                     );
-                    // A refused certificate or an oversized answer will not change on retry.
-                    if last_attempt || !request.safe_to_repeat || !error.retryable {
-                        return outcome;
+                    // A request that is not safe to repeat may have reached the server unless
+                    // the connection never opened. A refused certificate or an oversized
+                    // answer will not change on retry.
+                    let may_repeat = request.safe_to_repeat || failure.nothing_sent;
+                    if last_attempt || !may_repeat || !failure.error.retryable {
+                        return finish(outcome, attempt);
                     }
                     backoff(&policy, attempt)
                 }
             };
-            if Instant::now() + delay >= deadline {
+            let fits = Instant::now()
+                .checked_add(delay)
+                .is_some_and(|after| after < deadline);
+            if !fits {
                 // Waiting would overrun the caller's deadline: report what we have now.
-                return outcome.map(|mut r| {
-                    r.attempts = attempt;
-                    r
-                });
+                return finish(outcome, attempt);
             }
             let reason = match &outcome {
                 Ok(r) => format!("status {}", r.status),
-                Err(e) => e.kind.as_str().to_owned(),
+                Err(failure) => failure.error.kind.as_str().to_owned(),
             };
             self.logger.log(
                 Level::Warn,
@@ -180,7 +215,18 @@ impl Transport {
         }
     }
 
-    fn send_once(&self, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse> {
+    /// Names the server at the end of a transport error's message (scheme, host and port:
+    /// never credentials or a query), so an operator sees which one could not be reached.
+    fn at_server(&self, mut error: Error) -> Error {
+        error.message = format!("{} (server {})", error.message, self.origin);
+        error
+    }
+
+    fn send_once(
+        &self,
+        request: &HttpRequest,
+        timeout: Duration,
+    ) -> std::result::Result<HttpResponse, Failure> {
         let agent = self.agent();
         let mut builder = http::Request::builder()
             .method(request.method)
@@ -189,19 +235,22 @@ impl Transport {
             builder = builder.header(*name, value);
         }
         let body = request.body.clone().unwrap_or_default();
-        let http_request = builder.body(body).map_err(|e| {
-            Error::invalid_input(format!(
+        let http_request = builder.body(body).map_err(|e| Failure {
+            error: Error::invalid_input(format!(
                 "cannot form the HTTP request for {}: {e}",
                 request.log_path
-            ))
+            )),
+            nothing_sent: true,
         })?;
         let http_request = agent
             .configure_request(http_request)
             .timeout_global(Some(timeout))
             .build();
-        let mut response = agent
-            .run(http_request)
-            .map_err(|e| transport_error(e, request))?;
+        let what = format!("{} {}", request.method, request.log_path);
+        let mut response = agent.run(http_request).map_err(|e| Failure {
+            nothing_sent: nothing_sent(&e),
+            error: self.at_server(transport_error(e, &what)),
+        })?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -219,16 +268,17 @@ impl Transport {
             .as_reader()
             .take(MAX_RESPONSE_BYTES + 1)
             .read_to_end(&mut body)
-            .map_err(|e| io_error(e, request))?;
+            .map_err(|e| Failure::after_sending(self.at_server(io_error(e, &what))))?;
         if body.len() as u64 > MAX_RESPONSE_BYTES {
-            return Err(Error::new(
-                ErrorKind::Api,
-                format!(
-                    "{} {}: response body exceeds {MAX_RESPONSE_BYTES} bytes",
-                    request.method, request.log_path
+            return Err(Failure::after_sending(
+                self.at_server(
+                    Error::new(
+                        ErrorKind::Api,
+                        format!("{what}: response body exceeds {MAX_RESPONSE_BYTES} bytes"),
+                    )
+                    .with_retryable(false),
                 ),
-            )
-            .with_retryable(false));
+            ));
         }
         Ok(HttpResponse {
             status,
@@ -259,11 +309,34 @@ fn build_agent(config: &Config, proxy: Option<ureq::Proxy>) -> ureq::Agent {
     )
 }
 
-fn transport_error(error: ureq::Error, request: &HttpRequest) -> Error {
-    let what = format!("{} {}", request.method, request.log_path);
+/// `scheme://authority` of a validated base URL (which has no user, query or fragment).
+fn origin_of(base_url: &str) -> &str {
+    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
+    match base_url[after_scheme..].find('/') {
+        Some(slash) => &base_url[..after_scheme + slash],
+        None => base_url,
+    }
+}
+
+/// Whether a failed attempt cannot have sent anything: the connection was never made.
+fn nothing_sent(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+        ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => true,
+        // Refused or no local address: only connecting fails this way.
+        ureq::Error::Io(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::AddrNotAvailable
+        ),
+        _ => false,
+    }
+}
+
+/// `what` names the request: `POST /accesstoken/get`.
+fn transport_error(error: ureq::Error, what: &str) -> Error {
     match error {
         ureq::Error::Timeout(_) => Error::new(ErrorKind::Timeout, format!("{what}: timed out")),
-        ureq::Error::Io(e) => io_error(e, request),
+        ureq::Error::Io(e) => io_error(e, what),
         ureq::Error::HostNotFound => {
             Error::new(ErrorKind::Network, format!("{what}: host not found"))
         }
@@ -284,8 +357,7 @@ fn transport_error(error: ureq::Error, request: &HttpRequest) -> Error {
     }
 }
 
-fn io_error(error: std::io::Error, request: &HttpRequest) -> Error {
-    let what = format!("{} {}", request.method, request.log_path);
+fn io_error(error: std::io::Error, what: &str) -> Error {
     if error.kind() == std::io::ErrorKind::TimedOut {
         return Error::new(ErrorKind::Timeout, format!("{what}: timed out"));
     }
@@ -299,4 +371,37 @@ fn io_error(error: std::io::Error, request: &HttpRequest) -> Error {
             .with_retryable(false);
     }
     Error::new(ErrorKind::Network, format!("{what}: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_origin_is_scheme_and_authority_only() {
+        assert_eq!(
+            origin_of("https://apitest.vipps.no"),
+            "https://apitest.vipps.no"
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:7878/prefix/v1"),
+            "http://127.0.0.1:7878"
+        );
+        assert_eq!(origin_of("https://[::1]:8443/x"), "https://[::1]:8443");
+    }
+
+    #[test]
+    fn only_a_connection_that_never_opened_counts_as_nothing_sent() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(nothing_sent(&ureq::Error::Io(refused)));
+        assert!(nothing_sent(&ureq::Error::HostNotFound));
+        assert!(nothing_sent(&ureq::Error::ConnectionFailed));
+        assert!(nothing_sent(&ureq::Error::Timeout(ureq::Timeout::Connect)));
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert!(!nothing_sent(&ureq::Error::Io(reset)));
+        assert!(!nothing_sent(&ureq::Error::Timeout(ureq::Timeout::Global)));
+        assert!(!nothing_sent(&ureq::Error::Timeout(
+            ureq::Timeout::RecvResponse
+        )));
+    }
 }

@@ -82,6 +82,12 @@ impl Client {
     /// must be stored; the failure is in `remove_errors`, and the next call retries it.
     /// Two processes must not run it at once for one shop: hold the host's lock around it.
     pub fn ensure_webhook(&self, request: &Value) -> Result<Value> {
+        // One deadline for the list, the registration and the deletes together.
+        let end = crate::deadline::for_call(self.config.timeouts.total);
+        crate::deadline::within(end, || self.ensure_webhook_by(request))
+    }
+
+    fn ensure_webhook_by(&self, request: &Value) -> Result<Value> {
         let map = request_map(request)?;
         let f = Fields::new(map, "", ErrorKind::InvalidInput);
         let url = f.req_str("url")?;

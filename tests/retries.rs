@@ -2,8 +2,10 @@
 //! where a retry cannot help.
 
 mod common;
+mod misbehaving;
 
 use common::{header, payment_request, reference, Harness};
+use misbehaving::{poll_until, Reply, Server};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use vipps::ErrorKind;
@@ -105,9 +107,12 @@ fn a_timeout_is_retried_with_the_same_key() {
         json!({"method": "POST", "path": path, "count": 1, "action": "delay", "delay_ms": 1500}),
     );
     capture(&client, &reference, "capture-rt-timeout").unwrap();
-    // The simulator logs a request when it answers: let the delayed first attempt finish.
-    std::thread::sleep(Duration::from_millis(1000));
-    assert_eq!(keys(&h, &path), vec!["capture-rt-timeout"; 2]);
+    // The simulator logs a request when it answers: wait for the delayed first attempt.
+    let keys = poll_until(5, || {
+        let keys = keys(&h, &path);
+        (keys.len() >= 2).then_some(keys)
+    });
+    assert_eq!(keys, vec!["capture-rt-timeout"; 2]);
     // The delayed first attempt was processed too, but the key made the other one a replay.
     assert_eq!(h.ledger_entry(&reference)["captured"], 1000);
 }
@@ -169,4 +174,112 @@ fn connection_refused_is_a_retryable_network_error() {
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Network, "{err}");
     assert!(err.retryable);
+    assert!(
+        err.message.contains(&format!("http://127.0.0.1:{port}")),
+        "the message names the server it could not reach: {err}"
+    );
+}
+
+fn webhook_request() -> Value {
+    json!({"url": "https://shop.example/vipps/webhook", "events": ["epayments.payment.captured.v1"]})
+}
+
+#[test]
+fn a_post_without_a_key_is_not_repeated_after_a_gateway_error() {
+    for status in [502, 503, 504] {
+        let server = Server::start(move |a| match a.path.as_str() {
+            "/accesstoken/get" => Reply::token(),
+            _ => Reply::json(status, json!({"title": "gateway"})),
+        });
+        let client = server.client(5000, json!({}));
+        let err = client.register_webhook(&webhook_request()).unwrap_err();
+        assert_eq!(err.http_status, Some(status), "{err}");
+        assert_eq!(
+            server.count("POST", "/webhooks/v1/webhooks"),
+            1,
+            "the backend may have registered it: a {status} must not send it again"
+        );
+    }
+}
+
+#[test]
+fn a_get_is_still_retried_after_a_gateway_error() {
+    let server = Server::start(|a| match (a.path.as_str(), a.nth) {
+        ("/accesstoken/get", _) => Reply::token(),
+        (_, 1) => Reply::json(504, json!({"title": "gateway"})),
+        _ => Reply::json(200, json!([])),
+    });
+    let client = server.client(5000, json!({}));
+    client.list_webhooks(&json!({})).unwrap();
+    assert_eq!(server.count("GET", "/webhooks/v1/webhooks"), 2);
+}
+
+#[test]
+fn a_post_without_a_key_is_retried_after_429() {
+    // 429 says the request was turned away, not processed: repeating it cannot act twice.
+    let server = Server::start(|a| match (a.path.as_str(), a.nth) {
+        ("/accesstoken/get", _) => Reply::token(),
+        (_, 1) => Reply::json(429, json!({"title": "slow down"})),
+        _ => Reply::json(201, json!({"id": "wh-1", "secret": "s"})),
+    });
+    let client = server.client(5000, json!({}));
+    let made = client.register_webhook(&webhook_request()).unwrap();
+    assert_eq!(made["id"], "wh-1");
+    assert_eq!(server.count("POST", "/webhooks/v1/webhooks"), 2);
+}
+
+#[test]
+fn retry_after_zero_does_not_skip_the_backoff() {
+    let server = Server::start(|a| match (a.path.as_str(), a.nth) {
+        ("/accesstoken/get", _) => Reply::token(),
+        (_, n) if n <= 3 => Reply::json(503, json!({"title": "busy"})).header("Retry-After", "0"),
+        _ => Reply::json(200, json!({"reference": "rt-ra0", "state": "CREATED"})),
+    });
+    let client = server.client(
+        8000,
+        json!({"retry": {"max_attempts": 4, "base_delay_ms": 400, "max_delay_ms": 2000}}),
+    );
+    client.get_payment(&json!({"reference": "rt-ra0"})).unwrap();
+    let attempts = server.arrivals_at("GET", "/epayment/v1/payments/rt-ra0");
+    assert_eq!(attempts.len(), 4);
+    // The floor is the lower half of the exponential backoff: 200, 400, 800 ms.
+    for (i, pair) in attempts.windows(2).enumerate() {
+        let gap = pair[1].at - pair[0].at;
+        let floor = Duration::from_millis(200 << i);
+        assert!(
+            gap >= floor,
+            "attempt {} came {gap:?} after the previous one",
+            i + 2
+        );
+    }
+}
+
+#[test]
+fn a_huge_retry_after_returns_the_answer_without_a_panic() {
+    for value in [
+        "18446744073709551615",
+        "99999999999999999999",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+    ] {
+        let server = Server::start(move |a| match a.path.as_str() {
+            "/accesstoken/get" => Reply::token(),
+            _ => Reply::json(429, json!({"title": "later"})).header("Retry-After", value),
+        });
+        let client = server.client(3000, json!({}));
+        let started = Instant::now();
+        let err = client
+            .get_payment(&json!({"reference": "rt-ra-huge"}))
+            .unwrap_err();
+        assert_eq!(
+            err.kind,
+            ErrorKind::RateLimited,
+            "Retry-After {value}: {err}"
+        );
+        assert!(err.retryable);
+        assert!(
+            started.elapsed() < Duration::from_millis(3000),
+            "Retry-After {value}: waited"
+        );
+        assert_eq!(server.count("GET", "/epayment/v1/payments/rt-ra-huge"), 1);
+    }
 }

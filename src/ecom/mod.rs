@@ -219,7 +219,8 @@ impl Client {
         data.insert("idempotency_key".into(), json!(key));
         // The modification answer lacks the authorized and cancelled amounts: read /details for
         // the normalized view. The money call has succeeded either way, so a failed read is
-        // reported beside the data, never as the call's error.
+        // reported beside the data, never as the call's error. The read shares the call's
+        // deadline (`options.deadline`): with no time left it is a `timeout`, reported so too.
         match self.ecom_details(&order_id, &options) {
             Ok(details) => {
                 data.insert("normalized".into(), details["normalized"].clone());
@@ -259,7 +260,10 @@ impl Client {
     }
 
     /// The order id (`reference` or `orderId`), options and remaining fields of an eCom call.
-    fn ecom_target(&self, request: &Value) -> Result<(String, CallOptions, Map<String, Value>)> {
+    pub(crate) fn ecom_target(
+        &self,
+        request: &Value,
+    ) -> Result<(String, CallOptions, Map<String, Value>)> {
         let mut object = request_object(request)?;
         object.remove("api");
         if let Some(order_id) = object.remove("orderId") {
