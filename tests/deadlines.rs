@@ -6,7 +6,7 @@
 
 mod misbehaving;
 
-use misbehaving::{Reply, Server};
+use misbehaving::{pending_payment, Reply, Server};
 use serde_json::json;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -14,15 +14,6 @@ use vipps::ErrorKind;
 
 /// What a deadline may be overrun by: waking up, closing a socket, building the answer.
 const MARGIN: Duration = Duration::from_millis(100);
-
-fn pending_payment(reference: &str) -> serde_json::Value {
-    json!({"reference": reference, "state": "CREATED",
-           "amount": {"currency": "NOK", "value": 1000},
-           "aggregate": {"authorizedAmount": {"currency": "NOK", "value": 0},
-                         "cancelledAmount": {"currency": "NOK", "value": 0},
-                         "capturedAmount": {"currency": "NOK", "value": 0},
-                         "refundedAmount": {"currency": "NOK", "value": 0}}})
-}
 
 #[test]
 fn eight_threads_waiting_for_a_hanging_token_endpoint_each_end_within_their_deadline() {

@@ -2,7 +2,7 @@
 
 mod misbehaving;
 
-use misbehaving::{Reply, Server};
+use misbehaving::{pending_payment, Reply, Server};
 use serde_json::json;
 
 #[test]
@@ -10,7 +10,7 @@ fn a_huge_expires_in_gives_a_usable_token_and_no_panic() {
     for expires_in in ["18446744073709551615", "18446744073709551000"] {
         let server = Server::start(move |a| match a.path.as_str() {
             "/accesstoken/get" => Reply::token_expiring(expires_in),
-            _ => Reply::json(200, json!({"reference": "hv-1", "state": "CREATED"})),
+            _ => Reply::json(200, pending_payment("hv-1")),
         });
         let client = server.client(3000, json!({}));
         for _ in 0..3 {

@@ -5,7 +5,7 @@ mod common;
 mod misbehaving;
 
 use common::{header, payment_request, reference, Harness};
-use misbehaving::{poll_until, Reply, Server};
+use misbehaving::{pending_payment, poll_until, Reply, Server};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use vipps::ErrorKind;
@@ -207,7 +207,7 @@ fn a_get_is_still_retried_after_a_gateway_error() {
     let server = Server::start(|a| match (a.path.as_str(), a.nth) {
         ("/accesstoken/get", _) => Reply::token(),
         (_, 1) => Reply::json(504, json!({"title": "gateway"})),
-        _ => Reply::json(200, json!([])),
+        _ => Reply::json(200, json!({"webhooks": []})),
     });
     let client = server.client(5000, json!({}));
     client.list_webhooks(&json!({})).unwrap();
@@ -233,7 +233,7 @@ fn retry_after_zero_does_not_skip_the_backoff() {
     let server = Server::start(|a| match (a.path.as_str(), a.nth) {
         ("/accesstoken/get", _) => Reply::token(),
         (_, n) if n <= 3 => Reply::json(503, json!({"title": "busy"})).header("Retry-After", "0"),
-        _ => Reply::json(200, json!({"reference": "rt-ra0", "state": "CREATED"})),
+        _ => Reply::json(200, pending_payment("rt-ra0")),
     });
     let client = server.client(
         8000,

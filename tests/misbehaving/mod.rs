@@ -290,3 +290,14 @@ fn serve(stream: TcpStream, sink: &Mutex<Vec<Arrival>>, behaviour: &Behaviour) {
         }
     }
 }
+
+/// A created, unpaid ePayment payment as the API answers it (the library refuses a payment
+/// answer without its aggregate amounts).
+pub fn pending_payment(reference: &str) -> Value {
+    serde_json::json!({"reference": reference, "state": "CREATED",
+           "amount": {"currency": "NOK", "value": 1000},
+           "aggregate": {"authorizedAmount": {"currency": "NOK", "value": 0},
+                         "cancelledAmount": {"currency": "NOK", "value": 0},
+                         "capturedAmount": {"currency": "NOK", "value": 0},
+                         "refundedAmount": {"currency": "NOK", "value": 0}}})
+}
