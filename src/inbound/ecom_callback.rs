@@ -41,7 +41,11 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value) -> Outcom
         return Outcome::unauthorized(kind, Some(order_id), reason);
     }
     let expected = expected_token(client, request, order_id);
-    if let Err(reason) = token::check(request, expected.as_deref(), &format!("order {order_id}")) {
+    if let Err(reason) = token::check(
+        request,
+        expected.as_deref(),
+        &format!("order {}", super::untrusted::shown(order_id)),
+    ) {
         return Outcome::unauthorized(kind, Some(order_id), reason);
     }
     match event(body, order_id) {
@@ -159,7 +163,10 @@ pub fn consent_removal(client: &Client, request: &InboundRequest) -> Outcome {
         return Outcome::bad_request(
             Some(kind),
             None,
-            format!("a consent removal is a DELETE, got {}", request.method),
+            format!(
+                "a consent removal is a DELETE, got {}",
+                super::untrusted::shown(&request.method)
+            ),
         );
     }
     let reference = request.reference.as_deref();

@@ -34,7 +34,7 @@ pub fn checkout(client: &Client, request: &InboundRequest, body: &Value) -> Outc
             .and_then(|r| client.checkout_callback_token(r))
     });
     let whose = match &reference {
-        Some(r) => format!("reference {r}"),
+        Some(r) => format!("reference {}", super::untrusted::shown(r)),
         None => "this shipping callback (it names no reference: pass reference or expected_token)"
             .into(),
     };
@@ -103,7 +103,11 @@ pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome 
         return Outcome::unauthorized(kind, Some(&order_id), reason);
     }
     let expected = ecom_callback::expected_token(client, request, &order_id);
-    if let Err(reason) = token::check(request, expected.as_deref(), &format!("order {order_id}")) {
+    if let Err(reason) = token::check(
+        request,
+        expected.as_deref(),
+        &format!("order {}", super::untrusted::shown(&order_id)),
+    ) {
         return Outcome::unauthorized(kind, Some(&order_id), reason);
     }
     let Some(address_id) = body.get("addressId").and_then(Value::as_i64) else {
