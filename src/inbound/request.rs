@@ -138,6 +138,14 @@ impl<'a> InboundRequest<'a> {
                 )
             })?),
         };
+        // A token belongs to one order: without the order named, a token for A would verify a
+        // body naming B (issue 15, defect 12).
+        if parts.expected_token.is_some() && parts.reference.is_none_or(str::is_empty) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "expected_token needs reference: pass the reference (orderId) the token was made for, so a body naming another order is refused",
+            ));
+        }
         Ok(InboundRequest {
             method,
             path_and_query,
@@ -425,7 +433,7 @@ mod tests {
         let bare = json!({"url": "https://h.example"});
         let r = InboundRequest::parse(&bare, b"").unwrap();
         assert_eq!(r.path_and_query, "/");
-        let secret = json!({"url": "/cb?callback_token=SECRET-1", "headers": {"Authorization": "SECRET-2"}, "expected_token": "SECRET-3"});
+        let secret = json!({"url": "/cb?callback_token=SECRET-1", "headers": {"Authorization": "SECRET-2"}, "expected_token": "SECRET-3", "reference": "order-1"});
         let debug = format!("{:?}", InboundRequest::parse(&secret, b"").unwrap());
         assert!(!debug.contains("SECRET"), "{debug}");
         assert!(debug.contains("authorization"), "{debug}");

@@ -175,6 +175,8 @@ mod tests {
             r#"{"url":"/cb","kind":"nope"}"#,
             r#"{"method":"GET"}"#,
             r#"{"url":"/cb","headers":{"X-Many":[]}}"#,
+            r#"{"url":"/cb","expected_token":"t"}"#,
+            r#"{"url":"/cb","expected_token":"t","reference":""}"#,
         ];
         for text in typed_cases {
             let typed = read(text, b"{}").expect("read the typed way");
