@@ -140,7 +140,7 @@ impl<'a> InboundRequest<'a> {
         };
         // A token belongs to one order: without the order named, a token for A would verify a
         // body naming B (issue 15, defect 12).
-        if parts.expected_token.is_some() && parts.reference.is_none_or(str::is_empty) {
+        if parts.expected_token.is_some() && !parts.reference.is_some_and(|r| !r.is_empty()) {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
                 "expected_token needs reference: pass the reference (orderId) the token was made for, so a body naming another order is refused",
