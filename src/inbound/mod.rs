@@ -214,7 +214,8 @@ impl Client {
     /// Verifies and interprets an inbound callback or webhook.
     ///
     /// `request`: `{"method", "url" (path and query as received, or an absolute URL),
-    /// "headers": {name: value or [values]}, "kind"?, "expected_token"?, "reference"?}`;
+    /// "headers": {name: value or [values]}, "kind"?, "expected_token"? (needs "reference"),
+    /// "reference"?, "host"? (the webhook's registered host)}`;
     /// `body`: the raw body bytes. Returns `{"event": {...}, "response": {"status",
     /// "headers", "body"}}` (see the README, "Callbacks and webhooks").
     pub fn handle_callback(&self, request: &Value, body: &[u8]) -> Result<Value> {

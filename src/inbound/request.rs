@@ -66,6 +66,7 @@ pub(crate) struct Parts<'s> {
     pub kind: Option<&'s str>,
     pub expected_token: Option<&'s str>,
     pub reference: Option<&'s str>,
+    pub host: Option<&'s str>,
 }
 
 /// The parsed `request_json` plus the body. Its `Debug` output names the headers but hides
@@ -78,6 +79,9 @@ pub struct InboundRequest<'a> {
     pub path: String,
     /// The authority of an absolute URL, when the plugin gave one.
     pub url_authority: Option<String>,
+    /// The host the plugin registered its webhook for (`host` in request_json): when given,
+    /// the only host a webhook signature is checked against.
+    pub pinned_host: Option<String>,
     /// Header names lower-cased; repeated headers keep every value in order.
     headers: Vec<(Cow<'a, str>, &'a str)>,
     pub kind_hint: Option<Kind>,
@@ -99,6 +103,7 @@ impl<'a> InboundRequest<'a> {
             kind: f.opt_str("kind")?,
             expected_token: f.opt_str("expected_token")?,
             reference: f.opt_str("reference")?,
+            host: f.opt_str("host")?,
         };
         InboundRequest::from_parts(parts, body)
     }
@@ -146,11 +151,15 @@ impl<'a> InboundRequest<'a> {
                 "expected_token needs reference: pass the reference (orderId) the token was made for, so a body naming another order is refused",
             ));
         }
+        if let Some(host) = parts.host {
+            check_host(host).map_err(|message| field_error("host", message))?;
+        }
         Ok(InboundRequest {
             method,
             path_and_query,
             path,
             url_authority,
+            pinned_host: parts.host.map(str::to_owned),
             headers: parts.headers,
             kind_hint,
             expected_token: parts.expected_token.map(str::to_owned),
@@ -286,6 +295,7 @@ impl std::fmt::Debug for InboundRequest<'_> {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("url_authority", &self.url_authority)
+            .field("pinned_host", &self.pinned_host)
             .field(
                 "headers",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -320,6 +330,21 @@ fn split_url(url: &str) -> Option<(Option<String>, String)> {
         format!("/{tail}")
     };
     Some((Some(authority.to_owned()), path_and_query))
+}
+
+/// A pinned `host`: `name` or `name:port` as in a `Host` header, nothing more (no scheme, path,
+/// user or spaces), so a URL pasted by mistake is refused rather than never matching.
+fn check_host(host: &str) -> std::result::Result<(), String> {
+    let plausible = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b));
+    if plausible {
+        Ok(())
+    } else {
+        Err("must be the host the webhook was registered for, such as \"shop.example\" or \"shop.example:8443\" (no scheme or path)".into())
+    }
 }
 
 fn read_headers<'a>(f: &Fields<'a>) -> Result<Vec<(Cow<'a, str>, &'a str)>> {
