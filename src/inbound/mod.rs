@@ -164,7 +164,7 @@ impl serde::Serialize for Outcome {
 }
 
 /// The longest rejection reason, in characters: room for the explanation and two quoted
-/// untrusted texts of [`untrusted::SHOWN_CHARS`] each.
+/// untrusted texts of 200 characters each (`untrusted::shown`).
 const MAX_REASON_CHARS: usize = 600;
 
 /// A reference the plugin passed must be the one the request is about: a token or body for

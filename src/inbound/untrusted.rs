@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 /// How many characters of one untrusted text are shown. References and orderIds are at most
 /// 64 characters in every API; paths of callback URLs rarely pass 200.
-pub const SHOWN_CHARS: usize = 200;
+const SHOWN_CHARS: usize = 200;
 
 /// `text`, escaped and cut to [`SHOWN_CHARS`] characters.
 pub fn shown(text: &str) -> Cow<'_, str> {
