@@ -6,8 +6,11 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// base64url(HMAC-SHA256(secret, "vipps-callback:" + purpose + ":" + reference)).
-/// `purpose` separates Checkout tokens from eCom `authToken`s for the same reference.
+/// base64url without padding of HMAC-SHA256(key = the secret's UTF-8 bytes, message =
+/// "vipps-callback:" + purpose + ":" + reference). `purpose` separates Checkout tokens
+/// ("checkout") from eCom `authToken`s ("ecom") for the same reference. Plugins recompute it from
+/// the README ("Callback tokens", with a worked example that `tests/callback_token_doc.rs`
+/// checks): change neither without the other.
 pub fn derive(secret: &Secret, purpose: &str, reference: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
         .expect("HMAC takes keys of any length");

@@ -99,6 +99,7 @@ fn express_callbacks_numeric_msn_and_explicit_auth_tokens() {
         &body,
     );
     request["expected_token"] = json!("ae0cb90d91b4a84a");
+    request["reference"] = json!(ORDER);
     let answer = client.handle_callback(&request, &bytes).unwrap();
     let event = &answer["event"];
     assert_eq!(event["verified"], true, "{answer}");
@@ -209,6 +210,7 @@ fn consent_removal_needs_its_token() {
             r["headers"]["Authorization"] = json!(t);
         }
         r["expected_token"] = json!("ae0cb90d91b4a84a");
+        r["reference"] = json!(ORDER);
         r
     };
     let answer = client
@@ -238,7 +240,7 @@ fn consent_removal_needs_its_token() {
         .unwrap()
         .contains("expected_token"));
     // A consent removal must be a DELETE.
-    let r = json!({"method": "POST", "url": url, "headers": {"Authorization": "ae0cb90d91b4a84a"}, "expected_token": "ae0cb90d91b4a84a"});
+    let r = json!({"method": "POST", "url": url, "headers": {"Authorization": "ae0cb90d91b4a84a"}, "expected_token": "ae0cb90d91b4a84a", "reference": ORDER});
     assert_eq!(
         client.handle_callback(&r, b"").unwrap()["response"]["status"],
         400

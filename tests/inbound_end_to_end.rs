@@ -330,6 +330,7 @@ fn checkout_session_callbacks_are_verified_with_derived_tokens() {
     let token = captured.header("Authorization").unwrap().to_owned();
     let mut request = captured.request_json();
     request["expected_token"] = json!(token);
+    request["reference"] = json!(sessions[0]);
     assert_eq!(
         plain.handle_callback(&request, &captured.body).unwrap()["event"]["verified"],
         true

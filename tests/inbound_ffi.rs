@@ -54,7 +54,7 @@ fn handle_callback_through_the_c_abi() {
     assert_eq!(envelope["data"]["response"]["status"], 401);
 
     // NULL body with length 0 is an empty body (a consent removal has none).
-    let consent = json!({"method": "DELETE", "url": "/c/v2/consents/u-1", "headers": {"Authorization": "t-1"}, "expected_token": "t-1"});
+    let consent = json!({"method": "DELETE", "url": "/c/v2/consents/u-1", "headers": {"Authorization": "t-1"}, "expected_token": "t-1", "reference": "order-1"});
     let envelope = handle(client, &consent, std::ptr::null(), 0);
     assert_eq!(envelope["data"]["event"]["verified"], true, "{envelope}");
     let envelope = handle(client, &request, std::ptr::null(), 0);

@@ -23,7 +23,7 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value) -> Outcom
     if let Err(reason) = token::check(
         request,
         expected.as_deref(),
-        &format!("reference {reference}"),
+        &format!("reference {}", super::untrusted::shown(reference)),
     ) {
         return Outcome::unauthorized(kind, Some(reference), reason);
     }

@@ -24,29 +24,33 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value) -> Outcom
     let Some(order_id) = body.get("orderId").and_then(Value::as_str) else {
         return Outcome::bad_request(Some(kind), None, "the callback body has no orderId".into());
     };
-    if let Err(reason) = path_matches(request, order_id) {
-        return Outcome::unauthorized(kind, Some(order_id), reason);
+    // The orderId in the path (`…/v2/payments/{orderId}`), when there is one, must be the
+    // body's; when the plugin routed the request without it, the token binds the body's.
+    match request.ecom_path_id("payments", None) {
+        Err(reason) => return Outcome::bad_request(Some(kind), Some(order_id), reason),
+        Ok(Some(in_path)) if in_path != order_id => {
+            return Outcome::unauthorized(
+                kind,
+                Some(order_id),
+                "the orderId in the URL differs from the orderId in the body".into(),
+            )
+        }
+        Ok(_) => {}
     }
     if let Err(reason) = super::check_reference(request, order_id) {
         return Outcome::unauthorized(kind, Some(order_id), reason);
     }
     let expected = expected_token(client, request, order_id);
-    if let Err(reason) = token::check(request, expected.as_deref(), &format!("order {order_id}")) {
+    if let Err(reason) = token::check(
+        request,
+        expected.as_deref(),
+        &format!("order {}", super::untrusted::shown(order_id)),
+    ) {
         return Outcome::unauthorized(kind, Some(order_id), reason);
     }
     match event(body, order_id) {
         Ok(event) => Outcome::ack(event),
         Err(reason) => Outcome::bad_request(Some(kind), Some(order_id), reason),
-    }
-}
-
-/// The orderId in the path (`…/v2/payments/{orderId}`), when there is one, must be the body's.
-pub fn path_matches(request: &InboundRequest, order_id: &str) -> Result<(), String> {
-    match request.segments_after("/v2/payments/") {
-        Some(segments) if segments.first().is_some_and(|s| s != order_id) => {
-            Err("the orderId in the URL differs from the orderId in the body".into())
-        }
-        _ => Ok(()),
     }
 }
 
@@ -144,18 +148,25 @@ pub fn event(body: &Value, order_id: &str) -> Result<Event, String> {
 /// passes the orderId it knows the user by.
 pub fn consent_removal(client: &Client, request: &InboundRequest) -> Outcome {
     let kind = Kind::EcomConsentRemoval;
-    let Some(user_id) = request.segment_after("/v2/consents/") else {
-        return Outcome::bad_request(
-            Some(kind),
-            None,
-            "the URL has no /v2/consents/{userId}".into(),
-        );
+    let user_id = match request.ecom_path_id("consents", None) {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            return Outcome::bad_request(
+                Some(kind),
+                None,
+                "the URL has no /v2/consents/{userId}".into(),
+            )
+        }
+        Err(reason) => return Outcome::bad_request(Some(kind), None, reason),
     };
     if request.method != "DELETE" {
         return Outcome::bad_request(
             Some(kind),
             None,
-            format!("a consent removal is a DELETE, got {}", request.method),
+            format!(
+                "a consent removal is a DELETE, got {}",
+                super::untrusted::shown(&request.method)
+            ),
         );
     }
     let reference = request.reference.as_deref();

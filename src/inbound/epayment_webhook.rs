@@ -10,16 +10,10 @@ use serde_json::{Map, Value};
 use std::time::SystemTime;
 
 pub fn handle(client: &Client, request: &InboundRequest, body: &Value, now: SystemTime) -> Outcome {
-    let mut hosts: Vec<&str> = request.header_values("host").collect();
-    if let Some(authority) = request.url_authority.as_deref() {
-        if !hosts.contains(&authority) {
-            hosts.push(authority);
-        }
-    }
     let signed = Signed {
         method: &request.method,
         path_and_query: &request.path_and_query,
-        hosts,
+        host: signed_host(request),
         date: request.header("x-ms-date"),
         content_hash: request.header("x-ms-content-sha256"),
         authorization: request.header("authorization"),
@@ -38,6 +32,29 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value, now: Syst
         Ok(event) => Outcome::ack(event),
         Err(reason) => Outcome::bad_request(Some(super::Kind::EpaymentWebhook), reference, reason),
     }
+}
+
+/// The one host the signature is checked against (issue 15, defect 12): the plugin's pinned
+/// `host` (the host it registered the webhook for), else the authority of an absolute `url`,
+/// else the `Host` header. Never several: trying each would let a signature made for another
+/// host through whenever a sender can choose the `Host` header.
+fn signed_host<'r>(request: &'r InboundRequest) -> Result<&'r str, String> {
+    if let Some(pinned) = request.pinned_host.as_deref() {
+        return Ok(pinned);
+    }
+    if let Some(authority) = request.url_authority.as_deref() {
+        return Ok(authority);
+    }
+    let mut values = request.header_values("host").map(str::trim);
+    let first = values
+        .next()
+        .ok_or("no Host header, no absolute URL and no host given: the signed host is unknown")?;
+    if values.any(|other| other != first) {
+        return Err(
+            "several different Host headers: the signed host is ambiguous (pass host)".into(),
+        );
+    }
+    Ok(first)
 }
 
 /// The normalized event of a `WebhookEvent` body. Its amount is this operation's amount only

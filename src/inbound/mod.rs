@@ -16,6 +16,7 @@ pub mod request;
 mod request_text;
 mod shipping;
 pub mod token;
+mod untrusted;
 pub mod webhook_signature;
 
 use crate::answer::{Field, Object};
@@ -28,6 +29,7 @@ use request::InboundRequest;
 pub use request::{Kind, MAX_BODY};
 use serde_json::Value;
 use std::time::SystemTime;
+use untrusted::shown;
 
 /// What happened to one inbound request.
 pub(crate) enum Outcome {
@@ -81,15 +83,22 @@ impl Outcome {
         }
     }
 
+    /// A refusal. Its reference is unverified text and its reason may quote some: both are
+    /// escaped and bounded here (issue 15, defect 7), as a guard behind the escaping of each
+    /// quoted text where the reason is written.
     fn rejected(
         kind: Option<Kind>,
         reference: Option<&str>,
         status: u16,
         reason: String,
     ) -> Outcome {
+        let reason = match untrusted::shown_at_most(&reason, MAX_REASON_CHARS) {
+            std::borrow::Cow::Borrowed(_) => reason,
+            std::borrow::Cow::Owned(safe) => safe,
+        };
         Outcome::Rejected {
             kind,
-            reference: reference.map(str::to_owned),
+            reference: reference.map(|r| shown(r).into_owned()),
             status,
             reason,
         }
@@ -154,12 +163,18 @@ impl serde::Serialize for Outcome {
     }
 }
 
+/// The longest rejection reason, in characters: room for the explanation and two quoted
+/// untrusted texts of 200 characters each (`untrusted::shown`).
+const MAX_REASON_CHARS: usize = 600;
+
 /// A reference the plugin passed must be the one the request is about: a token or body for
 /// another order must not be accepted for this one.
 fn check_reference(request: &InboundRequest, reference: &str) -> std::result::Result<(), String> {
     match &request.reference {
         Some(expected) if expected != reference => Err(format!(
-            "the request is about reference {reference:?}, not the expected {expected:?}"
+            "the request is about reference \"{}\", not the expected \"{}\"",
+            shown(reference),
+            shown(expected)
         )),
         _ => Ok(()),
     }
@@ -199,7 +214,8 @@ impl Client {
     /// Verifies and interprets an inbound callback or webhook.
     ///
     /// `request`: `{"method", "url" (path and query as received, or an absolute URL),
-    /// "headers": {name: value or [values]}, "kind"?, "expected_token"?, "reference"?}`;
+    /// "headers": {name: value or [values]}, "kind"?, "expected_token"? (needs "reference"),
+    /// "reference"?, "host"? (the webhook's registered host)}`;
     /// `body`: the raw body bytes. Returns `{"event": {...}, "response": {"status",
     /// "headers", "body"}}` (see the README, "Callbacks and webhooks").
     pub fn handle_callback(&self, request: &Value, body: &[u8]) -> Result<Value> {
@@ -261,10 +277,12 @@ impl Client {
         {
             self.logger.log(
                 Level::Warn,
+                // The reason is escaped already (`Outcome::rejected`); the method and path
+                // are as the plugin passed them.
                 format!(
                     "inbound {} {} refused ({status}, {}): {reason}",
-                    request.method,
-                    request.path,
+                    shown(&request.method),
+                    shown(&request.path),
                     kind.map_or("unknown kind", Kind::as_str)
                 ),
             );
@@ -311,7 +329,7 @@ impl Client {
                 format!(
                     "{} is sent with POST, got {}",
                     kind.as_str(),
-                    request.method
+                    shown(&request.method)
                 ),
             );
         }

@@ -247,7 +247,9 @@ pub(crate) fn fold(request: &Value) -> Result<Applied> {
     match &record.reference {
         Some(stored) if !stored.is_empty() && !reference.is_empty() && stored != reference => {
             return Err(Error::invalid_input(format!(
-                "event.reference {reference:?} is not the record's reference {stored:?}"
+                "event.reference \"{}\" is not the record's reference \"{}\"",
+                super::untrusted::shown(reference),
+                super::untrusted::shown(stored)
             )))
         }
         Some(stored) if !stored.is_empty() => {}

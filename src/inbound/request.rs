@@ -66,6 +66,7 @@ pub(crate) struct Parts<'s> {
     pub kind: Option<&'s str>,
     pub expected_token: Option<&'s str>,
     pub reference: Option<&'s str>,
+    pub host: Option<&'s str>,
 }
 
 /// The parsed `request_json` plus the body. Its `Debug` output names the headers but hides
@@ -78,6 +79,9 @@ pub struct InboundRequest<'a> {
     pub path: String,
     /// The authority of an absolute URL, when the plugin gave one.
     pub url_authority: Option<String>,
+    /// The host the plugin registered its webhook for (`host` in request_json): when given,
+    /// the only host a webhook signature is checked against.
+    pub pinned_host: Option<String>,
     /// Header names lower-cased; repeated headers keep every value in order.
     headers: Vec<(Cow<'a, str>, &'a str)>,
     pub kind_hint: Option<Kind>,
@@ -99,6 +103,7 @@ impl<'a> InboundRequest<'a> {
             kind: f.opt_str("kind")?,
             expected_token: f.opt_str("expected_token")?,
             reference: f.opt_str("reference")?,
+            host: f.opt_str("host")?,
         };
         InboundRequest::from_parts(parts, body)
     }
@@ -138,11 +143,23 @@ impl<'a> InboundRequest<'a> {
                 )
             })?),
         };
+        // A token belongs to one order: without the order named, a token for A would verify a
+        // body naming B (issue 15, defect 12).
+        if parts.expected_token.is_some() && !parts.reference.is_some_and(|r| !r.is_empty()) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "expected_token needs reference: pass the reference (orderId) the token was made for, so a body naming another order is refused",
+            ));
+        }
+        if let Some(host) = parts.host {
+            check_host(host).map_err(|message| field_error("host", message))?;
+        }
         Ok(InboundRequest {
             method,
             path_and_query,
             path,
             url_authority,
+            pinned_host: parts.host.map(str::to_owned),
             headers: parts.headers,
             kind_hint,
             expected_token: parts.expected_token.map(str::to_owned),
@@ -177,22 +194,98 @@ impl<'a> InboundRequest<'a> {
         })
     }
 
-    /// The path's segments after `marker` (e.g. `/v2/payments/`), percent-decoded.
-    pub fn segments_after(&self, marker: &str) -> Option<Vec<String>> {
-        let at = self.path.rfind(marker)?;
-        self.path[at + marker.len()..]
-            .split('/')
-            .map(percent_decode)
-            .collect()
+    /// The value of a query parameter that names one thing (the `reference` of a shipping
+    /// callback): `Ok(None)` when absent, `Err` when it is repeated or cannot be decoded, since
+    /// the plugin's framework may read another copy than the library would (PHP keeps the
+    /// last, most others the first).
+    pub fn unique_query_param(&self, name: &str) -> std::result::Result<Option<String>, String> {
+        let Some((_, query)) = self.path_and_query.split_once('?') else {
+            return Ok(None);
+        };
+        let mut found = None;
+        for pair in query.split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            if percent_decode(k).as_deref() != Some(name) {
+                continue;
+            }
+            let value = percent_decode(v).ok_or_else(|| {
+                format!(
+                    "the query parameter {name} cannot be decoded (a bad % escape, or not UTF-8)"
+                )
+            })?;
+            if found.replace(value).is_some() {
+                return Err(format!(
+                    "the query parameter {name} is given more than once"
+                ));
+            }
+        }
+        Ok(found)
     }
 
-    /// The first segment after `marker`, when there is one and it is not empty (the orderId of
-    /// `…/v2/payments/{orderId}/…`, the userId of `…/v2/consents/{userId}`).
-    pub fn segment_after(&self, marker: &str) -> Option<String> {
-        self.segments_after(marker)?
-            .into_iter()
-            .next()
-            .filter(|s| !s.is_empty())
+    /// The id in an eCom path `…/v2/{resource}/{id}` (`…/v2/{resource}/{id}/{suffix}` with a
+    /// suffix), decoded. `Ok(None)` when the path has no `/v2/{resource}/`; `Err` when the path
+    /// cannot be decoded, is ambiguous, or is not exactly that shape (Vipps sends nothing
+    /// after it), so a URL never names an order other than the one checked.
+    pub fn ecom_path_id(
+        &self,
+        resource: &str,
+        suffix: Option<&str>,
+    ) -> std::result::Result<Option<String>, String> {
+        let Some(mut ids) = self.ecom_path_ids(resource)? else {
+            return Ok(None);
+        };
+        let shape_ok = match suffix {
+            None => ids.len() == 1,
+            Some(suffix) => ids.len() == 2 && ids[1] == suffix,
+        };
+        if !shape_ok || ids[0].is_empty() {
+            let id = if resource == "consents" {
+                "userId"
+            } else {
+                "orderId"
+            };
+            let suffix = suffix.map(|s| format!("/{s}")).unwrap_or_default();
+            return Err(format!(
+                "the URL path must end in /v2/{resource}/{{{id}}}{suffix}"
+            ));
+        }
+        Ok(Some(ids.swap_remove(0)))
+    }
+
+    /// The decoded path segments after the eCom marker `/v2/{resource}/` (`payments` or
+    /// `consents`): the `{orderId}` of `…/v2/payments/{orderId}`, the `{userId}` of
+    /// `…/v2/consents/{userId}`. `Ok(None)` when the path has no such marker.
+    ///
+    /// Fails closed (issue 15, defect 6): `Err` when any segment of the path cannot be decoded
+    /// (a bad `%` escape, bytes that are not UTF-8), or when the path is ambiguous (the marker
+    /// more than once, or hidden inside an escaped segment such as `x%2Fv2%2Fpayments%2FB`).
+    /// The marker is found in the decoded segments and compared without regard to case, so
+    /// `/v2/%70ayments/B` and `/V2/Payments/B` name order B as a decoding router would.
+    fn ecom_path_ids(&self, resource: &str) -> std::result::Result<Option<Vec<String>>, String> {
+        let raw = self.path.strip_prefix('/').unwrap_or(&self.path);
+        let segments: Vec<String> = raw
+            .split('/')
+            .map(percent_decode_path)
+            .collect::<Option<_>>()
+            .ok_or(
+                "the URL path cannot be decoded (a bad % escape, or bytes that are not UTF-8)",
+            )?;
+        let marker = format!("/v2/{resource}/");
+        let joined = format!("/{}/", segments.join("/")).to_ascii_lowercase();
+        let mentioned = joined.matches(&marker).count();
+        let at: Vec<usize> = (0..segments.len().saturating_sub(1))
+            .filter(|&i| {
+                segments[i].eq_ignore_ascii_case("v2")
+                    && segments[i + 1].eq_ignore_ascii_case(resource)
+            })
+            .collect();
+        match (mentioned, at.as_slice()) {
+            (0, _) => Ok(None),
+            (1, [i]) => Ok(Some(segments[i + 2..].to_vec())),
+            _ => Err(format!(
+                "the URL path is ambiguous: it names /v2/{resource}/ more than once, or inside an escaped segment"
+            )),
+        }
     }
 }
 
@@ -202,6 +295,7 @@ impl std::fmt::Debug for InboundRequest<'_> {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("url_authority", &self.url_authority)
+            .field("pinned_host", &self.pinned_host)
             .field(
                 "headers",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -236,6 +330,21 @@ fn split_url(url: &str) -> Option<(Option<String>, String)> {
         format!("/{tail}")
     };
     Some((Some(authority.to_owned()), path_and_query))
+}
+
+/// A pinned `host`: `name` or `name:port` as in a `Host` header, nothing more (no scheme, path,
+/// user or spaces), so a URL pasted by mistake is refused rather than never matching.
+fn check_host(host: &str) -> std::result::Result<(), String> {
+    let plausible = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b));
+    if plausible {
+        Ok(())
+    } else {
+        Err("must be the host the webhook was registered for, such as \"shop.example\" or \"shop.example:8443\" (no scheme or path)".into())
+    }
 }
 
 fn read_headers<'a>(f: &Fields<'a>) -> Result<Vec<(Cow<'a, str>, &'a str)>> {
@@ -278,20 +387,34 @@ pub(crate) fn lower_case(name: &str) -> Cow<'_, str> {
     }
 }
 
-/// Decodes `%XX` escapes and `+` (as a space, the form encoding). `None` for bad escapes
-/// or a result that is not UTF-8.
+/// Decodes `%XX` escapes and `+` (as a space, the form encoding of a query). `None` for bad
+/// escapes or a result that is not UTF-8.
 pub fn percent_decode(text: &str) -> Option<String> {
+    decode(text, true)
+}
+
+/// Decodes a path segment: `%XX` escapes only (`+` is itself in a path: a base64 userId
+/// keeps it). `None` for bad escapes or a result that is not UTF-8.
+pub fn percent_decode_path(text: &str) -> Option<String> {
+    decode(text, false)
+}
+
+fn decode(text: &str, plus_is_space: bool) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
+                // Two hex digits exactly: `from_str_radix` alone would take "%+f" too.
                 let hex = text.get(i + 1..i + 3)?;
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
                 out.push(u8::from_str_radix(hex, 16).ok()?);
                 i += 3;
             }
-            b'+' => {
+            b'+' if plus_is_space => {
                 out.push(b' ');
                 i += 1;
             }
@@ -329,16 +452,26 @@ mod tests {
         assert_eq!(r.query_param("callback_token").as_deref(), Some("a+b"));
         assert_eq!(r.query_param("missing"), None);
         assert_eq!(
-            r.segments_after("/v2/payments/"),
-            Some(vec!["order-1".to_owned()])
+            r.ecom_path_id("payments", None),
+            Ok(Some("order-1".to_owned()))
         );
         let bare = json!({"url": "https://h.example"});
         let r = InboundRequest::parse(&bare, b"").unwrap();
         assert_eq!(r.path_and_query, "/");
-        let secret = json!({"url": "/cb?callback_token=SECRET-1", "headers": {"Authorization": "SECRET-2"}, "expected_token": "SECRET-3"});
+        let secret = json!({"url": "/cb?callback_token=SECRET-1", "headers": {"Authorization": "SECRET-2"}, "expected_token": "SECRET-3", "reference": "order-1"});
         let debug = format!("{:?}", InboundRequest::parse(&secret, b"").unwrap());
         assert!(!debug.contains("SECRET"), "{debug}");
         assert!(debug.contains("authorization"), "{debug}");
+    }
+
+    #[test]
+    fn escapes_decode_strictly() {
+        assert_eq!(percent_decode("a%2Bb+c").as_deref(), Some("a+b c"));
+        assert_eq!(percent_decode_path("a%2Bb+c").as_deref(), Some("a+b+c"));
+        for bad in ["%zz", "x%", "%4", "%+f", "%-1", "%C3%28", "%e2%82"] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
+            assert_eq!(percent_decode_path(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub(crate) fn read<'a>(text: &'a str, body: &'a [u8]) -> Option<Result<InboundRe
         kind: fields.kind,
         expected_token: fields.expected_token,
         reference: fields.reference,
+        host: fields.host,
     };
     Some(InboundRequest::from_parts(parts, body))
 }
@@ -50,6 +51,8 @@ struct RequestFields<'t> {
     expected_token: Option<&'t str>,
     #[serde(borrow, default)]
     reference: Option<&'t str>,
+    #[serde(borrow, default)]
+    host: Option<&'t str>,
 }
 
 /// `{name: value or [values]}` as (lower-cased name, value) pairs, ordered by the names as
@@ -152,10 +155,11 @@ mod tests {
             .map(|name| (name, r.header_values(name).collect()))
             .collect();
         format!(
-            "{} {} {:?} {:?} {:?} {:?} {:?} {:?}",
+            "{} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
             r.method,
             r.path_and_query,
             r.url_authority,
+            r.pinned_host,
             headers,
             r.kind_hint,
             r.expected_token,
@@ -175,6 +179,10 @@ mod tests {
             r#"{"url":"/cb","kind":"nope"}"#,
             r#"{"method":"GET"}"#,
             r#"{"url":"/cb","headers":{"X-Many":[]}}"#,
+            r#"{"url":"/cb","expected_token":"t"}"#,
+            r#"{"url":"/cb","expected_token":"t","reference":""}"#,
+            r#"{"url":"/cb","host":"shop.example:8443"}"#,
+            r#"{"url":"/cb","host":"https://shop.example"}"#,
         ];
         for text in typed_cases {
             let typed = read(text, b"{}").expect("read the typed way");

@@ -18,22 +18,23 @@ use serde_json::{json, Map, Value};
 /// The token is the session's `callbackAuthorizationToken`, as for the session callback.
 pub fn checkout(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
     let kind = Kind::CheckoutShipping;
-    let reference = request
-        .reference
-        .clone()
-        .or_else(|| {
-            body.get("reference")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .or_else(|| request.query_param("reference"));
+    let named = match named_reference(request, body) {
+        Ok(named) => named,
+        Err(reason) => return Outcome::bad_request(Some(kind), None, reason),
+    };
+    if let Some(named) = &named {
+        if let Err(reason) = super::check_reference(request, named) {
+            return Outcome::unauthorized(kind, Some(named), reason);
+        }
+    }
+    let reference = request.reference.clone().or(named);
     let expected = request.expected_token.clone().or_else(|| {
         reference
             .as_deref()
             .and_then(|r| client.checkout_callback_token(r))
     });
     let whose = match &reference {
-        Some(r) => format!("reference {r}"),
+        Some(r) => format!("reference {}", super::untrusted::shown(r)),
         None => "this shipping callback (it names no reference: pass reference or expected_token)"
             .into(),
     };
@@ -65,22 +66,48 @@ pub fn checkout(client: &Client, request: &InboundRequest, body: &Value) -> Outc
     ))
 }
 
+/// The reference a Checkout shipping callback names itself, in the body or the query; when
+/// both name one, they must agree, and the query may name it once only (a framework might read
+/// another copy than the library).
+fn named_reference(
+    request: &InboundRequest,
+    body: &Value,
+) -> std::result::Result<Option<String>, String> {
+    let in_body = body.get("reference").and_then(Value::as_str);
+    let in_query = request.unique_query_param("reference")?;
+    match (in_body, in_query) {
+        (Some(b), Some(q)) if b != q => {
+            Err("the body and the URL's query name different references".into())
+        }
+        (Some(b), _) => Ok(Some(b.to_owned())),
+        (None, q) => Ok(q),
+    }
+}
+
 /// eCom express: the body is `ShippingCostAndMethod` (addressId, addressLine1, addressLine2,
 /// city, country, postCode, addressType); the orderId is in the path.
 pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
     let kind = Kind::EcomShippingDetails;
-    let Some(order_id) = request.segment_after("/v2/payments/") else {
-        return Outcome::bad_request(
-            Some(kind),
-            None,
-            "the URL has no /v2/payments/{orderId}/shippingDetails".into(),
-        );
+    let order_id = match request.ecom_path_id("payments", Some("shippingDetails")) {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            return Outcome::bad_request(
+                Some(kind),
+                None,
+                "the URL has no /v2/payments/{orderId}/shippingDetails".into(),
+            )
+        }
+        Err(reason) => return Outcome::bad_request(Some(kind), None, reason),
     };
     if let Err(reason) = super::check_reference(request, &order_id) {
         return Outcome::unauthorized(kind, Some(&order_id), reason);
     }
     let expected = ecom_callback::expected_token(client, request, &order_id);
-    if let Err(reason) = token::check(request, expected.as_deref(), &format!("order {order_id}")) {
+    if let Err(reason) = token::check(
+        request,
+        expected.as_deref(),
+        &format!("order {}", super::untrusted::shown(&order_id)),
+    ) {
         return Outcome::unauthorized(kind, Some(&order_id), reason);
     }
     let Some(address_id) = body.get("addressId").and_then(Value::as_i64) else {

@@ -89,7 +89,7 @@ test('handleIncoming verifies the raw bytes, and sendCallbackResponse writes the
   });
   const answers = [];
   const srv = await serve(async (req, res) => {
-    const answer = await client.handleIncoming(req, { expected_token: 'the-token' });
+    const answer = await client.handleIncoming(req, { expected_token: 'the-token', reference: 'http-1' });
     answers.push(answer);
     vipps.sendCallbackResponse(res, answer.response);
   });
@@ -116,7 +116,7 @@ test('handleIncoming verifies the raw bytes, and sendCallbackResponse writes the
   assert.equal(answers[1].event.verified, false);
   // The sync variant gives the same answer for the same input.
   const sync = client.handleCallbackSync(
-    { method: 'POST', url: '/vipps/callback', headers: { Authorization: 'the-token' }, expected_token: 'the-token' },
+    { method: 'POST', url: '/vipps/callback', headers: { Authorization: 'the-token' }, expected_token: 'the-token', reference: 'http-1' },
     sessionBody,
   );
   assert.equal(sync.event.id, answers[0].event.id);

@@ -36,7 +36,7 @@ final class LeakTest extends SimTestCase
                 'refundedAmount' => self::nok(0), 'cancelledAmount' => self::nok(0)]]]);
         $token = $vipps->createSession(self::sessionRequest(self::ref('leak')))['callback_authorization_token'];
         $result = $vipps->handleCallback(['method' => 'POST', 'url' => '/cb', 'headers' => ['Authorization' => $token],
-            'expected_token' => $token], $body);
+            'expected_token' => $token, 'reference' => $ref], $body);
         self::assertTrue($result['event']['verified'], $result['event']['rejection'] ?? '');
         return $result['event'];
     }

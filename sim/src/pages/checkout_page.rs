@@ -267,8 +267,28 @@ fn sdk_final_status(state: PaymentState) -> &'static str {
     }
 }
 
+/// What the user pays: the order amount plus the selected delivery option, as Checkout adds
+/// a chosen option's price to the total (`total_amount_changed` fires when it changes). An
+/// option in another currency is not added (Checkout has one currency per session).
+fn total_with(amount: i64, currency: &str, option: Option<&ShipOption>) -> i64 {
+    match option {
+        Some(o) if o.currency == currency => amount.saturating_add(o.value),
+        _ => amount,
+    }
+}
+
 fn render(snap: &SessionSnapshot, t: &Texts, offered: Option<&Vec<ShipOption>>) -> String {
-    let total = money(snap.amount, &snap.currency);
+    let options = snap.shipping_options(offered);
+    let selected_option = options
+        .iter()
+        .find(|o| o.is_default)
+        .or_else(|| options.first());
+    let selected = selected_option.map(|o| o.id.clone());
+    // The page script keeps this in step when the choice changes (checkout.js, updateTotal).
+    let total = money(
+        total_with(snap.amount, &snap.currency, selected_option),
+        &snap.currency,
+    );
     let mut main = String::new();
     main.push_str(&format!(
         "<header class=\"brand\"><p>Vipps MobilePay · {} <span class=\"sim\">(simulator)</span></p></header>\n\
@@ -283,12 +303,6 @@ fn render(snap: &SessionSnapshot, t: &Texts, offered: Option<&Vec<ShipOption>>) 
         escape(t.total),
         escape(&total)
     ));
-    let options = snap.shipping_options(offered);
-    let selected = options
-        .iter()
-        .find(|o| o.is_default)
-        .or_else(|| options.first())
-        .map(|o| o.id.clone());
     let completed = snap.payment_state != PaymentState::Created;
     if completed {
         main.push_str(&format!(
@@ -549,7 +563,7 @@ fn form(
     }
     f.push_str(&format!(
         "<p id=\"form-error\" role=\"alert\" hidden></p>\n<div class=\"actions\">\n\
-         <button id=\"pay\" type=\"submit\">{} {}</button>\n\
+         <button id=\"pay\" type=\"submit\">{} <span id=\"pay-amount\">{}</span></button>\n\
          <button id=\"cancel\" class=\"secondary\" type=\"submit\" formaction=\"/sim/checkout/cancel\" \
          formnovalidate>{}</button>\n</div>\n</form>\n",
         escape(t.pay),

@@ -56,7 +56,7 @@ const OPTION = (id, value, isDefault) => ({
 function load(data, values, answers) {
   const els = {};
   els["checkout-data"] = new El({ textContent: JSON.stringify(data) });
-  for (const id of ["checkout-form", "form-error", "pay", "cancel", "shipping-list", "shipping-status"]) {
+  for (const id of ["checkout-form", "form-error", "pay", "cancel", "shipping-list", "shipping-status", "amount", "pay-amount"]) {
     els[id] = new El();
   }
   els["form-error"].hidden = true;
@@ -120,15 +120,27 @@ const EMPTY = { email: "k@example.com", phone: "", firstName: "", lastName: "", 
   // Load, choose shipping, enter details, pay.
   {
     const p = load(BASE, EMPTY, { "/sim/checkout/pay": [200, { returnUrl: "https://shop.example/return", sessionState: "PaymentSuccessful" }] });
+    // The total includes the selected delivery (option a, 49.00 NOK).
     assert.deepStrictEqual(p.events(), [
       ["session_status_changed", "SessionStarted"],
-      ["total_amount_changed", { fractionalDenomination: 25000, currency: "NOK" }],
+      ["total_amount_changed", { fractionalDenomination: 29900, currency: "NOK" }],
       ["shipping_option_selected", BASE.options[0].sdk],
     ]);
+    assert.strictEqual(p.els.amount.textContent, "299.00 NOK");
+    assert.strictEqual(p.els["pay-amount"].textContent, "299.00 NOK");
     assert.ok(p.posted.some((m) => m.type === "resize" && m.data === 640));
     const radios = p.els["shipping-list"].children.map((r) => r.children[0]);
     radios[0].checked = false;
     radios[1].checked = true;
+    radios[1].fire("change");
+    // Choosing the free option brings the total down to the order amount, and says so.
+    assert.deepStrictEqual(p.events().slice(-2), [
+      ["shipping_option_selected", BASE.options[1].sdk],
+      ["total_amount_changed", { fractionalDenomination: 25000, currency: "NOK" }],
+    ]);
+    assert.strictEqual(p.els.amount.textContent, "250.00 NOK");
+    assert.strictEqual(p.els["pay-amount"].textContent, "250.00 NOK");
+    // Choosing it again changes nothing, so no second total event.
     radios[1].fire("change");
     assert.deepStrictEqual(p.events().pop(), ["shipping_option_selected", BASE.options[1].sdk]);
     Object.assign(p.els.phone, { value: "4791234567" });
@@ -196,7 +208,11 @@ const EMPTY = { email: "k@example.com", phone: "", firstName: "", lastName: "", 
     ]);
     const radios = p.els["shipping-list"].children.map((r) => r.children[0]);
     assert.deepStrictEqual(radios.map((r) => [r.value, r.checked, r.name]), [["d1", false, "shipping"], ["d2", true, "shipping"]]);
-    assert.deepStrictEqual(p.events().pop(), ["shipping_option_selected", dyn[1].sdk]);
+    assert.deepStrictEqual(p.events().slice(-2), [
+      ["shipping_option_selected", dyn[1].sdk],
+      ["total_amount_changed", { fractionalDenomination: 28900, currency: "NOK" }],
+    ]);
+    assert.strictEqual(p.els["pay-amount"].textContent, "289.00 NOK");
     // The same address again does not ask again.
     p.els.city.fire("change");
     await settle();

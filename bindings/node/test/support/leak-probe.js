@@ -59,6 +59,7 @@ const callbackRequest = {
   headers: { Authorization: 'leak-probe-token' },
   kind: 'checkout_callback',
   expected_token: 'leak-probe-token',
+  reference: 'leak-1',
 };
 const { event } = client.handleCallbackSync(callbackRequest, sessionBody);
 if (!event.verified) throw new Error(`probe event not verified: ${event.rejection}`);

@@ -2,7 +2,8 @@
  *
  * Reports the frontend SDK's events to the embedding page with window.parent.postMessage
  * ({source: "vipps-checkout-sim", type: <event>, data: <payload>}), asks the server for dynamic
- * shipping options when the address is complete, and sends Pay/Cancel as JSON, then moves the
+ * shipping options when the address is complete, keeps the shown total (#amount, #pay-amount) at
+ * the order amount plus the selected delivery option, and sends Pay/Cancel as JSON, then moves the
  * TOP window to the shop's returnUrl. Without this script the form still works (plain post,
  * target _top, answered 303 to the returnUrl).
  */
@@ -98,9 +99,43 @@
     return null;
   }
 
+  /* Minor units as the server's money(): 29900, "NOK" -> "299.00 NOK" (integers, no float). */
+  function money(minor, currency) {
+    var abs = Math.abs(minor);
+    var cents = String(abs % 100);
+    return (minor < 0 ? "-" : "") + Math.floor(abs / 100) + "." + (cents.length < 2 ? "0" : "") + cents + " " + currency;
+  }
+
+  /* The order amount plus the selected delivery option in the same currency (as rendered). */
+  function currentTotal() {
+    var base = data.amount || { fractionalDenomination: 0, currency: "" };
+    var value = base.fractionalDenomination;
+    var o = findOption(selectedShipping());
+    var price = o && o.sdk && o.sdk.price;
+    if (price && price.currency === base.currency) value += price.fractionalDenomination;
+    return { fractionalDenomination: value, currency: base.currency };
+  }
+
+  var shownTotal = null;
+
+  /* Shows the total, and tells the SDK when it changed (total_amount_changed). */
+  function updateTotal() {
+    var total = currentTotal();
+    var text = money(total.fractionalDenomination, total.currency);
+    ["amount", "pay-amount"].forEach(function (id) {
+      var el = byId(id);
+      if (el) el.textContent = text;
+    });
+    if (shownTotal !== total.fractionalDenomination) {
+      shownTotal = total.fractionalDenomination;
+      emit("total_amount_changed", total);
+    }
+  }
+
   function emitShipping() {
     var o = findOption(selectedShipping());
     emit("shipping_option_selected", o ? o.sdk : undefined);
+    updateTotal();
   }
 
   function renderOptions(list) {
@@ -130,7 +165,7 @@
       var price = document.createElement("span");
       price.className = "price";
       var p = o.sdk.price;
-      price.textContent = (p.fractionalDenomination / 100).toFixed(2) + " " + p.currency;
+      price.textContent = money(p.fractionalDenomination, p.currency);
       label.appendChild(price);
       row.appendChild(input);
       row.appendChild(label);
@@ -289,7 +324,7 @@
   }
 
   emit("session_status_changed", "SessionStarted");
-  emit("total_amount_changed", data.amount);
+  updateTotal();
   if (selectedShipping() !== null) emitShipping();
   if (complete(contactIds) && byId("email")) emit("customer_information_changed", addressPayload());
   if (byId("streetAddress") && complete(addressIds)) {
