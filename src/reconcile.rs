@@ -15,7 +15,9 @@ const MAX_WAIT_MS: u64 = 10 * 60 * 1000;
 
 impl Client {
     /// The normalized status of a payment: `{"reference", "api"?}` →
-    /// `{"reference", "status", "final", amounts...}`.
+    /// `{"reference", "status", "final", amounts..., "psp_reference", "event"}`. `event` is the
+    /// status as an event for `apply_event` (see [`poll_event`]), so what polling learns folds
+    /// into the same record as the webhooks, by the same rank rule.
     pub fn reconcile(&self, request: &Value) -> Result<Value> {
         let payment = self.get_payment(request)?;
         Ok(summary(request, &payment, 1, false))
@@ -119,8 +121,71 @@ fn summary(request: &Value, payment: &Value, polls: u32, timed_out: bool) -> Val
         .get("normalized")
         .cloned()
         .unwrap_or_else(|| json!({}));
-    out["reference"] = request.get("reference").cloned().unwrap_or(Value::Null);
+    let reference = request.get("reference").cloned().unwrap_or(Value::Null);
+    let psp_reference = psp_reference(payment);
+    out["event"] = poll_event(
+        reference.as_str().unwrap_or_default(),
+        &out,
+        psp_reference.as_deref(),
+    );
+    out["reference"] = reference;
+    out["psp_reference"] = json!(psp_reference);
     out["polls"] = json!(polls);
     out["timed_out"] = json!(timed_out);
     out
+}
+
+/// The PSP reference of the payment's authorization, the transaction id a shop shows: ePayment
+/// (and Checkout) answer it as `pspReference`; an eCom order has it as the `transactionId` of
+/// its RESERVE (or, for a direct sale, SALE) log entry.
+fn psp_reference(payment: &Value) -> Option<String> {
+    if let Some(psp) = payment.get("pspReference").and_then(Value::as_str) {
+        return Some(psp.to_owned());
+    }
+    let log = payment.get("transactionLogHistory")?.as_array()?;
+    ["RESERVE", "SALE"].iter().find_map(|operation| {
+        log.iter()
+            .filter(|entry| entry.get("operation").and_then(Value::as_str) == Some(operation))
+            .filter(|entry| entry.get("operationSuccess").and_then(Value::as_bool) != Some(false))
+            .find_map(|entry| entry.get("transactionId").and_then(Value::as_str))
+            .map(str::to_owned)
+    })
+}
+
+/// A polled status as an event `apply_event` folds: `kind: "poll"`, running totals
+/// (`amounts.basis: "total"`, compared by rank and progress like Checkout and eCom callbacks),
+/// and an `id` made of the status and the amounts, so polling the same state twice is a
+/// duplicate and a new state is new. It is `verified`: it is the API's own answer to this client.
+pub(crate) fn poll_event(
+    reference: &str,
+    normalized: &Value,
+    psp_reference: Option<&str>,
+) -> Value {
+    let amount = |field: &str| normalized.get(field).and_then(Value::as_i64).unwrap_or(0);
+    let status = normalized
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("pending");
+    let (authorized, captured, refunded, cancelled) = (
+        amount("authorized"),
+        amount("captured"),
+        amount("refunded"),
+        amount("cancelled"),
+    );
+    let parsed = crate::status::Status::parse(status);
+    json!({
+        "kind": "poll",
+        "verified": true,
+        "reference": reference,
+        "id": format!("poll:{reference}:{status}:{authorized}:{captured}:{refunded}:{cancelled}"),
+        "status": status,
+        "final": parsed.map(crate::status::Status::is_final),
+        "rank": parsed.map(crate::inbound::event::rank),
+        "progress": captured.saturating_add(refunded).saturating_add(cancelled),
+        "currency": normalized.get("currency"),
+        "psp_reference": psp_reference,
+        "timestamp": null,
+        "amounts": {"basis": "total", "authorized": authorized, "captured": captured,
+                    "refunded": refunded, "cancelled": cancelled},
+    })
 }

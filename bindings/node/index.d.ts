@@ -225,6 +225,10 @@ export interface ForceApproveAnswer {
 
 export interface ReconcileAnswer extends Normalized {
   reference?: string;
+  /** The PSP reference of the authorization (the transaction id to show), when known. */
+  psp_reference?: string | null;
+  /** The status as an event for applyEvent: polling folds into the webhooks' record. */
+  event?: CallbackEvent;
 }
 
 export interface WaitRequest extends ReferenceRequest {

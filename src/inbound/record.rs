@@ -27,6 +27,9 @@ struct Record {
     closed: Option<Status>,
     seen: Vec<String>,
     timestamp: Option<String>,
+    /// The PSP reference of the authorization (the transaction id a shop shows), else the
+    /// first one an event carried.
+    psp_reference: Option<String>,
 }
 
 fn get(a: &Amounts, field: &str) -> i64 {
@@ -80,6 +83,7 @@ impl Record {
             reference: f.opt_str("reference")?.map(str::to_owned),
             currency: f.opt_str("currency")?.map(str::to_owned),
             timestamp: f.opt_str("timestamp")?.map(str::to_owned),
+            psp_reference: f.opt_str("psp_reference")?.map(str::to_owned),
             ..Record::default()
         };
         if let Some(totals) = f.opt_object("totals")? {
@@ -162,7 +166,7 @@ impl Record {
             operations.push(id, amounts_answer(op));
         }
         // In key order, so writing them sorted costs one pass (see answer::Object).
-        Object::with_capacity(19)
+        Object::with_capacity(20)
             .field("authorized", a.authorized)
             .field("cancelled", a.cancelled)
             .field("capturable", a.capturable())
@@ -174,6 +178,7 @@ impl Record {
             .field("gap", gap)
             .field("operations", operations)
             .field("progress", a.progress())
+            .field("psp_reference", self.psp_reference.as_deref())
             .field("rank", rank(status))
             .field("reference", self.reference.as_deref())
             .field("refundable", a.refundable())
@@ -300,6 +305,15 @@ pub(crate) fn fold(request: &Value) -> Result<Applied> {
     }
     if record.currency.is_none() {
         record.currency = event.opt_str("currency")?.map(str::to_owned);
+    }
+    if let Some(psp) = event.opt_str("psp_reference")? {
+        // A poll reads the payment's own PSP reference: it wins over a webhook's, which may be
+        // a capture's when the authorization's delivery was lost.
+        let authoritative =
+            status == Some(Status::Authorized) || event.opt_str("kind")? == Some("poll");
+        if record.psp_reference.is_none() || authoritative {
+            record.psp_reference = Some(psp.to_owned());
+        }
     }
     if let Some(ts) = event.opt_str("timestamp")? {
         let newer = match (&record.timestamp, crate::rfc3339::parse(ts)) {

@@ -19,8 +19,6 @@ final class Meta
     public const REDIRECT_URL = 'redirect_url';
     /** The apply_event record per reference: {reference: record}. */
     public const RECORDS = 'records';
-    /** The last status read from the API per reference, when polling moved the order on. */
-    public const POLLED = 'polled';
     /** A money call whose outcome is not known yet, per operation: {amount, key, attempt}. */
     public const PENDING = 'pending_';
     /** How many calls of an operation were made (captures, refunds, cancels). */

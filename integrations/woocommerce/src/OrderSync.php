@@ -32,24 +32,39 @@ final class OrderSync
      */
     public function event(ShopOrder $order, string $reference, array $event): bool
     {
-        $records = $order->get(Meta::RECORDS);
-        $records = is_array($records) ? $records : [];
-        $applied = $this->client->applyEvent(['record' => $records[$reference] ?? null, 'event' => $event]);
-        if (($applied['applied'] ?? false) !== true) {
+        $applied = $this->fold($order, $reference, $event);
+        if ($applied === null) {
             return false;
         }
-        $records[$reference] = $applied['record'];
-        $order->set(Meta::RECORDS, $records);
         $order->addNote(sprintf('Vipps MobilePay webhook: %s on payment %s%s.', (string) ($event['name'] ?? $event['status'] ?? 'event'), $reference, $this->amountText($event, $order->currency())));
         $order->save();
-        $record = $applied['record'];
-        if (($record['complete'] ?? true) === false) {
+        if (($applied['complete'] ?? true) === false) {
             // A delivery is missing or still on its way: ask the API instead of guessing.
             $this->poll($order, $reference);
             return true;
         }
-        $this->settle($order, $reference, $record, 'a webhook');
+        $this->settle($order, $reference, $applied, 'a webhook');
         return true;
+    }
+
+    /**
+     * Folds an event (a webhook's, or a poll's) into the payment's stored record.
+     *
+     * @param array<string, mixed> $event
+     * @return array<string, mixed>|null the new record, or null when the event changed nothing
+     */
+    private function fold(ShopOrder $order, string $reference, array $event): ?array
+    {
+        $records = $order->get(Meta::RECORDS);
+        $records = is_array($records) ? $records : [];
+        $applied = $this->client->applyEvent(['record' => $records[$reference] ?? null, 'event' => $event]);
+        if (($applied['applied'] ?? false) !== true) {
+            return null;
+        }
+        $records[$reference] = $applied['record'];
+        $order->set(Meta::RECORDS, $records);
+        $order->save();
+        return $applied['record'];
     }
 
     /**
@@ -61,11 +76,9 @@ final class OrderSync
     public function poll(ShopOrder $order, string $reference): array
     {
         $status = $this->client->reconcile(['reference' => $reference]);
-        $polled = $order->get(Meta::POLLED);
-        $polled = is_array($polled) ? $polled : [];
-        if (($polled[$reference] ?? null) !== $status['status']) {
-            $polled[$reference] = $status['status'];
-            $order->set(Meta::POLLED, $polled);
+        // The API's answer folds into the same record as the webhooks (rank rule), so the
+        // record never lags behind what polling saw, and keeps the PSP reference.
+        if ($this->fold($order, $reference, $status['event']) !== null) {
             $order->addNote(sprintf('Vipps MobilePay payment %s is %s (read from the API).', $reference, (string) $status['status']));
             $order->save();
         }
@@ -88,7 +101,7 @@ final class OrderSync
                     // The customer paid an earlier attempt (another tab): that one pays the order.
                     $order->set(Meta::REFERENCE, $reference);
                 }
-                $order->markPaid($reference);
+                $order->markPaid((string) ($status['psp_reference'] ?? '') !== '' ? (string) $status['psp_reference'] : $reference);
                 $order->addNote(sprintf('Vipps MobilePay payment %s is %s (from %s): order paid.', $reference, $name, $source));
                 $order->save();
             } elseif ((!$current || $order->status() === 'cancelled') && $name === 'authorized') {

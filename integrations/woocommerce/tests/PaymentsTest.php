@@ -23,7 +23,8 @@ final class PaymentsTest extends PluginTestCase
         $this->approve($reference);
         $this->sync->poll($order, $reference);
         self::assertSame('processing', $order->status(), 'paid once the API says authorized');
-        self::assertSame($reference, $this->orders->row($order->id())['transaction_id']);
+        self::assertSame($this->client->reconcile(['reference' => $reference])['psp_reference'], $this->orders->row($order->id())['transaction_id'], 'the PSP reference is the transaction id');
+        self::assertNotEmpty($this->orders->row($order->id())['transaction_id']);
 
         $this->payments->capture($order);
         self::assertSame(19990, $this->ledger($reference)['captured']);

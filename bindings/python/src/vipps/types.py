@@ -187,6 +187,10 @@ class ReconcileAnswer(Normalized, total=False):
     reference: str
     polls: int
     timed_out: bool
+    #: The PSP reference of the authorization (the transaction id to show), when known.
+    psp_reference: Optional[str]
+    #: The status as an event for ``apply_event``: polling folds into the webhooks' record.
+    event: Dict[str, Any]
 
 
 class WaitRequest(ReferenceRequest, total=False):
