@@ -111,3 +111,18 @@ $(STRESS_TEST): tests/c/stress_test.c include/vipps.h build
 stress: $(STRESS_TEST)
 	scripts/asan.sh tests/c/stress_test.c
 	scripts/with-sim.sh $(SIM) -- $(VALGRIND) $(STRESS_TEST) '$$VIPPS_BASE_URL'
+
+# Release artifacts for x86_64 Linux, glibc 2.17 or newer (docs/RELEASING.md): target/dist/ with
+# SHA256SUMS, built once with cargo-zigbuild (pinned tools installed under target/dist-tools).
+# `make test-dist` installs each one outside the repository and takes a payment with it;
+# `make install PREFIX=/usr/local` installs the C library, header and pkg-config file from the tarball.
+.PHONY: dist test-dist install
+PREFIX ?= /usr/local
+dist:
+	scripts/dist.sh
+
+test-dist:
+	scripts/test-dist.sh
+
+install:
+	scripts/dist-install.sh "$(PREFIX)"
