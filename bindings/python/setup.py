@@ -44,8 +44,10 @@ class BuildPyWithLibrary(build_py):
         if shutil.which("cargo") is None:
             sys.exit("building unofficial-vipps from source needs Rust's cargo (https://rustup.rs)")
         target_dir = Path(self.build_lib).resolve().parent / "cargo-target"
+        # Stripped, like the wheels: the crate's release profile keeps line tables for profiling.
+        env = {"CARGO_PROFILE_RELEASE_STRIP": "symbols", "CARGO_PROFILE_RELEASE_DEBUG": "0", **os.environ}
         subprocess.run(["cargo", "build", "--release", "--locked", "--manifest-path", str(NATIVE),
-                        "--target-dir", str(target_dir)], check=True)
+                        "--target-dir", str(target_dir)], check=True, env=env)
         shutil.copy2(target_dir / "release" / LIB_NAME, Path(self.build_lib) / "vipps" / LIB_NAME)
 
 
