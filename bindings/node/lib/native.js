@@ -63,7 +63,27 @@ function candidatePaths() {
   return paths;
 }
 
+let explicitPath = null;
+
+/** Loads the library from this absolute path (before VIPPS_LIB and every other place); call it
+ *  before the first client is made. */
+function setLibraryPath(file) {
+  if (typeof file !== 'string' || !path.isAbsolute(file)) {
+    throw new Error(`vipps: setLibraryPath needs an absolute path, got ${file}`);
+  }
+  if (loaded) {
+    throw new Error(`vipps: the library is already loaded from ${loaded.file}`);
+  }
+  explicitPath = file;
+}
+
 function findLibrary() {
+  if (explicitPath) {
+    if (!fs.existsSync(explicitPath)) {
+      throw new Error(`vipps: setLibraryPath(${explicitPath}): that file does not exist`);
+    }
+    return explicitPath;
+  }
   const fromEnv = process.env.VIPPS_LIB;
   if (fromEnv) {
     if (!path.isAbsolute(fromEnv)) {
@@ -169,4 +189,4 @@ function native() {
   return loaded;
 }
 
-module.exports = { native, findLibrary, candidatePaths, platformPackage, ABI_VERSION, VERSION };
+module.exports = { native, findLibrary, setLibraryPath, candidatePaths, platformPackage, ABI_VERSION, VERSION };

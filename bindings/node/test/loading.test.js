@@ -83,3 +83,18 @@ test('a library of another release is refused, naming both versions', (t) => {
   assert.match(r.out, /^refused: /, r.out);
   assert.ok(r.out.includes('libvipps "9.9.9"') && r.out.includes(`needs libvipps "${VERSION}"`), r.out);
 });
+
+test('setLibraryPath names the library before VIPPS_LIB; a relative path is refused', (t) => {
+  const dir = tempDir(t);
+  const copy = path.join(dir, 'libvipps-copy.so');
+  fs.copyFileSync(findLibrary(), copy);
+  const code = `const v = require(${JSON.stringify(PKG)});
+    try { v.setLibraryPath('libvipps.so'); } catch (e) { console.log('refused: ' + e.message); }
+    v.setLibraryPath(${JSON.stringify(copy)}); console.log(v.version(), v.findLibrary());
+    try { v.setLibraryPath(${JSON.stringify(copy)}); } catch (e) { console.log('late: ' + e.message); }`;
+  const r = run(code, dir, path.join(dir, 'nope.so'));
+  const lines = r.out.trim().split('\n');
+  assert.equal(lines[0], 'refused: vipps: setLibraryPath needs an absolute path, got libvipps.so', r.out);
+  assert.equal(lines[1], `${VERSION} ${copy}`, r.out);
+  assert.match(lines[2], /^late: vipps: the library is already loaded from /, r.out);
+});
