@@ -72,7 +72,7 @@ test-python: build
 test-node: build
 	VIPPS_LIB=$(abspath $(LIB)) bindings/node/run-tests.sh
 
-test: lint test-rust exports valgrind fork-test asan stress test-php test-python test-node test-e2e fuzz-short
+test: lint test-rust exports valgrind fork-test asan stress test-php test-python test-node test-e2e fuzz-short test-dist
 	@echo "all tests passed"
 
 # The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
@@ -114,14 +114,15 @@ stress: $(STRESS_TEST)
 
 # Release artifacts for x86_64 Linux, glibc 2.17 or newer (docs/RELEASING.md): target/dist/ with
 # SHA256SUMS, built once with cargo-zigbuild (pinned tools installed under target/dist-tools).
-# `make test-dist` installs each one outside the repository and takes a payment with it;
+# `make test-dist` (in `make test`; it runs `make dist` first, a quick no-op build when fresh)
+# installs each one outside the repository and takes a payment with it;
 # `make install PREFIX=/usr/local` installs the C library, header and pkg-config file from the tarball.
 .PHONY: dist test-dist install
 PREFIX ?= /usr/local
 dist:
 	scripts/dist.sh
 
-test-dist:
+test-dist: dist
 	scripts/test-dist.sh
 
 install:
