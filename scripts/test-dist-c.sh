@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-dist part (scripts/test-dist.sh runs it in an empty folder outside the repository): the C
 # tarball unpacked, the C example built with `pkg-config --cflags --libs vipps`, run under valgrind
-# against the simulator from its own tarball; then `make install PREFIX=…` puts the same files in place.
+# against the simulator from its own tarball, and again linked statically with lib/libvipps.a;
+# then `make install PREFIX=…` puts the same files in place.
 set -euo pipefail
 tar -xzf "$ARTIFACTS/libvipps-$VERSION-x86_64-linux-gnu.tar.gz"
 tar -xzf "$ARTIFACTS/vipps-sim-$VERSION-x86_64-linux-gnu.tar.gz"
@@ -29,6 +30,14 @@ readelf -d payment_demo | grep 'NEEDED.*\[libvipps.so.1\]' >/dev/null || { echo 
 grep -q "libvipps $VERSION (ABI 1)" demo.out || { cat demo.out; echo "the program did not load libvipps $VERSION" >&2; exit 1; }
 ! grep -q '^\[FAIL\]' demo.out || { cat demo.out; exit 1; }
 echo "   payment_demo under valgrind: $(grep -c '^\[ok\]' demo.out) steps ok (create, approve, capture, refund, ...)"
+# The static library: linked whole into the program with the system libraries vipps.pc names.
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Wextra -Werror -O1 payment_demo.c $(pkg-config --cflags vipps) "$lib/libvipps.a" \
+    $(pkg-config --static --libs-only-l vipps | sed 's/-lvipps //') -o payment_demo_static
+! readelf -d payment_demo_static | grep libvipps >/dev/null || { echo "the static program still needs libvipps.so" >&2; exit 1; }
+"$ROOT/scripts/with-sim.sh" "$sim" -- ./payment_demo_static '$VIPPS_BASE_URL' >static.out 2>&1 || { cat static.out; exit 1; }
+grep -q '^demo passed' static.out || { cat static.out; exit 1; }
+echo "   payment_demo linked with libvipps.a and pkg-config --static: passed"
 rm -f payment_demo.c valgrind.supp
 
 make -s -C "$ROOT" install PREFIX="$PWD/prefix" >/dev/null
