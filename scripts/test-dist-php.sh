@@ -3,7 +3,8 @@
 # Composer project that requires the package from an artifact repository (the zip; Packagist off),
 # then a full payment in php-fpm workers with ffi.enable=preload (php-fpm's default): the master
 # preloads the library (ffi.preload, the header written by the package's bin script) and the
-# classes (opcache.preload with the package's preload.php). The simulator comes from its tarball.
+# classes (opcache.preload with the package's preload.php); and without preloading, the error names the
+# settings. The simulator comes from its tarball.
 set -euo pipefail
 mkdir artifacts-php project
 cp "$ARTIFACTS/unofficial-vipps-vipps-ffi-$VERSION.zip" artifacts-php/
@@ -58,51 +59,74 @@ try {
 PHP
 cat >../fpm-driver.php <<'PHP'
 <?php
-// Starts php-fpm (ffi.enable=preload), sends /pay.php through FastCGI, checks the answer.
+// Starts php-fpm with ffi.enable=preload, sends /pay.php through FastCGI, checks the answer: once
+// with the library and classes preloaded (a payment), once without (the error names the settings).
 require getenv('ROOT') . '/bindings/php/tests/fpm/FastCgi.php';
 [$_, $project, $pkg] = $argv;
 $fpm = trim((string) shell_exec('command -v php-fpm8.2 php-fpm 2>/dev/null | head -n1')) ?: '/usr/sbin/php-fpm8.2';
 $root = function_exists('posix_geteuid') && posix_geteuid() === 0;
-$dir = dirname($project) . '/fpm';
-@mkdir($dir, 0755);
-$socket = stream_socket_server('tcp://127.0.0.1:0');
-$port = (int) substr(strrchr((string) stream_socket_get_name($socket, false), ':'), 1);
-fclose($socket);
-file_put_contents("$dir/fpm.conf", "[global]\npid = $dir/fpm.pid\nerror_log = $dir/fpm.log\ndaemonize = no\n\n[shop]\n"
-    . "listen = 127.0.0.1:$port\npm = static\npm.max_children = 2\n" . ($root ? "user = nobody\ngroup = nogroup\n" : '')
-    . "clear_env = no\ncatch_workers_output = yes\n");
-$args = [$fpm, '-F', '-y', "$dir/fpm.conf", '-d', 'ffi.enable=preload', '-d', "ffi.preload=$project/vipps-scoped.h",
-    '-d', 'opcache.enable=1', '-d', "opcache.preload=$project/$pkg/preload.php"];
-if ($root) {
-    array_push($args, '-d', 'opcache.preload_user=nobody');
-}
-$process = proc_open($args, [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out.log", 'a'], 2 => ['file', "$dir/out.log", 'a']], $pipes);
-$params = ['SCRIPT_FILENAME' => "$project/public/pay.php", 'SCRIPT_NAME' => '/pay.php', 'REQUEST_METHOD' => 'GET',
-    'REQUEST_URI' => '/pay.php', 'QUERY_STRING' => '', 'SERVER_PROTOCOL' => 'HTTP/1.1', 'GATEWAY_INTERFACE' => 'CGI/1.1',
-    'SERVER_NAME' => 'shop.example', 'REMOTE_ADDR' => '127.0.0.1'];
-$answer = null;
-try {
-    $deadline = microtime(true) + 15;
-    while ($answer === null && microtime(true) < $deadline) {
-        try {
-            $answer = Vipps\Tests\Fpm\FastCgi::request('127.0.0.1', $port, $params);
-        } catch (RuntimeException $e) {
-            usleep(100_000); // php-fpm not listening yet
-        }
+
+/** Runs php-fpm with these -d settings, returns the FastCGI answer of /pay.php (null if none). */
+function serve(string $fpm, bool $root, string $project, string $name, array $settings): ?array
+{
+    $dir = dirname($project) . "/fpm-$name";
+    @mkdir($dir, 0755);
+    $socket = stream_socket_server('tcp://127.0.0.1:0');
+    $port = (int) substr(strrchr((string) stream_socket_get_name($socket, false), ':'), 1);
+    fclose($socket);
+    file_put_contents("$dir/fpm.conf", "[global]\npid = $dir/fpm.pid\nerror_log = $dir/fpm.log\ndaemonize = no\n\n[shop]\n"
+        . "listen = 127.0.0.1:$port\npm = static\npm.max_children = 2\n" . ($root ? "user = nobody\ngroup = nogroup\n" : '')
+        . "clear_env = no\ncatch_workers_output = yes\n");
+    $args = [$fpm, '-F', '-y', "$dir/fpm.conf", '-d', 'ffi.enable=preload'];
+    foreach ($settings as $setting) {
+        array_push($args, '-d', $setting);
     }
-} finally {
-    proc_terminate($process, SIGTERM);
-    proc_close($process);
+    $process = proc_open($args, [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out.log", 'a'], 2 => ['file', "$dir/out.log", 'a']], $pipes);
+    $params = ['SCRIPT_FILENAME' => "$project/public/pay.php", 'SCRIPT_NAME' => '/pay.php', 'REQUEST_METHOD' => 'GET',
+        'REQUEST_URI' => '/pay.php', 'QUERY_STRING' => '', 'SERVER_PROTOCOL' => 'HTTP/1.1', 'GATEWAY_INTERFACE' => 'CGI/1.1',
+        'SERVER_NAME' => 'shop.example', 'REMOTE_ADDR' => '127.0.0.1'];
+    $answer = null;
+    try {
+        $deadline = microtime(true) + 15;
+        while ($answer === null && microtime(true) < $deadline) {
+            try {
+                $answer = Vipps\Tests\Fpm\FastCgi::request('127.0.0.1', $port, $params);
+            } catch (RuntimeException $e) {
+                usleep(100_000); // php-fpm not listening yet
+            }
+        }
+    } finally {
+        proc_terminate($process, SIGTERM);
+        proc_close($process);
+    }
+    if ($answer === null) {
+        fwrite(STDERR, "php-fpm ($name) did not answer\n" . @file_get_contents("$dir/fpm.log") . @file_get_contents("$dir/out.log"));
+    }
+    return $answer;
 }
+
+$preloaded = ["ffi.preload=$project/vipps-scoped.h", 'opcache.enable=1', "opcache.preload=$project/$pkg/preload.php"];
+if ($root) {
+    $preloaded[] = 'opcache.preload_user=nobody';
+}
+$answer = serve($fpm, $root, $project, 'preload', $preloaded);
 $data = $answer === null ? null : json_decode($answer['body'], true);
 $ok = is_array($data) && $answer['status'] === 200 && $data['sapi'] === 'fpm-fcgi' && $data['ffi_enable'] === 'preload'
     && $data['scope'] === true && $data['version'] === getenv('VERSION') && $data['captured'] === 'captured'
     && $data['refunded'] === 'partially_refunded';
 if (!$ok) {
-    fwrite(STDERR, 'php-fpm answered: ' . var_export($answer, true) . "\n" . @file_get_contents("$dir/fpm.log") . @file_get_contents("$dir/out.log"));
+    fwrite(STDERR, 'php-fpm answered: ' . var_export($answer, true) . "\n");
     exit(1);
 }
 echo "   php-fpm, ffi.enable=preload, preloaded FFI scope: libvipps {$data['version']} created, approved, captured, refunded ({$data['refunded']})\n";
+
+$answer = serve($fpm, $root, $project, 'nopreload', ['opcache.enable=1']);
+if ($answer === null || $answer['status'] !== 500 || !str_contains($answer['body'], 'Vipps\ConfigException')
+    || !str_contains($answer['body'], 'ffi.enable=preload, but libvipps was not preloaded: set `opcache.preload=')) {
+    fwrite(STDERR, 'php-fpm without preloading answered: ' . var_export($answer, true) . "\n");
+    exit(1);
+}
+echo "   php-fpm, ffi.enable=preload, nothing preloaded: refused, naming opcache.preload and ffi.preload\n";
 PHP
 chmod -R a+rX .. 
 "$ROOT/scripts/with-sim.sh" "$sim" -- php ../fpm-driver.php "$PWD" "$pkg"
