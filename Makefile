@@ -84,7 +84,7 @@ test-node: build
 test-woocommerce: build
 	VIPPS_LIB=$(abspath $(LIB)) VIPPS_SIM=$(abspath $(SIM)) phpunit -c integrations/woocommerce/phpunit.xml
 
-test: lint test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-e2e fuzz-short
+test: lint test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-e2e fuzz-short test-dist
 	@echo "all tests passed"
 
 # The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
@@ -123,3 +123,19 @@ $(STRESS_TEST): tests/c/stress_test.c include/vipps.h build
 stress: $(STRESS_TEST)
 	scripts/asan.sh tests/c/stress_test.c
 	scripts/with-sim.sh $(SIM) -- $(VALGRIND) $(STRESS_TEST) '$$VIPPS_BASE_URL'
+
+# Release artifacts for x86_64 Linux, glibc 2.17 or newer (docs/RELEASING.md): target/dist/ with
+# SHA256SUMS, built once with cargo-zigbuild (pinned tools installed under target/dist-tools).
+# `make test-dist` (in `make test`; it runs `make dist` first, a quick no-op build when fresh)
+# installs each one outside the repository and takes a payment with it;
+# `make install PREFIX=/usr/local` installs the C library, header and pkg-config file from the tarball.
+.PHONY: dist test-dist install
+PREFIX ?= /usr/local
+dist:
+	scripts/dist.sh
+
+test-dist: dist
+	scripts/test-dist.sh
+
+install:
+	scripts/dist-install.sh "$(PREFIX)"

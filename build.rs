@@ -9,6 +9,13 @@ fn main() {
     // under src/ must regenerate it; watching ffi.rs alone let a stale header pass locally.
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    // The release packaging (scripts/dist.sh) names the shared library `libvipps.so.<ABI>`. Only
+    // then: a SONAME in the development build would make the C programs linked with -lvipps need
+    // a libvipps.so.1 link that target/debug does not have.
+    println!("cargo:rerun-if-env-changed=VIPPS_SONAME");
+    if let Ok(soname) = std::env::var("VIPPS_SONAME") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    }
     let crate_dir =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -513,8 +513,10 @@ export function version(): string;
 export function abiVersion(): number;
 export const ABI_VERSION: 1;
 export const MAX_BODY: number;
-/** The path of libvipps.so this binding loads (VIPPS_LIB, then ../../target/{release,debug}). */
+/** The path of libvipps.so this binding loads: setLibraryPath(), VIPPS_LIB, the platform package, this package, the checkout's target/{release,debug}. */
 export function findLibrary(): string;
+/** Loads the library from this absolute path (before VIPPS_LIB and the packaged library); call it before the first client. */
+export function setLibraryPath(path: string): void;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers

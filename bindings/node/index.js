@@ -1,7 +1,7 @@
 'use strict';
 // vipps: Node binding of libvipps (Vipps MobilePay), see README.md.
 
-const { native, findLibrary, ABI_VERSION } = require('./lib/native');
+const { native, findLibrary, setLibraryPath, ABI_VERSION } = require('./lib/native');
 const { Client, makeOrderId, idempotencyKey } = require('./lib/client');
 const errors = require('./lib/errors');
 const http = require('./lib/http');
@@ -27,6 +27,7 @@ module.exports = {
   abiVersion,
   ABI_VERSION,
   findLibrary,
+  setLibraryPath,
   ...errors,
   headersFrom: http.headersFrom,
   callbackRequestFrom: http.callbackRequestFrom,

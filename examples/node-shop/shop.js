@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 
 let vipps;
 try {
-  vipps = require('vipps'); // when installed as a package
+  vipps = require('unofficial-vipps'); // when installed as a package
 } catch (e) {
   if (e.code !== 'MODULE_NOT_FOUND') throw e;
   vipps = require('../../bindings/node'); // inside the repository

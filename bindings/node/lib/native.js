@@ -12,18 +12,83 @@ const koffi = require('koffi');
 /** The ABI version this binding was written for (VIPPS_ABI_VERSION in include/vipps.h). */
 const ABI_VERSION = 1;
 
-/** Where the library is looked for, in order: VIPPS_LIB, then the repository's target folders. */
+/** This binding's release, which must be the loaded library's vipps_version(): one version for
+ *  the core and every binding (the workspace's Cargo.toml; scripts/check-versions.sh). */
+const VERSION = require('../package.json').version;
+
+const LIB_NAME = 'libvipps.so';
+
+/** The platform package that holds the library for this machine, e.g. unofficial-vipps-linux-x64-gnu. */
+function platformPackage() {
+  let libc = '';
+  if (process.platform === 'linux') {
+    const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null;
+    libc = report && report.header && report.header.glibcVersionRuntime ? '-gnu' : '-musl';
+  }
+  return `unofficial-vipps-${process.platform}-${process.arch}${libc}`;
+}
+
+/** The repository checkout this package sits in (bindings/node of a tree with Cargo.toml and
+ *  include/vipps.h), or null for an installed package. */
+function repositoryRoot() {
+  const pkg = path.resolve(__dirname, '..');
+  const root = path.resolve(pkg, '..', '..');
+  try {
+    if (fs.realpathSync(path.join(root, 'bindings', 'node')) !== fs.realpathSync(pkg)) return null;
+  } catch {
+    return null;
+  }
+  const isFile = (p) => fs.existsSync(p) && fs.statSync(p).isFile();
+  return isFile(path.join(root, 'Cargo.toml')) && isFile(path.join(root, 'include', 'vipps.h')) ? root : null;
+}
+
+/**
+ * Where the library is looked for when VIPPS_LIB is unset, in order: the platform package (an
+ * optionalDependency, found with require.resolve from this package), this package's own folder,
+ * then target/release and target/debug of the repository, only when this package sits in a
+ * checkout of it. Never the current directory or its parents: a library planted there would be loaded.
+ */
 function candidatePaths() {
-  const root = path.resolve(__dirname, '..', '..', '..');
-  return [
-    path.join(root, 'target', 'release', 'libvipps.so'),
-    path.join(root, 'target', 'debug', 'libvipps.so'),
-  ];
+  const paths = [];
+  try {
+    paths.push(path.join(path.dirname(require.resolve(`${platformPackage()}/package.json`)), LIB_NAME));
+  } catch {
+    // not installed: npm skips an optionalDependency whose os/cpu/libc do not fit this machine
+  }
+  paths.push(path.join(__dirname, '..', LIB_NAME));
+  const root = repositoryRoot();
+  if (root) {
+    paths.push(path.join(root, 'target', 'release', LIB_NAME), path.join(root, 'target', 'debug', LIB_NAME));
+  }
+  return paths;
+}
+
+let explicitPath = null;
+
+/** Loads the library from this absolute path (before VIPPS_LIB and every other place); call it
+ *  before the first client is made. */
+function setLibraryPath(file) {
+  if (typeof file !== 'string' || !path.isAbsolute(file)) {
+    throw new Error(`vipps: setLibraryPath needs an absolute path, got ${file}`);
+  }
+  if (loaded) {
+    throw new Error(`vipps: the library is already loaded from ${loaded.file}`);
+  }
+  explicitPath = file;
 }
 
 function findLibrary() {
+  if (explicitPath) {
+    if (!fs.existsSync(explicitPath)) {
+      throw new Error(`vipps: setLibraryPath(${explicitPath}): that file does not exist`);
+    }
+    return explicitPath;
+  }
   const fromEnv = process.env.VIPPS_LIB;
   if (fromEnv) {
+    if (!path.isAbsolute(fromEnv)) {
+      throw new Error(`vipps: VIPPS_LIB must be an absolute path, got ${fromEnv}`);
+    }
     if (!fs.existsSync(fromEnv)) {
       throw new Error(`vipps: VIPPS_LIB points to ${fromEnv}, which does not exist`);
     }
@@ -33,11 +98,31 @@ function findLibrary() {
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
     throw new Error(
-      'vipps: cannot find libvipps.so. Set VIPPS_LIB to its path, or build it with ' +
-        '`cargo build -p vipps` (looked in: ' + candidates.join(', ') + ')',
+      `vipps: cannot find libvipps.so. Set VIPPS_LIB to its path, install ${platformPackage()} ` +
+        '(npm installs it with this package on a supported platform), or build it with ' +
+        '`cargo build -p vipps` in the repository (looked in: ' + candidates.join(', ') + ')',
     );
   }
   return found;
+}
+
+/** Refuses a library of another ABI or another release than this binding, naming both. */
+function checkVersions(lib, file) {
+  const abi = lib.func('uint32_t vipps_abi_version(void)')();
+  if (abi !== ABI_VERSION) {
+    throw new Error(
+      `vipps: ${file} has ABI version ${abi}, this binding needs ${ABI_VERSION}; ` +
+        'use the binding that matches the library',
+    );
+  }
+  const version = lib.func('const char *vipps_version(void)')();
+  if (version !== VERSION) {
+    throw new Error(
+      `vipps: ${file} is libvipps ${JSON.stringify(version)}, but this binding (unofficial-vipps ${VERSION}) ` +
+        `needs libvipps ${JSON.stringify(VERSION)}; install the binding and the library of one release`,
+    );
+  }
+  return abi;
 }
 
 let loaded = null;
@@ -53,14 +138,7 @@ function native() {
     throw new Error(`vipps: cannot load ${file}: ${e.message}`);
   }
 
-  const abiVersion = lib.func('uint32_t vipps_abi_version(void)');
-  const abi = abiVersion();
-  if (abi !== ABI_VERSION) {
-    throw new Error(
-      `vipps: ${file} has ABI version ${abi}, this binding needs ${ABI_VERSION}; ` +
-        'use the binding that matches the library',
-    );
-  }
+  const abi = checkVersions(lib, file);
 
   const stringFree = lib.func('void vipps_string_free(void *s)');
   // Named so that the prototypes below can use it. Koffi calls the free function with the
@@ -113,4 +191,4 @@ function native() {
   return loaded;
 }
 
-module.exports = { native, findLibrary, candidatePaths, ABI_VERSION };
+module.exports = { native, findLibrary, setLibraryPath, candidatePaths, platformPackage, ABI_VERSION, VERSION };

@@ -1,6 +1,6 @@
 'use strict';
 // The package as a user gets it: `npm install <path to bindings/node>` in a fresh folder, and
-// the tarball of `npm pack` installed the same way; then require('vipps') and one call with
+// the tarball of `npm pack` installed the same way; then require('unofficial-vipps') and one call with
 // VIPPS_LIB set. Also the typings: tsc --noEmit on an example that uses them.
 
 const test = require('node:test');
@@ -41,12 +41,12 @@ function runIn(dir, code, env = {}) {
 }
 
 const PROBE = `
-  const vipps = require('vipps');
+  const vipps = require('unofficial-vipps');
   const id = vipps.makeOrderId({ prefix: 'pkg', order_number: 7 });
   let config;
   try { new vipps.Client({}); } catch (e) { config = e instanceof vipps.ConfigError; }
   console.log(JSON.stringify({ id, version: vipps.version(), abi: vipps.abiVersion(), config,
-    from: require.resolve('vipps') }));
+    from: require.resolve('unofficial-vipps') }));
 `;
 
 test('npm install ./bindings/node in a fresh folder gives a working package', (t) => {
@@ -58,14 +58,14 @@ test('npm install ./bindings/node in a fresh folder gives a working package', (t
   assert.match(out.version, /^\d+\.\d+\.\d+/);
   assert.equal(out.config, true);
   const installed = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  assert.ok(installed.dependencies.vipps, 'recorded as a dependency');
+  assert.ok(installed.dependencies['unofficial-vipps'], 'recorded as a dependency');
 });
 
 test('the npm pack tarball installs, finds the library through VIPPS_LIB, and ships its typings', (t) => {
   const dir = freshFolder(t);
   const tgz = npm(['pack', PKG, '--pack-destination', dir], dir).trim().split('\n').pop();
   npm(['install', path.join(dir, tgz)], dir);
-  const installedDir = path.join(dir, 'node_modules', 'vipps');
+  const installedDir = path.join(dir, 'node_modules', 'unofficial-vipps');
   assert.ok(!fs.lstatSync(installedDir).isSymbolicLink(), 'a real copy');
   for (const f of ['index.js', 'index.d.ts', 'lib/native.js', 'lib/client.js', 'lib/errors.js', 'lib/http.js', 'README.md']) {
     assert.ok(fs.existsSync(path.join(installedDir, f)), f);
@@ -76,11 +76,11 @@ test('the npm pack tarball installs, finds the library through VIPPS_LIB, and sh
   assert.ok(out.from.startsWith(fs.realpathSync(dir)));
   // Outside the repository and without VIPPS_LIB the error says what to do.
   assert.throws(
-    () => runIn(dir, "require('vipps').version()", { VIPPS_LIB: '' }),
+    () => runIn(dir, "require('unofficial-vipps').version()", { VIPPS_LIB: '' }),
     (e) => /cannot find libvipps\.so\. Set VIPPS_LIB/.test(String(e.stderr)),
   );
   assert.throws(
-    () => runIn(dir, "require('vipps').version()", { VIPPS_LIB: path.join(dir, 'nope.so') }),
+    () => runIn(dir, "require('unofficial-vipps').version()", { VIPPS_LIB: path.join(dir, 'nope.so') }),
     (e) => /VIPPS_LIB points to .*nope\.so, which does not exist/.test(String(e.stderr)),
   );
 });

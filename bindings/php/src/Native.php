@@ -8,14 +8,19 @@ namespace Vipps;
  * Loads libvipps through PHP FFI and owns the rules of talking to it:
  *
  * - the library path is absolute: the path given to the Client, else Native::setLibraryPath(),
- *   else the VIPPS_LIB environment variable, else the repository's target/release then
- *   target/debug (relative to this package);
- * - the declarations are include/vipps_php.h (VIPPS_HEADER overrides where it is read from);
+ *   else the VIPPS_LIB environment variable, else this package's lib/<platform>/libvipps.so
+ *   (the Composer package ships lib/linux-x86_64-gnu/; the folder is chosen at run time from
+ *   PHP_OS_FAMILY and php_uname('m')), else the repository's target/release then target/debug,
+ *   only when this package sits in a checkout of the repository. Never the current directory or
+ *   its parents, and never a folder beside the package (a library planted there is not loaded);
+ * - the declarations are this package's include/vipps_php.h, else the repository's (checkout
+ *   only); VIPPS_HEADER overrides where they are read from;
  * - a scope preloaded under the name "VIPPS" (opcache.preload with FFI::load, or ffi.preload)
  *   is used when present and no path is given to the Client, so that ffi.enable=preload works
  *   outside the CLI (it wins over setLibraryPath() and VIPPS_LIB, which then only matter to the
  *   preload script);
- * - vipps_abi_version() must be ABI_VERSION, or nothing is called;
+ * - vipps_abi_version() must be ABI_VERSION and vipps_version() must be VERSION (the binding and
+ *   the library are released together, with one version), or nothing is called;
  * - every owned `char *` is copied with FFI::string and freed with vipps_string_free.
  *
  * PHP FFI turns a `const char *` return value into a PHP string (the pointer is lost), and keeps a
@@ -25,6 +30,10 @@ namespace Vipps;
 final class Native
 {
     public const ABI_VERSION = 1;
+    /** This binding's release: the workspace version of Cargo.toml (scripts/check-versions.sh). */
+    public const VERSION = '0.1.0';
+    /** The Composer package name ("vipps" names would look official; this is not). */
+    public const PACKAGE = 'unofficial-vipps/vipps-ffi';
     public const SCOPE = 'VIPPS';
 
     private static ?string $libraryPath = null;
@@ -44,6 +53,47 @@ final class Native
         return dirname(__DIR__);
     }
 
+    /**
+     * The repository checkout this package sits in (bindings/php of a tree with Cargo.toml and
+     * include/vipps.h), or null for an installed package.
+     */
+    public static function repositoryRoot(): ?string
+    {
+        $root = dirname(self::packageDir(), 2);
+        $here = realpath(self::packageDir());
+        if ($here === false || realpath($root . '/bindings/php') !== $here) {
+            return null;
+        }
+        return is_file($root . '/Cargo.toml') && is_file($root . '/include/vipps.h') ? $root : null;
+    }
+
+    /**
+     * The folder under lib/ that holds the library for this machine, e.g. "linux-x86_64-gnu":
+     * the OS from PHP_OS_FAMILY, the CPU from php_uname('m'), and on Linux the C library (musl
+     * when its loader is there, else glibc).
+     */
+    public static function platformDir(): string
+    {
+        $arch = strtolower(php_uname('m'));
+        $arch = ['amd64' => 'x86_64', 'x64' => 'x86_64', 'arm64' => 'aarch64'][$arch] ?? $arch;
+        switch (PHP_OS_FAMILY) {
+            case 'Linux':
+                return "linux-$arch-" . (is_file("/lib/ld-musl-$arch.so.1") ? 'musl' : 'gnu');
+            case 'Darwin':
+                return "macos-$arch";
+            case 'Windows':
+                return "windows-$arch";
+            default:
+                return strtolower(PHP_OS_FAMILY) . "-$arch";
+        }
+    }
+
+    /** The library's file name on this OS. */
+    public static function libraryFileName(): string
+    {
+        return ['Darwin' => 'libvipps.dylib', 'Windows' => 'vipps.dll'][PHP_OS_FAMILY] ?? 'libvipps.so';
+    }
+
     /** The absolute path of the library to load when none is given explicitly. */
     public static function resolveLibraryPath(?string $path = null): string
     {
@@ -52,9 +102,12 @@ final class Native
         if ($given !== null) {
             $candidates[] = $given;
         } else {
-            $repo = dirname(self::packageDir(), 2);
-            $candidates[] = $repo . '/target/release/libvipps.so';
-            $candidates[] = $repo . '/target/debug/libvipps.so';
+            $candidates[] = self::packageDir() . '/lib/' . self::platformDir() . '/' . self::libraryFileName();
+            $repo = self::repositoryRoot();
+            if ($repo !== null) {
+                $candidates[] = $repo . '/target/release/libvipps.so';
+                $candidates[] = $repo . '/target/debug/libvipps.so';
+            }
         }
         foreach ($candidates as $candidate) {
             $real = realpath($candidate);
@@ -63,17 +116,46 @@ final class Native
             }
         }
         throw VippsException::of('config', 'libvipps not found (tried ' . implode(', ', $candidates)
-            . '); build it with `cargo build -p vipps` or set VIPPS_LIB to its absolute path');
+            . '); the Composer package ships lib/linux-x86_64-gnu only: on another platform build it with '
+            . '`cargo build --release -p vipps` and set VIPPS_LIB to its absolute path');
     }
 
-    /** The path of the flattened header (include/vipps_php.h). */
+    /** The path of the flattened header (include/vipps_php.h of the package, else of the checkout). */
     public static function headerPath(): string
     {
         $env = getenv('VIPPS_HEADER');
         if (is_string($env) && $env !== '') {
             return $env;
         }
-        return dirname(self::packageDir(), 2) . '/include/vipps_php.h';
+        $packaged = self::packageDir() . '/include/vipps_php.h';
+        $repo = self::repositoryRoot();
+        return is_file($packaged) || $repo === null ? $packaged : $repo . '/include/vipps_php.h';
+    }
+
+    /**
+     * Why FFI cannot be used in this process, naming the php.ini settings to change, or null when
+     * it can. With ffi.enable=preload (php-fpm's default), only a preloaded scope is usable outside
+     * the CLI.
+     */
+    public static function ffiProblem(): ?string
+    {
+        if (!extension_loaded('ffi')) {
+            return 'the PHP FFI extension is not loaded: add `extension=ffi` to php.ini (Debian and Ubuntu ship it '
+                . 'in php8.x-common; `php -m` lists FFI when it is on). Hosts that cannot enable FFI are not '
+                . 'supported (see the README of ' . self::PACKAGE . ')';
+        }
+        $enable = strtolower((string) ini_get('ffi.enable'));
+        if (in_array($enable, ['0', '', 'off', 'false', 'no'], true)) {
+            return 'PHP FFI is disabled (ffi.enable=' . ini_get('ffi.enable') . '): set `ffi.enable=preload` in php.ini '
+                . 'together with `opcache.preload=' . self::packageDir() . '/preload.php` (or '
+                . '`ffi.preload=<header written by bin/scoped-header.php>`), or `ffi.enable=true`';
+        }
+        if ($enable === 'preload' && PHP_SAPI !== 'cli' && !self::hasScope()) {
+            return 'ffi.enable=preload, but libvipps was not preloaded: set `opcache.preload=' . self::packageDir()
+                . '/preload.php` in php.ini (with `opcache.preload_user=<the pool user>` when PHP starts as root, '
+                . 'plus `ffi.preload=<header written by bin/scoped-header.php>`), or set `ffi.enable=true`';
+        }
+        return null;
     }
 
     /** The header's declarations. */
@@ -140,7 +222,7 @@ final class Native
     public static function ffi(?string $libraryPath = null): \FFI
     {
         if (!extension_loaded('ffi')) {
-            throw VippsException::of('config', 'the PHP FFI extension is not loaded (Debian: php8.2-common provides it)');
+            throw VippsException::of('config', (string) self::ffiProblem());
         }
         if ($libraryPath === null) {
             if (array_key_exists('', self::$loaded)) {
@@ -154,6 +236,10 @@ final class Native
         }
         $path = self::resolveLibraryPath($libraryPath);
         if (!isset(self::$loaded[$path])) {
+            $problem = self::ffiProblem();
+            if ($problem !== null) {
+                throw VippsException::of('config', "cannot load $path: $problem");
+            }
             try {
                 $ffi = \FFI::cdef(self::declarations(), $path);
             } catch (\FFI\Exception $e) {
@@ -175,13 +261,22 @@ final class Native
         self::$loaded = [];
     }
 
-    /** Refuses a library whose vipps_abi_version() is not ABI_VERSION. */
+    /**
+     * Refuses a library whose vipps_abi_version() is not ABI_VERSION, or whose vipps_version() is
+     * not VERSION, naming both versions.
+     */
     public static function checkAbi(\FFI $ffi, string $what): void
     {
         $abi = $ffi->vipps_abi_version();
         if ($abi !== self::ABI_VERSION) {
             throw VippsException::of('config', sprintf(
                 '%s has ABI version %d, this binding needs %d', $what, $abi, self::ABI_VERSION));
+        }
+        $version = (string) $ffi->vipps_version();
+        if ($version !== self::VERSION) {
+            throw VippsException::of('config', sprintf(
+                "%s is libvipps '%s', but this binding (%s %s) needs libvipps '%s': install the binding and the "
+                . 'library of one release', $what, $version, self::PACKAGE, self::VERSION, self::VERSION));
         }
     }
 

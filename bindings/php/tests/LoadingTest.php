@@ -66,37 +66,126 @@ final class LoadingTest extends SimTestCase
         new Client(self::config(), '/nonexistent/libvipps.so');
     }
 
-    public function testAbiMismatchIsRefused(): void
+    /** Builds a library with every symbol of the header whose ABI and version are the given ones. */
+    private static function fakeLibrary(int $abi, string $version): string
     {
         $gcc = trim((string) shell_exec('command -v gcc cc 2>/dev/null | head -n1'));
         if ($gcc === '') {
             self::markTestSkipped('no C compiler to build a fake library');
         }
-        // A library with every symbol of the header whose vipps_abi_version() says 2.
         $c = "#include <stdint.h>\n#include <stddef.h>\ntypedef struct vipps_client vipps_client;\n";
         foreach (explode("\n", Native::declarations()) as $line) {
             if (!preg_match('/^(.*?\b)(vipps_\w+)\((.*)\);$/', $line, $m)) {
                 continue;
             }
             $ret = trim($m[1]);
-            $body = $m[2] === 'vipps_abi_version' ? 'return 2;' : (str_contains($ret, '*') ? 'return NULL;' : ($ret === 'void' ? '' : 'return 0;'));
+            $body = match (true) {
+                $m[2] === 'vipps_abi_version' => "return $abi;",
+                $m[2] === 'vipps_version' => 'return "' . addslashes($version) . '";',
+                str_contains($ret, '*') => 'return NULL;',
+                $ret === 'void' => '',
+                default => 'return 0;',
+            };
             $c .= "$ret $m[2]($m[3]) { $body }\n";
         }
-        $dir = sys_get_temp_dir() . '/vipps-php-fake-' . getmypid();
+        $dir = sys_get_temp_dir() . '/vipps-php-fake-' . getmypid() . '-' . $abi;
         @mkdir($dir);
         file_put_contents("$dir/fake.c", $c);
         exec(escapeshellarg($gcc) . " -shared -fPIC -o $dir/libfake.so $dir/fake.c 2>&1", $out, $rc);
         self::assertSame(0, $rc, implode("\n", $out));
+        return "$dir/libfake.so";
+    }
+
+    private static function removeFake(string $lib): void
+    {
+        @unlink($lib);
+        @unlink(dirname($lib) . '/fake.c');
+        @rmdir(dirname($lib));
+    }
+
+    public function testAbiMismatchIsRefused(): void
+    {
+        $lib = self::fakeLibrary(2, Native::VERSION);
         try {
-            new Client([], "$dir/libfake.so");
+            new Client([], $lib);
             self::fail('a library with ABI 2 was accepted');
         } catch (ConfigException $e) {
             self::assertStringContainsString('ABI version 2', $e->getMessage());
         } finally {
-            @unlink("$dir/fake.c");
-            @unlink("$dir/libfake.so");
-            @rmdir($dir);
+            self::removeFake($lib);
         }
+    }
+
+    public function testALibraryOfAnotherReleaseIsRefusedNamingBothVersions(): void
+    {
+        $lib = self::fakeLibrary(1, '9.9.9');
+        try {
+            new Client([], $lib);
+            self::fail('a library of version 9.9.9 was accepted');
+        } catch (ConfigException $e) {
+            self::assertStringContainsString("is libvipps '9.9.9'", $e->getMessage());
+            self::assertStringContainsString("needs libvipps '" . Native::VERSION . "'", $e->getMessage());
+        } finally {
+            self::removeFake($lib);
+        }
+    }
+
+    /** Runs PHP code in a child process in $cwd, without VIPPS_LIB; returns its output. */
+    private static function phpIn(string $cwd, string $code): string
+    {
+        $env = getenv();
+        unset($env['VIPPS_LIB'], $env['VIPPS_HEADER']);
+        $proc = proc_open([PHP_BINARY, '-d', 'ffi.enable=true', '-r', $code], [1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+            $pipes, $cwd, $env);
+        $out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
+        proc_close($proc);
+        return $out;
+    }
+
+    public function testALibraryPlantedBesideTheProjectOrAboveTheCurrentDirectoryIsNeverLoaded(): void
+    {
+        $real = Native::resolveLibraryPath();
+        $dir = sys_get_temp_dir() . '/vipps-php-planted-' . getmypid();
+        // An installed copy of the package: <project>/vendor/unofficial-vipps/vipps-ffi.
+        $pkg = "$dir/project/vendor/unofficial-vipps/vipps-ffi";
+        @mkdir("$pkg/src", 0777, true);
+        @mkdir("$pkg/include", 0777, true);
+        copy(Native::packageDir() . '/autoload.php', "$pkg/autoload.php");
+        foreach (glob(Native::packageDir() . '/src/*.php') ?: [] as $file) {
+            copy($file, "$pkg/src/" . basename($file));
+        }
+        copy(Native::headerPath(), "$pkg/include/vipps_php.h");
+        // Planted where the old loader looked (two folders above the package) and above the cwd.
+        $planted = [];
+        foreach (["$dir/project/vendor", "$dir/attic"] as $base) {
+            foreach (['debug', 'release'] as $profile) {
+                @mkdir("$base/target/$profile", 0777, true);
+                copy($real, $planted[] = "$base/target/$profile/libvipps.so");
+            }
+        }
+        @mkdir("$dir/attic/public", 0777, true);
+        $code = 'require ' . var_export("$pkg/autoload.php", true) . '; try { echo Vipps\Client::version(), " ", '
+            . 'Vipps\Native::resolveLibraryPath(); } catch (Vipps\ConfigException $e) { echo "refused: ", $e->getMessage(); }';
+        try {
+            $out = self::phpIn("$dir/attic/public", $code);
+            self::assertStringStartsWith('refused: libvipps not found', $out);
+            self::assertStringNotContainsString('/target/', $out);
+            // The package's own lib/<platform>/ is where the Composer package puts it: that one is loaded.
+            @mkdir("$pkg/lib/" . Native::platformDir(), 0777, true);
+            copy($real, $planted[] = "$pkg/lib/" . Native::platformDir() . '/libvipps.so');
+            self::assertSame(Native::VERSION . " $pkg/lib/" . Native::platformDir() . '/libvipps.so',
+                self::phpIn("$dir/attic/public", $code));
+        } finally {
+            exec('rm -rf ' . escapeshellarg($dir));
+        }
+    }
+
+    public function testThePackageInTheCheckoutFindsTheBuildTreeFromAnyDirectory(): void
+    {
+        $code = 'require ' . var_export(Native::packageDir() . '/autoload.php', true)
+            . '; echo Vipps\Native::resolveLibraryPath();';
+        $out = self::phpIn(sys_get_temp_dir(), $code);
+        self::assertStringStartsWith((string) Native::repositoryRoot() . '/target/', $out);
     }
 
     public function testScopedHeaderForPreload(): void

@@ -53,16 +53,50 @@ def test_vipps_lib_wins_over_the_build_output(tmp_path: Path) -> None:
     assert result.stdout.strip() == str(copy), result.stderr
 
 
-def test_discovery_from_the_current_directory_and_a_clear_error_otherwise(tmp_path: Path) -> None:
-    # A copy of the package outside the repository: only the current directory can lead to it.
+PROBE = "import vipps\ntry:\n    print(vipps.version(), vipps.library_path())\nexcept vipps.LibraryNotFoundError as e:\n    print('refused:', e)\n"
+
+
+def test_a_library_planted_above_the_current_directory_is_never_loaded(tmp_path: Path) -> None:
+    # A copy of the package outside the repository, run from a folder whose parent holds a
+    # working libvipps in target/debug and target/release: the loader must not walk up to it.
     package = tmp_path / "site" / "vipps"
-    shutil.copytree(PACKAGE / "src" / "vipps", package)
-    code = "import vipps\ntry:\n    print(vipps.version(), vipps.library_path())\nexcept vipps.LibraryNotFoundError as e:\n    print('refused:', e)\n"
+    shutil.copytree(PACKAGE / "src" / "vipps", package, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    planted = tmp_path / "attic"
+    for profile in ("debug", "release"):
+        (planted / "target" / profile).mkdir(parents=True)
+        shutil.copy(loaded_library(), planted / "target" / profile / "libvipps.so")
+    cwd = planted / "shop" / "public"
+    cwd.mkdir(parents=True)
     env = clean_env(PYTHONPATH=str(package.parent))
-    found = run_python(code, env, REPO / "examples")  # a subdirectory of the repository
-    assert str(REPO / "target") in found.stdout, found.stdout + found.stderr
-    elsewhere = run_python(code, env, tmp_path)
-    assert "refused:" in elsewhere.stdout and "VIPPS_LIB" in elsewhere.stdout and "cargo build" in elsewhere.stdout
+    result = run_python(PROBE, env, cwd)
+    assert "refused:" in result.stdout, result.stdout + result.stderr
+    assert str(planted) not in result.stdout.split("looked in:")[0]
+    assert "VIPPS_LIB" in result.stdout and "cargo build" in result.stdout
+    # Nor from inside the repository: its build tree is only for a package that sits in it.
+    inside = run_python(PROBE, env, REPO / "examples")
+    assert "refused:" in inside.stdout, inside.stdout + inside.stderr
+    # The package's own folder is where a wheel puts the library: that one is loaded.
+    shutil.copy(loaded_library(), package / "libvipps.so")
+    own = run_python(PROBE, env, cwd)
+    assert own.stdout.split()[1] == str(package / "libvipps.so"), own.stdout + own.stderr
+
+
+def test_the_package_in_the_checkout_finds_the_build_tree_from_any_directory(tmp_path: Path) -> None:
+    result = run_python(PROBE, clean_env(PYTHONPATH=SRC), tmp_path)
+    assert result.stdout.startswith(vipps.VERSION + " " + str(REPO / "target")), result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler")
+def test_a_library_of_another_release_is_refused_naming_both_versions(tmp_path: Path) -> None:
+    source = tmp_path / "fake.c"
+    source.write_text("unsigned int vipps_abi_version(void) { return 1; }\n"
+                      "const char *vipps_version(void) { return \"9.9.9\"; }\n")
+    fake = tmp_path / "libvipps.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(fake), str(source)], check=True)
+    code = "import vipps\ntry:\n    vipps.Client()\nexcept vipps.LibraryNotFoundError as e:\n    print('refused:', e)\n"
+    result = run_python(code, clean_env(PYTHONPATH=SRC, VIPPS_LIB=str(fake)), tmp_path)
+    assert result.stdout.startswith("refused:"), result.stdout + result.stderr
+    assert "'9.9.9'" in result.stdout and f"needs libvipps '{vipps.VERSION}'" in result.stdout, result.stdout
 
 
 @pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler")

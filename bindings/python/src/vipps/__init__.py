@@ -5,12 +5,13 @@
                       system_version="1.0", plugin_name="myshop-vipps", plugin_version="1.0") as client:
         payment = client.create_payment({...})
 
-The library is found through ``VIPPS_LIB`` (an absolute path), else the repository's
-``target/release`` or ``target/debug``; it is loaded on first use.
+The library is found through ``VIPPS_LIB`` (an absolute path), else in this package's folder
+(a wheel puts it there), else, only for a package inside the repository, in its ``target/release``
+or ``target/debug``; it is loaded on first use, and its version must be this binding's.
 """
 
 from . import web
-from ._lib import ABI_VERSION, MAX_BODY, LibraryNotFoundError, find_library, library_path, load
+from ._lib import ABI_VERSION, MAX_BODY, VERSION, LibraryNotFoundError, find_library, library_path, load
 from .client import AsyncClient, Client, abi_version, idempotency_key, make_order_id, version
 from .money import from_minor_units, to_minor_units
 from .errors import (
@@ -32,7 +33,7 @@ from .errors import (
     error_from_envelope,
 )
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "ABI_VERSION",

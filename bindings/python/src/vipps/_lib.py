@@ -22,6 +22,13 @@ from typing import List, Optional, Union
 #: The ABI version this binding was written for (``VIPPS_ABI_VERSION`` in vipps.h).
 ABI_VERSION = 1
 
+#: The release of this binding, which must be the loaded library's ``vipps_version()``
+#: (the workspace version in Cargo.toml; scripts/check-versions.sh keeps them equal).
+VERSION = "0.1.0"
+
+#: The distribution name on PyPI (``vipps`` there is an unrelated project).
+DISTRIBUTION = "unofficial-vipps"
+
 #: Bodies larger than this are refused unread by ``vipps_handle_callback`` (``MAX_BODY``).
 MAX_BODY = 1024 * 1024
 
@@ -68,26 +75,42 @@ def _lib_file_name() -> str:
     return "libvipps.so"
 
 
+def _package_dir() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def repository_root() -> Optional[Path]:
+    """The repository checkout this package sits in (``bindings/python/src/vipps`` of a tree
+    with ``Cargo.toml`` and ``include/vipps.h``), or None for an installed package."""
+    package = _package_dir()
+    parents = package.parents
+    if len(parents) < 4:
+        return None
+    root = parents[3]
+    if (root / "bindings" / "python" / "src" / "vipps").resolve() != package:
+        return None
+    if not ((root / "Cargo.toml").is_file() and (root / "include" / "vipps.h").is_file()):
+        return None
+    return root
+
+
 def candidate_paths() -> List[Path]:
-    """Where the library is looked for, in order (after ``VIPPS_LIB``): ``target/release``
-    then ``target/debug`` of the repository that holds this package, then of the current
-    directory or any of its parents."""
+    """Where the library is looked for when no path is given and ``VIPPS_LIB`` is unset, in
+    order: the package's own folder (where a wheel puts it), then ``target/release`` and
+    ``target/debug`` of the repository, only when this package sits in a checkout of it.
+
+    Never the current directory or its parents: a library planted there would be loaded."""
     name = _lib_file_name()
-    roots: List[Path] = []
-    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
-        for directory in (start, *start.parents):
-            if directory not in roots:
-                roots.append(directory)
-    paths = []
-    for root in roots:
-        for profile in ("release", "debug"):
-            paths.append(root / "target" / profile / name)
+    paths = [_package_dir() / name]
+    root = repository_root()
+    if root is not None:
+        paths += [root / "target" / profile / name for profile in ("release", "debug")]
     return paths
 
 
 def find_library() -> Path:
-    """The path of libvipps: ``$VIPPS_LIB`` (an absolute path), else the first build output
-    found by :func:`candidate_paths`."""
+    """The path of libvipps: ``$VIPPS_LIB`` (an absolute path), else the first file found by
+    :func:`candidate_paths`."""
     explicit = os.environ.get("VIPPS_LIB")
     if explicit:
         path = Path(explicit)
@@ -96,14 +119,42 @@ def find_library() -> Path:
         if not path.is_file():
             raise LibraryNotFoundError(f"VIPPS_LIB={explicit} does not exist")
         return path
-    for path in candidate_paths():
+    candidates = candidate_paths()
+    for path in candidates:
         if path.is_file():
             return path
     raise LibraryNotFoundError(
-        f"{_lib_file_name()} not found: set VIPPS_LIB to its absolute path, or build it with "
-        "`cargo build -p vipps` (looked in target/release and target/debug above the package "
-        "and above the current directory)"
+        f"{_lib_file_name()} not found: install a wheel of {DISTRIBUTION} that holds it, set "
+        "VIPPS_LIB to its absolute path, or build it with `cargo build -p vipps` in the repository "
+        f"(looked in: {', '.join(str(p) for p in candidates)})"
     )
+
+
+def check_versions(lib: ctypes.CDLL, where: object) -> None:
+    """Refuses a library with another ABI version or another library version than this
+    binding's: the binding and the library are released together, with one version."""
+    try:
+        lib.vipps_abi_version.argtypes = []
+        lib.vipps_abi_version.restype = ctypes.c_uint32
+        abi = lib.vipps_abi_version()
+    except AttributeError as exc:
+        raise LibraryNotFoundError(f"{where} is not libvipps: {exc}") from exc
+    if abi != ABI_VERSION:
+        raise LibraryNotFoundError(
+            f"{where} has ABI version {abi}, this binding was written for {ABI_VERSION}"
+        )
+    try:
+        lib.vipps_version.argtypes = []
+        lib.vipps_version.restype = ctypes.c_char_p
+        raw = lib.vipps_version()
+    except AttributeError as exc:
+        raise LibraryNotFoundError(f"{where} is not libvipps: {exc}") from exc
+    found = raw.decode("utf-8", "replace") if raw else "(none)"
+    if found != VERSION:
+        raise LibraryNotFoundError(
+            f"{where} is libvipps {found!r}, but this binding ({DISTRIBUTION} {VERSION}) needs "
+            f"libvipps {VERSION!r}: install the binding and the library of one release"
+        )
 
 
 def _declare(lib: ctypes.CDLL) -> None:
@@ -144,8 +195,8 @@ _lib_path: Optional[Path] = None
 
 
 def load(path: "Optional[Union[str, os.PathLike[str]]]" = None) -> ctypes.CDLL:
-    """Loads libvipps once per process (thread-safe), declares every function and checks
-    the ABI version. ``path`` overrides the discovery on the first call."""
+    """Loads libvipps once per process (thread-safe), checks its ABI version and library
+    version, and declares every function. ``path`` overrides the discovery on the first call."""
     global _lib, _lib_path
     with _lock:
         if _lib is not None:
@@ -155,16 +206,7 @@ def load(path: "Optional[Union[str, os.PathLike[str]]]" = None) -> ctypes.CDLL:
             lib = ctypes.CDLL(str(chosen))
         except OSError as exc:
             raise LibraryNotFoundError(f"cannot load {chosen}: {exc}") from exc
-        try:
-            lib.vipps_abi_version.argtypes = []
-            lib.vipps_abi_version.restype = ctypes.c_uint32
-            abi = lib.vipps_abi_version()
-        except AttributeError as exc:
-            raise LibraryNotFoundError(f"{chosen} is not libvipps: {exc}") from exc
-        if abi != ABI_VERSION:
-            raise LibraryNotFoundError(
-                f"{chosen} has ABI version {abi}, this binding was written for {ABI_VERSION}"
-            )
+        check_versions(lib, chosen)
         _declare(lib)
         _lib, _lib_path = lib, chosen
         return lib
