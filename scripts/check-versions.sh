@@ -22,5 +22,7 @@ check bindings/python/src/vipps/_lib.py "$(sed -n 's/^VERSION = "\(.*\)"$/\1/p' 
 check bindings/node/package.json "$(sed -n 's/^  "version": "\(.*\)",$/\1/p' bindings/node/package.json)"
 check bindings/node/package-lock.json "$(sed -n '3s/^  "version": "\(.*\)",$/\1/p' bindings/node/package-lock.json)"
 check bindings/php/src/Native.php "$(sed -n "s/^    public const VERSION = '\(.*\)';\$/\1/p" bindings/php/src/Native.php)"
+check integrations/woocommerce/vipps-core-gateway.php "$(sed -n 's/^ \* Version: *//p' integrations/woocommerce/vipps-core-gateway.php)"
+check "integrations/woocommerce VIPPS_CORE_VERSION" "$(sed -n "s/^const VIPPS_CORE_VERSION = '\(.*\)';\$/\1/p" integrations/woocommerce/vipps-core-gateway.php)"
 [ "$fail" -eq 0 ] || exit 1
 echo "$version"

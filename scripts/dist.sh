@@ -205,6 +205,9 @@ with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
                 z.writestr(info, f.read())
 PYZIP
 
+echo "== WooCommerce plugin zip"
+integrations/woocommerce/build-zip.sh "$php_dir" "$DIST" >/dev/null
+
 (cd "$DIST" && sha256sum -- *.tar.gz *.whl *.tgz *.zip >SHA256SUMS)
 echo "== target/dist ($(($(date +%s) - started)) s in all)"
 (cd "$DIST" && for f in *; do printf '   %10s  %s\n' "$(stat -c %s "$f")" "$f"; done)

@@ -12,5 +12,6 @@ sed -i "s/^VERSION = \".*\"$/VERSION = \"$new\"/" bindings/python/src/vipps/_lib
 sed -i "s/^  \"version\": \".*\",$/  \"version\": \"$new\",/" bindings/node/package.json
 sed -i "3s/^  \"version\": \".*\",$/  \"version\": \"$new\",/; 9s/^      \"version\": \".*\",$/      \"version\": \"$new\",/" bindings/node/package-lock.json
 sed -i "s/^    public const VERSION = '.*';$/    public const VERSION = '$new';/" bindings/php/src/Native.php
+sed -i "s/^ \* Version: .*$/ * Version:              $new/; s/^const VIPPS_CORE_VERSION = '.*';$/const VIPPS_CORE_VERSION = '$new';/" integrations/woocommerce/vipps-core-gateway.php
 cargo update --workspace --offline >/dev/null 2>&1 || cargo update --workspace
 scripts/check-versions.sh

@@ -7,17 +7,18 @@
 #   Python  a fresh venv: pip install the wheel and the simulator wheel (no index)
 #   Node    a fresh npm project: npm install the three tarballs, plus tsc --noEmit on a typed example
 #   PHP     a fresh Composer project with an artifact repository, run under php-fpm with ffi.enable=preload
+#   WooCommerce  the plugin zip unpacked into wp-content/plugins; its logic tests on that copy
 # Then nothing installed may name the repository's path. Installs what it needs when missing
 # (Debian: php8.2-cli php8.2-fpm php8.2-zip composer valgrind pkg-config; npm: koffi,
 # typescript).
-#   scripts/test-dist.sh [c python node php]
+#   scripts/test-dist.sh [c python node php woocommerce]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIST="$ROOT/target/dist"
 [ -f "$DIST/SHA256SUMS" ] || { echo "no release artifacts in $DIST: run make dist first" >&2; exit 1; }
 VERSION="$("$ROOT/scripts/check-versions.sh")"
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(c python node php)
+[ ${#parts[@]} -gt 0 ] || parts=(c python node php woocommerce)
 
 missing=()
 command -v pkg-config >/dev/null || missing+=(pkg-config)

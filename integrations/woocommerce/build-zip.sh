@@ -1,38 +1,40 @@
 #!/usr/bin/env bash
-# Builds the installable plugin zip: the plugin, and the PHP binding with its header and the
-# native library inside (lib/vipps-php/, the Composer package's layout, so the binding finds
-# the library in its own lib/<platform>/ folder).
+# Builds the installable plugin zip: the plugin, with the PHP binding's Composer package (its
+# sources, header and native library) inside as lib/vipps-php/, so the binding finds the library
+# in its own lib/<platform>/ folder. scripts/dist.sh runs it with the package it staged.
 #
-#   integrations/woocommerce/build-zip.sh LIBVIPPS_SO OUT_DIR
+#   integrations/woocommerce/build-zip.sh PHP_PACKAGE_DIR OUT_DIR    (prints the zip's path)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-LIB="${1:?the libvipps.so to bundle}"
+PACKAGE="${1:?the staged PHP package (src/, include/, lib/<platform>/libvipps.so)}"
 OUT="${2:?the output folder}"
-VERSION="$(sed -n "s/^ \* Version: *//p" "$HERE/vipps-core-gateway.php")"
+[ -f "$PACKAGE/include/vipps_php.h" ] && ls "$PACKAGE"/lib/*/libvipps.so >/dev/null ||
+    { echo "$PACKAGE is not a PHP package with its header and library" >&2; exit 1; }
+VERSION="$(sed -n 's/^ \* Version: *//p' "$HERE/vipps-core-gateway.php")"
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 P="$STAGE/vipps-core-gateway"
-mkdir -p "$P/lib/vipps-php/include" "$P/lib/vipps-php/lib/linux-x86_64-gnu"
+mkdir -p "$P/lib"
 cp -r "$HERE/src" "$HERE/includes" "$HERE/assets" "$P/"
-cp "$HERE/vipps-core-gateway.php" "$HERE/uninstall.php" "$HERE/autoload.php" "$HERE/readme.txt" "$P/"
-cp "$ROOT/LICENSE" "$P/LICENSE" 2>/dev/null || true
-cp -r "$ROOT/bindings/php/src" "$ROOT/bindings/php/autoload.php" "$ROOT/bindings/php/preload.php" "$ROOT/bindings/php/composer.json" "$P/lib/vipps-php/"
-cp "$ROOT/include/vipps.h" "$ROOT/include/vipps_php.h" "$P/lib/vipps-php/include/"
-cp "$LIB" "$P/lib/vipps-php/lib/linux-x86_64-gnu/libvipps.so"
+cp "$HERE/vipps-core-gateway.php" "$HERE/uninstall.php" "$HERE/autoload.php" "$HERE/readme.txt" "$ROOT/LICENSE" "$P/"
+cp -r "$PACKAGE" "$P/lib/vipps-php"
 mkdir -p "$OUT"
 ZIP="$(cd "$OUT" && pwd)/vipps-core-gateway-$VERSION.zip"
-rm -f "$ZIP"
-# Python's zipfile rather than zip(1), which a fresh machine may lack; sorted, fixed times.
+# Python's zipfile rather than zip(1), which a fresh machine may lack; sorted, with fixed times.
 python3 - "$STAGE" "$ZIP" <<'PY'
 import os, sys, zipfile
 stage, out = sys.argv[1], sys.argv[2]
+stamp = (2026, 1, 1, 0, 0, 0)
+if os.environ.get("SOURCE_DATE_EPOCH"):
+    import time
+    stamp = time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"]))[:6]
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
     for root, dirs, files in sorted(os.walk(stage)):
         dirs.sort()
         for name in sorted(files):
             path = os.path.join(root, name)
-            info = zipfile.ZipInfo(os.path.relpath(path, stage), (2026, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(os.path.relpath(path, stage), stamp)
             info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             with open(path, "rb") as f:
