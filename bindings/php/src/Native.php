@@ -150,12 +150,40 @@ final class Native
                 . 'together with `opcache.preload=' . self::packageDir() . '/preload.php` (or '
                 . '`ffi.preload=<header written by bin/scoped-header.php>`), or `ffi.enable=true`';
         }
-        if ($enable === 'preload' && PHP_SAPI !== 'cli' && !self::hasScope()) {
-            return 'ffi.enable=preload, but libvipps was not preloaded: set `opcache.preload=' . self::packageDir()
-                . '/preload.php` in php.ini (with `opcache.preload_user=<the pool user>` when PHP starts as root, '
-                . 'plus `ffi.preload=<header written by bin/scoped-header.php>`), or set `ffi.enable=true`';
+        if ($enable === 'preload' && PHP_SAPI !== 'cli') {
+            return self::preloadProblem(self::scopeState());
         }
         return null;
+    }
+
+    /**
+     * Under ffi.enable=preload outside the CLI, FFI works only in code that opcache.preload loaded,
+     * through a scope that ffi.preload (or a preload script's FFI::load) declared. Names exactly the
+     * settings that are missing, from what php.ini says and what FFI answered.
+     */
+    private static function preloadProblem(string $scope): ?string
+    {
+        $classes = '`opcache.preload=' . self::packageDir() . '/preload.php` (with `opcache.preload_user=<the pool user>` when PHP starts as root)';
+        $library = '`ffi.preload=<the header bin/scoped-header.php writes>`';
+        $ffiPreload = (string) ini_get('ffi.preload');
+        $opcachePreload = (string) ini_get('opcache.preload');
+        $or = ', or set `ffi.enable=true`';
+        if ($scope === 'present') {
+            return null;
+        }
+        if ($scope === 'missing') {
+            // This code was preloaded (FFI answered), but no scope "VIPPS" exists.
+            return 'ffi.enable=preload: the Vipps classes are preloaded, but the library is not: set ' . $library
+                . ($ffiPreload !== '' ? " (ffi.preload=$ffiPreload declares no FFI_SCOPE \"VIPPS\")" : '') . $or;
+        }
+        if ($opcachePreload !== '') {
+            return "ffi.enable=preload lets only preloaded code use FFI, and opcache.preload=$opcachePreload did not load "
+                . 'the Vipps classes: require ' . self::packageDir() . '/preload.php from that script' . $or;
+        }
+        return 'ffi.enable=preload lets only preloaded code use FFI, and opcache.preload is not set: set ' . $classes
+            . ($ffiPreload === ''
+                ? ' and ' . $library . ' (or let preload.php load the library when PHP does not start as root)'
+                : " (ffi.preload=$ffiPreload is set: the library itself is preloaded)") . $or;
     }
 
     /** The header's declarations. */
@@ -207,11 +235,21 @@ final class Native
     /** Whether the preloaded "VIPPS" scope exists in this process. */
     public static function hasScope(): bool
     {
+        return self::scopeState() === 'present';
+    }
+
+    /**
+     * Whether the "VIPPS" scope can be used here: 'present'; 'missing' (nothing preloaded it);
+     * or 'restricted', when ffi.enable=preload refuses FFI to this code because opcache.preload
+     * did not load it. The last two need different php.ini settings, so they are told apart.
+     */
+    public static function scopeState(): string
+    {
         try {
             \FFI::scope(self::SCOPE);
-            return true;
+            return 'present';
         } catch (\Throwable $e) {
-            return false;
+            return str_contains($e->getMessage(), 'restricted') ? 'restricted' : 'missing';
         }
     }
 
