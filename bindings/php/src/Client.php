@@ -30,11 +30,14 @@ final class Client
      *        array targets the simulator at http://127.0.0.1:7878 with its default credentials)
      * @param string|null $libraryPath an absolute path of libvipps.so; by default a preloaded
      *        "VIPPS" FFI scope, else Native::setLibraryPath(), VIPPS_LIB, target/release, target/debug
+     * @param string|null $headerPath the path of vipps_php.h, for a vendored copy of the binding
+     *        whose include/ is elsewhere; by default Native::setHeaderPath(), VIPPS_HEADER, then the
+     *        package's include/
      * @throws ConfigException for a refused configuration or a library that cannot be loaded
      */
-    public function __construct(array $config = [], ?string $libraryPath = null)
+    public function __construct(array $config = [], ?string $libraryPath = null, ?string $headerPath = null)
     {
-        $this->ffi = Native::ffi($libraryPath);
+        $this->ffi = Native::ffi($libraryPath, $headerPath);
         $error = $this->ffi->new('char *');
         $handle = $this->ffi->vipps_client_new(Native::encode($config), \FFI::addr($error));
         if ($handle === null || \FFI::isNull($handle)) {

@@ -37,6 +37,7 @@ final class Native
     public const SCOPE = 'VIPPS';
 
     private static ?string $libraryPath = null;
+    private static ?string $headerPath = null;
     /** @var array<string, \FFI> loaded libraries by absolute path ('' for the preloaded scope) */
     private static array $loaded = [];
 
@@ -120,9 +121,27 @@ final class Native
             . '`cargo build --release -p vipps` and set VIPPS_LIB to its absolute path');
     }
 
-    /** The path of the flattened header (include/vipps_php.h of the package, else of the checkout). */
-    public static function headerPath(): string
+    /**
+     * Sets the header path for every later load, for a vendored copy of the binding whose
+     * include/ is elsewhere (the path given to the Client still wins).
+     */
+    public static function setHeaderPath(?string $path): void
     {
+        self::$headerPath = $path;
+    }
+
+    /**
+     * The path of the flattened header: the one given, else Native::setHeaderPath(), else
+     * VIPPS_HEADER, else include/vipps_php.h of the package, else of the checkout.
+     */
+    public static function headerPath(?string $given = null): string
+    {
+        if ($given !== null && $given !== '') {
+            return $given;
+        }
+        if (self::$headerPath !== null && self::$headerPath !== '') {
+            return self::$headerPath;
+        }
         $env = getenv('VIPPS_HEADER');
         if (is_string($env) && $env !== '') {
             return $env;
@@ -187,12 +206,13 @@ final class Native
     }
 
     /** The header's declarations. */
-    public static function declarations(): string
+    public static function declarations(?string $headerPath = null): string
     {
-        $path = self::headerPath();
+        $path = self::headerPath($headerPath);
         $text = is_file($path) ? file_get_contents($path) : false;
         if ($text === false) {
-            throw VippsException::of('config', "cannot read the vipps header at $path (set VIPPS_HEADER)");
+            throw VippsException::of('config', "cannot read the vipps header at $path (pass its path to the Client, "
+                . 'call Vipps\Native::setHeaderPath(), or set VIPPS_HEADER)');
         }
         return $text;
     }
@@ -257,7 +277,7 @@ final class Native
      * The loaded library. With no explicit path, the preloaded "VIPPS" scope wins when it exists;
      * otherwise FFI::cdef() loads the header against the resolved library path.
      */
-    public static function ffi(?string $libraryPath = null): \FFI
+    public static function ffi(?string $libraryPath = null, ?string $headerPath = null): \FFI
     {
         if (!extension_loaded('ffi')) {
             throw VippsException::of('config', (string) self::ffiProblem());
@@ -279,7 +299,7 @@ final class Native
                 throw VippsException::of('config', "cannot load $path: $problem");
             }
             try {
-                $ffi = \FFI::cdef(self::declarations(), $path);
+                $ffi = \FFI::cdef(self::declarations($headerPath), $path);
             } catch (\FFI\Exception $e) {
                 throw new ConfigException(['kind' => 'config', 'message' => "cannot load $path: " . $e->getMessage()
                     . ' (set ffi.enable=true, or preload the library as FFI scope "VIPPS")'], $e);

@@ -180,6 +180,34 @@ final class LoadingTest extends SimTestCase
         }
     }
 
+    public function testAVendoredCopyTakesTheLibraryAndHeaderPathsAsConstructorArguments(): void
+    {
+        // A plugin that vendors only the binding's sources, with the library and the header
+        // somewhere of its own choosing, outside any checkout.
+        $dir = sys_get_temp_dir() . '/vipps-php-vendored-' . getmypid();
+        @mkdir("$dir/plugin/vipps/src", 0777, true);
+        @mkdir("$dir/native", 0777, true);
+        copy(Native::packageDir() . '/autoload.php', "$dir/plugin/vipps/autoload.php");
+        foreach (glob(Native::packageDir() . '/src/*.php') ?: [] as $file) {
+            copy($file, "$dir/plugin/vipps/src/" . basename($file));
+        }
+        copy(Native::resolveLibraryPath(), "$dir/native/libvipps.so");
+        copy(Native::headerPath(), "$dir/native/vipps_php.h");
+        $client = 'new Vipps\Client(["base_url" => "http://127.0.0.1:9", "system_name" => "s", "system_version" => "1", '
+            . '"plugin_name" => "p", "plugin_version" => "1"], ' . var_export("$dir/native/libvipps.so", true);
+        $code = 'require ' . var_export("$dir/plugin/vipps/autoload.php", true) . '; '
+            . 'try { ' . $client . '); echo "no header path: loaded"; } catch (Vipps\ConfigException $e) { echo "refused: ", $e->getMessage(); } '
+            . 'echo "\n"; ' . $client . ', ' . var_export("$dir/native/vipps_php.h", true) . '); echo "loaded with both paths";';
+        try {
+            $out = explode("\n", self::phpIn($dir, $code));
+            self::assertStringStartsWith('refused: cannot read the vipps header', $out[0]);
+            self::assertStringContainsString('pass its path to the Client', $out[0]);
+            self::assertSame('loaded with both paths', $out[1] ?? '');
+        } finally {
+            exec('rm -rf ' . escapeshellarg($dir));
+        }
+    }
+
     public function testThePackageInTheCheckoutFindsTheBuildTreeFromAnyDirectory(): void
     {
         $code = 'require ' . var_export(Native::packageDir() . '/autoload.php', true)
