@@ -9,7 +9,7 @@
 //! connections from the child).
 
 use arc_swap::ArcSwapOption;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The state of one process, and the state inherited from the process that forked it.
 pub(crate) struct Generation<T> {
@@ -30,12 +30,18 @@ impl<T> std::ops::Deref for Generation<T> {
 /// A value made anew in each process, reached without taking any lock.
 pub(crate) struct PerProcess<T> {
     current: ArcSwapOption<Generation<T>>,
+    /// The first process's value once more, by an ordinary `Arc`: arc-swap keeps a pointer into
+    /// the middle of its allocation, which valgrind reports as "possibly lost" for the
+    /// process-wide token cache that is never freed. Only ever set by the first process, so a
+    /// forked child never waits on it.
+    first: OnceLock<Arc<Generation<T>>>,
 }
 
 impl<T> PerProcess<T> {
     pub(crate) const fn new() -> Self {
         PerProcess {
             current: ArcSwapOption::const_empty(),
+            first: OnceLock::new(),
         }
     }
 
@@ -54,6 +60,9 @@ impl<T> PerProcess<T> {
         loop {
             if let Some(current) = self.current.load_full() {
                 if current.pid == pid {
+                    if current._inherited.is_none() && self.first.get().is_none() {
+                        let _ = self.first.set(current.clone());
+                    }
                     return current;
                 }
             }
