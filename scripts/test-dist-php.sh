@@ -122,7 +122,8 @@ echo "   php-fpm, ffi.enable=preload, preloaded FFI scope: libvipps {$data['vers
 
 $answer = serve($fpm, $root, $project, 'nopreload', ['opcache.enable=1']);
 if ($answer === null || $answer['status'] !== 500 || !str_contains($answer['body'], 'Vipps\ConfigException')
-    || !str_contains($answer['body'], 'ffi.enable=preload, but libvipps was not preloaded: set `opcache.preload=')) {
+    || !str_contains($answer['body'], 'opcache.preload is not set: set `opcache.preload=')
+    || !str_contains($answer['body'], '`ffi.preload=')) {
     fwrite(STDERR, 'php-fpm without preloading answered: ' . var_export($answer, true) . "\n");
     exit(1);
 }
