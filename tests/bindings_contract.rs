@@ -547,3 +547,52 @@ fn the_readme_table_matches_the_bindings() {
     assert_eq!(rows.len(), vipps::ErrorKind::ALL.len() + 1, "{rows:?}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The `"call"` and expected error `"kind"` values of the shared conformance cases.
+fn conformance_values(key: &str) -> BTreeSet<String> {
+    let mut values = BTreeSet::new();
+    for entry in std::fs::read_dir(root().join("conformance/cases")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let case: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let steps = case["steps"].as_array().cloned().unwrap_or_default();
+        for step in steps {
+            let value = match key {
+                "call" => step["call"].as_str().map(str::to_owned),
+                _ => step["expect"]["error"]["kind"].as_str().map(str::to_owned),
+            };
+            values.extend(value);
+        }
+    }
+    values
+}
+
+/// The conformance cases that each binding runs (conformance/README.md) call every operation
+/// and helper of the header and produce every error kind the library can produce. Two kinds
+/// are never an error envelope of a reachable call: `signature_invalid` (a failed verification
+/// is `verified: false` with a 401) and `internal` (a caught panic).
+#[test]
+fn the_conformance_cases_cover_every_operation_and_error_kind() {
+    let called = conformance_values("call");
+    let missing: Vec<String> = operations()
+        .union(&helpers())
+        .filter(|op| !called.contains(*op))
+        .cloned()
+        .collect();
+    assert!(missing.is_empty(), "no conformance case calls {missing:?}");
+    let produced = conformance_values("kind");
+    let missing: Vec<&str> = vipps::ErrorKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .filter(|k| !["signature_invalid", "internal"].contains(k) && !produced.contains(*k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no conformance case expects {missing:?}"
+    );
+    assert!(
+        std::fs::read_dir(root().join("conformance/cases"))
+            .unwrap()
+            .count()
+            >= 40
+    );
+}
