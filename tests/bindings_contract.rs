@@ -596,3 +596,61 @@ fn the_conformance_cases_cover_every_operation_and_error_kind() {
             >= 40
     );
 }
+
+/// The value of `#define NAME value` in the header (`VIPPS_MAX_BODY` or, before its rename,
+/// `MAX_BODY`), with `(a * b)` evaluated.
+fn header_constant(names: &[&str]) -> u64 {
+    let header = read("include/vipps.h");
+    let value = names
+        .iter()
+        .find_map(|name| {
+            header
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("#define {name} ")))
+        })
+        .unwrap_or_else(|| panic!("no #define of {names:?}"));
+    product(value)
+}
+
+/// `1`, `1024 * 1024` or `(1024 * 1024)`.
+fn product(expression: &str) -> u64 {
+    expression
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches([';', ')'])
+        .split('*')
+        .map(|factor| factor.trim().parse::<u64>().unwrap())
+        .product()
+}
+
+/// The value a binding assigns to `prefix` (the rest of that line).
+fn binding_constant(path: &str, prefix: &str) -> u64 {
+    let text = read(path);
+    let line = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("{path} has no `{prefix}`"));
+    product(line)
+}
+
+/// The header's constants that the bindings copy: the ABI version each binding refuses a
+/// mismatch of, and the body limit the Python and Node request helpers read up to (PHP reads
+/// `php://input` whole and lets the library refuse it).
+#[test]
+fn every_binding_copies_the_constants_of_the_header() {
+    let abi = header_constant(&["VIPPS_ABI_VERSION"]);
+    for (path, prefix) in [
+        ("bindings/python/src/vipps/_lib.py", "ABI_VERSION = "),
+        ("bindings/node/lib/native.js", "const ABI_VERSION = "),
+        ("bindings/php/src/Native.php", "public const ABI_VERSION = "),
+    ] {
+        assert_eq!(binding_constant(path, prefix), abi, "{path}");
+    }
+    let max_body = header_constant(&["VIPPS_MAX_BODY", "MAX_BODY"]);
+    for (path, prefix) in [
+        ("bindings/python/src/vipps/_lib.py", "MAX_BODY = "),
+        ("bindings/node/lib/http.js", "const MAX_BODY = "),
+    ] {
+        assert_eq!(binding_constant(path, prefix), max_body, "{path}");
+    }
+}
