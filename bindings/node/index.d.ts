@@ -570,9 +570,9 @@ export class InvalidInputError extends VippsError {}
 export class ConfigError extends VippsError {}
 export class UnauthorizedError extends VippsError {}
 export class ApiError extends VippsError {}
-export class ConflictError extends VippsError {}
-export class NotFoundError extends VippsError {}
-export class RateLimitedError extends VippsError {}
+export class ConflictError extends ApiError {}
+export class NotFoundError extends ApiError {}
+export class RateLimitedError extends ApiError {}
 export class VippsTimeoutError extends VippsError {}
 export class NetworkError extends VippsError {}
 /** A money call's success answer could not be read: retry with the same idempotency key. */

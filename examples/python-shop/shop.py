@@ -131,7 +131,7 @@ class Shop:
 
     def new_order(self, product: str, flow: str) -> Order:
         name, amount = PRODUCTS[product]
-        order_id = vipps.make_order_id(prefix="pyshop", order_number=f"{self.run_id}{next(self.numbers):04d}")["order_id"]
+        order_id = vipps.make_order_id(prefix="pyshop", order_number=f"{self.run_id}{next(self.numbers):04d}")
         order = Order(id=order_id, product=name, amount=amount, flow=flow)
         with self.orders_lock:
             self.orders[order.id] = order

@@ -1,5 +1,8 @@
 'use strict';
-// Error classes: one per error kind of the library (README, "Error kinds"), under VippsError.
+// Error classes: one per error kind of the library (README, "Error kinds"), under VippsError,
+// with the same stems and hierarchy as Python's errors and PHP's exceptions (README, "Errors in
+// the bindings"): conflict, not_found and rate_limited are ApiErrors (the API answered and
+// refused), unknown_outcome is a NetworkError. CLASSES is this binding's only kind → class table.
 
 class VippsError extends Error {
   /**
@@ -41,9 +44,9 @@ class InvalidInputError extends VippsError {}
 class ConfigError extends VippsError {}
 class UnauthorizedError extends VippsError {}
 class ApiError extends VippsError {}
-class ConflictError extends VippsError {}
-class NotFoundError extends VippsError {}
-class RateLimitedError extends VippsError {}
+class ConflictError extends ApiError {}
+class NotFoundError extends ApiError {}
+class RateLimitedError extends ApiError {}
 /** `timeout` (named so that it does not shadow the platform's TimeoutError). */
 class VippsTimeoutError extends VippsError {}
 class NetworkError extends VippsError {}

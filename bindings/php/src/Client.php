@@ -238,15 +238,31 @@ final class Client
      */
     public function applyEvent(array $request): array
     {
-        $record = $request['record'] ?? null;
-        if (is_string($record)) {
-            // Decoded as objects, so empty JSON objects stay objects.
-            $request['record'] = json_decode($record, false, 512, JSON_THROW_ON_ERROR);
-        } elseif (is_array($record) && isset($record['operations']) && $record['operations'] === []) {
-            // json_decode(..., true) turns the empty `operations` map into a PHP [] (a JSON list).
-            $request['record']['operations'] = new \stdClass();
-        }
+        $request['record'] = self::recordAsTheCoreWroteIt($request['record'] ?? null);
         return $this->call('vipps_apply_event', $request);
+    }
+
+    /**
+     * The stored record, encoded back into the JSON the library wrote. PHP decodes answers to
+     * arrays, where an empty JSON object and an empty list are the same `[]`; the record's only
+     * map that can be empty is `operations` (event id → amounts), which the library requires to be
+     * an object, so a record of a payment with no single operation yet would not round-trip. A
+     * record stored as its JSON text is decoded with objects kept (the faithful form); an array
+     * gets its empty `operations` back as an object. (The clean fix is in the core: accept `[]`
+     * there, or write operations as a list; see issue 18.)
+     *
+     * @param mixed $record
+     * @return mixed
+     */
+    private static function recordAsTheCoreWroteIt($record)
+    {
+        if (is_string($record)) {
+            return json_decode($record, false, 512, JSON_THROW_ON_ERROR);
+        }
+        if (is_array($record) && array_key_exists('operations', $record) && $record['operations'] === []) {
+            $record['operations'] = new \stdClass();
+        }
+        return $record;
     }
 
     // ---- Webhooks API ----

@@ -12,7 +12,7 @@ namespace Vipps;
  * cents). `(int) (0.29 * 100)` is 28, so a float is never multiplied: it is read through its
  * shortest decimal representation (whatever `precision` or `serialize_precision` php.ini sets),
  * which is exactly the number the shop meant. More decimals than the currency has are refused
- * with a ValidationException, never rounded.
+ * with a InvalidInputException, never rounded.
  *
  *     $client->refund(['reference' => $ref,
  *         'amount' => ['value' => Vipps\Money::toMinorUnits($amount, 'NOK'), 'currency' => 'NOK']]);
@@ -96,8 +96,8 @@ final class Money
         return sprintf('%.17G', $amount);
     }
 
-    private static function invalid(string $message): ValidationException
+    private static function invalid(string $message): InvalidInputException
     {
-        return new ValidationException(['kind' => 'invalid_input', 'message' => $message, 'retryable' => false]);
+        return new InvalidInputException(['kind' => 'invalid_input', 'message' => $message, 'retryable' => false]);
     }
 }

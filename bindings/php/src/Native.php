@@ -401,7 +401,7 @@ final class Native
             return json_encode($request, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
                 | JSON_PRESERVE_ZERO_FRACTION);
         } catch (\JsonException $e) {
-            throw new ValidationException(['kind' => 'invalid_input', 'message' => 'the request cannot be encoded as JSON: '
+            throw new InvalidInputException(['kind' => 'invalid_input', 'message' => 'the request cannot be encoded as JSON: '
                 . $e->getMessage()], $e);
         }
     }

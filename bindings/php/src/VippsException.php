@@ -5,27 +5,16 @@ declare(strict_types=1);
 namespace Vipps;
 
 /**
- * Base class of every error the library reports. One subclass per error kind of the C ABI
- * (see the README's "Error kinds"); an unknown future kind comes back as this base class.
- *
- *   invalid_input      ValidationException
- *   config             ConfigException
- *   unauthorized       UnauthorizedException
- *   api                ApiException
- *   conflict           ConflictException      (extends ApiException)
- *   not_found          NotFoundException      (extends ApiException)
- *   rate_limited       RateLimitedException   (extends ApiException)
- *   timeout            TimeoutException
- *   network            NetworkException
- *   unknown_outcome    UnknownOutcomeException (extends NetworkException)
- *   signature_invalid  SignatureException
- *   internal           InternalException
+ * Base class of every error the library reports: one subclass per error kind of the C ABI,
+ * chosen through CLASSES (the one kind → class table of this binding; the README's "Errors in
+ * the bindings" lists it beside Python's and Node's). An unknown future kind comes back as this
+ * base class.
  */
 class VippsException extends \RuntimeException
 {
     /** The error kind that maps to each class; the base class is the fallback. */
     public const CLASSES = [
-        'invalid_input' => ValidationException::class,
+        'invalid_input' => InvalidInputException::class,
         'config' => ConfigException::class,
         'unauthorized' => UnauthorizedException::class,
         'api' => ApiException::class,
@@ -34,7 +23,7 @@ class VippsException extends \RuntimeException
         'rate_limited' => RateLimitedException::class,
         'timeout' => TimeoutException::class,
         'network' => NetworkException::class,
-        'signature_invalid' => SignatureException::class,
+        'signature_invalid' => SignatureInvalidException::class,
         'internal' => InternalException::class,
         'unknown_outcome' => UnknownOutcomeException::class,
     ];

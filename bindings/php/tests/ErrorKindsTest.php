@@ -12,7 +12,7 @@ use Vipps\RateLimitedException;
 use Vipps\TimeoutException;
 use Vipps\UnauthorizedException;
 use Vipps\UnknownOutcomeException;
-use Vipps\ValidationException;
+use Vipps\InvalidInputException;
 
 /** Every error kind the simulator can provoke, as its exception class. */
 final class ErrorKindsTest extends SimTestCase
@@ -29,7 +29,7 @@ final class ErrorKindsTest extends SimTestCase
         try {
             $vipps->capture(['reference' => self::ref(), 'amount' => ['value' => 10.5, 'currency' => 'NOK']]);
             self::fail('a decimal amount was accepted');
-        } catch (ValidationException $e) {
+        } catch (InvalidInputException $e) {
             self::assertSame('invalid_input', $e->getKind());
             self::assertFalse($e->isRetryable());
             self::assertNull($e->getHttpStatus());

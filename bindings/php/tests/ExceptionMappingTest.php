@@ -13,11 +13,11 @@ use Vipps\NetworkException;
 use Vipps\Native;
 use Vipps\NotFoundException;
 use Vipps\RateLimitedException;
-use Vipps\SignatureException;
+use Vipps\SignatureInvalidException;
 use Vipps\TimeoutException;
 use Vipps\UnauthorizedException;
 use Vipps\UnknownOutcomeException;
-use Vipps\ValidationException;
+use Vipps\InvalidInputException;
 use Vipps\VippsException;
 
 final class ExceptionMappingTest extends TestCase
@@ -26,7 +26,7 @@ final class ExceptionMappingTest extends TestCase
     public static function kinds(): array
     {
         return [
-            'invalid_input' => ['invalid_input', ValidationException::class],
+            'invalid_input' => ['invalid_input', InvalidInputException::class],
             'config' => ['config', ConfigException::class],
             'unauthorized' => ['unauthorized', UnauthorizedException::class],
             'api' => ['api', ApiException::class],
@@ -35,7 +35,7 @@ final class ExceptionMappingTest extends TestCase
             'rate_limited' => ['rate_limited', RateLimitedException::class],
             'timeout' => ['timeout', TimeoutException::class],
             'network' => ['network', NetworkException::class],
-            'signature_invalid' => ['signature_invalid', SignatureException::class],
+            'signature_invalid' => ['signature_invalid', SignatureInvalidException::class],
             'internal' => ['internal', InternalException::class],
             'unknown_outcome' => ['unknown_outcome', UnknownOutcomeException::class],
         ];
@@ -69,7 +69,7 @@ final class ExceptionMappingTest extends TestCase
     {
         $sig = VippsException::fromError(['kind' => 'signature_invalid', 'message' => 'bad signature', 'retryable' => false,
             'http_status' => null, 'problem' => null, 'trace_id' => null]);
-        self::assertInstanceOf(SignatureException::class, $sig);
+        self::assertInstanceOf(SignatureInvalidException::class, $sig);
         self::assertFalse($sig->isRetryable());
         self::assertNull($sig->getHttpStatus());
         self::assertNull($sig->getProblem());
@@ -82,6 +82,8 @@ final class ExceptionMappingTest extends TestCase
 
     public function testHierarchy(): void
     {
+        // The same hierarchy as Python's and Node's: the API's refusals under Api, an unknown
+        // outcome under Network.
         foreach ([ConflictException::class, NotFoundException::class, RateLimitedException::class] as $class) {
             self::assertTrue(is_subclass_of($class, ApiException::class), $class);
         }
@@ -114,6 +116,26 @@ final class ExceptionMappingTest extends TestCase
         self::assertTrue($e->isRetryable());
         self::assertSame('k-1', $e->getIdempotencyKey());
         self::assertSame(200, $e->getHttpStatus());
+    }
+
+    /**
+     * The names before issue 18 are aliases of the aligned ones, so a plugin's catch clause keeps
+     * matching. Run in a fresh process: PHP does not autoload a class named in a catch clause, so
+     * the alias must exist as soon as the library throws the new class.
+     *
+     * @runInSeparateProcess
+     */
+    public function testTheOldNamesStillCatchTheAlignedClasses(): void
+    {
+        try {
+            Native::encode(['amount' => NAN]);
+            self::fail('no exception');
+        } catch (\Vipps\ValidationException $e) {
+            self::assertSame(InvalidInputException::class, get_class($e));
+        }
+        $sig = VippsException::fromError(['kind' => 'signature_invalid', 'message' => 'm']);
+        self::assertInstanceOf(\Vipps\SignatureException::class, $sig);
+        self::assertSame(InvalidInputException::class, get_class(new \Vipps\ValidationException(['message' => 'x'])));
     }
 
     public function testUnknownKindIsTheBaseClass(): void

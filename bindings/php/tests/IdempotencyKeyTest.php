@@ -6,7 +6,7 @@ namespace Vipps\Tests;
 
 use PHPUnit\Framework\TestCase;
 use Vipps\Client;
-use Vipps\ValidationException;
+use Vipps\InvalidInputException;
 
 /** Derived idempotency keys: the same as every other binding's, within each API's limit. */
 final class IdempotencyKeyTest extends TestCase
@@ -27,7 +27,7 @@ final class IdempotencyKeyTest extends TestCase
 
     public function testBadInputIsRefused(): void
     {
-        $this->expectException(ValidationException::class);
+        $this->expectException(InvalidInputException::class);
         Client::idempotencyKey(['reference' => 'acme-order-1001', 'operation' => 'steal']);
     }
 }

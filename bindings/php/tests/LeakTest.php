@@ -74,7 +74,7 @@ final class LeakTest extends SimTestCase
             'errors' => self::growth(static function () use ($vipps): void {
                 try {
                     $vipps->capture(['reference' => 'r', 'amount' => ['value' => 1.5, 'currency' => 'NOK']]);
-                } catch (\Vipps\ValidationException $e) {
+                } catch (\Vipps\InvalidInputException $e) {
                 }
             }),
             'client lifecycle' => self::growth(static function (): void {

@@ -6,7 +6,7 @@ namespace Vipps\Tests;
 
 use PHPUnit\Framework\TestCase;
 use Vipps\Money;
-use Vipps\ValidationException;
+use Vipps\InvalidInputException;
 
 /** The money helper: decimal strings, ints and floats to minor units, never by multiplying. */
 final class MoneyTest extends TestCase
@@ -82,7 +82,7 @@ final class MoneyTest extends TestCase
         try {
             Money::toMinorUnits($amount, $currency);
             self::fail('no exception');
-        } catch (ValidationException $e) {
+        } catch (InvalidInputException $e) {
             self::assertSame('invalid_input', $e->getKind());
             self::assertStringContainsString($message, $e->getMessage());
         }

@@ -46,7 +46,7 @@ def test_the_library_derives_the_documented_tokens(make_client) -> None:
     reference = new_reference("tokdoc")
     session = client.create_session(session_request(reference))
     assert session["callback_authorization_token"] == derive(secret, "checkout", reference)
-    order_id = vipps.make_order_id(prefix="pytok", order_number=new_reference("").replace("-", "")[:10], msn="123456")["order_id"]
+    order_id = vipps.make_order_id(prefix="pytok", order_number=new_reference("").replace("-", "")[:10], msn="123456")
     initiated = client.ecom_initiate({
         "merchantInfo": {"merchantSerialNumber": "123456", "callbackPrefix": "https://shop.example/vipps",
                          "fallBack": "https://shop.example/return"},

@@ -98,7 +98,7 @@ def test_webhooks_register_list_delete(client) -> None:
 
 
 def test_ecom_initiate_and_status(client) -> None:
-    order_id = vipps.make_order_id(prefix="pyecom", order_number=new_reference("").replace("-", "")[:10], msn="123456")["order_id"]
+    order_id = vipps.make_order_id(prefix="pyecom", order_number=new_reference("").replace("-", "")[:10], msn="123456")
     initiated = client.ecom_initiate({
         "merchantInfo": {"merchantSerialNumber": "123456", "callbackPrefix": "https://shop.example/vipps",
                          "fallBack": "https://shop.example/return"},
@@ -114,9 +114,10 @@ def test_ecom_initiate_and_status(client) -> None:
 
 
 def test_make_order_id_and_shipping_options(client) -> None:
-    assert vipps.make_order_id({"prefix": "Acme Shop!", "order_number": 42, "msn": "123456", "attempt": 2}) == {
-        "order_id": "123456-Acme-Shop-42-2"
-    }
+    # A string, as in Node and PHP (it was a {"order_id": ...} dict before issue 18).
+    assert vipps.make_order_id({"prefix": "Acme Shop!", "order_number": 42, "msn": "123456", "attempt": 2}) == (
+        "123456-Acme-Shop-42-2"
+    )
     answer = client.shipping_options_response(
         kind="ecom_shipping_details", order_id="acme-1", address_id=7,
         options=[{"id": "p1", "brand": "POSTEN", "amount": {"value": 4999, "currency": "NOK"},

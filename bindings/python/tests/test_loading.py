@@ -125,7 +125,7 @@ def test_pip_install_into_a_fresh_venv(tmp_path: Path, sim) -> None:
         assert (pathlib.Path(vipps.__file__).parent / "py.typed").exists()
         with vipps.Client(base_url={sim.url!r}, system_name="venv", system_version="1",
                           plugin_name="venv-test", plugin_version="1") as client:
-            print(vipps.make_order_id(prefix="venv", order_number=7)["order_id"])
+            print(vipps.make_order_id(prefix="venv", order_number=7))
             try:
                 client.get_payment(reference="venv-missing")
             except vipps.NotFoundError as e:

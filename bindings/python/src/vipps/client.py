@@ -76,12 +76,17 @@ def version() -> str:
     return raw.decode("utf-8") if raw else ""
 
 
-def make_order_id(request: Optional[OrderIdRequest] = None, **fields: Any) -> Dict[str, str]:
+def make_order_id(request: Optional[OrderIdRequest] = None, **fields: Any) -> str:
     """An order id per the orderId recommendations:
-    ``{"prefix", "order_number", "msn"?, "attempt"?}`` → ``{"order_id"}``. Needs no client."""
+    ``{"prefix", "order_number", "msn"?, "attempt"?}`` → the id string, e.g.
+    ``"123456-acme-42-2"``. Needs no client.
+
+    Returns the string, as Node's ``makeOrderId`` and PHP's ``Client::makeOrderId`` do (before
+    issue 18 it returned the ``{"order_id": ...}`` dict of the C envelope)."""
     lib = _lib.load()
     payload = _encode(cast(Request, request), fields)
-    return cast(Dict[str, str], _unwrap(_lib.take_string(lib, lib.vipps_make_order_id(payload))))
+    data = _unwrap(_lib.take_string(lib, lib.vipps_make_order_id(payload)))
+    return cast(str, data["order_id"])
 
 
 def idempotency_key(request: Optional[Request] = None, **fields: Any) -> str:

@@ -1,4 +1,9 @@
-"""Exceptions mirroring the error kinds of the C ABI (README, "The C ABI")."""
+"""Exceptions mirroring the error kinds of the C ABI (README, "The C ABI").
+
+One class per kind, with the same stem and hierarchy as Node's errors and PHP's exceptions (the
+repository README's "Errors in the bindings" has the table): the API's refusals ``conflict``,
+``not_found`` and ``rate_limited`` are :class:`ApiError` subclasses, ``unknown_outcome`` is a
+:class:`NetworkError`. ``ERROR_CLASSES`` below is this binding's only kind → class table."""
 
 from __future__ import annotations
 
@@ -79,19 +84,19 @@ class ApiError(VippsError):
     kind = "api"
 
 
-class ConflictError(VippsError):
+class ConflictError(ApiError):
     """409: duplicate reference, or an idempotency key reused with another body."""
 
     kind = "conflict"
 
 
-class NotFoundError(VippsError, LookupError):
+class NotFoundError(ApiError, LookupError):
     """404."""
 
     kind = "not_found"
 
 
-class RateLimitedError(VippsError):
+class RateLimitedError(ApiError):
     """429 after the retries the deadline allowed."""
 
     kind = "rate_limited"
@@ -120,9 +125,9 @@ class UnknownOutcomeError(NetworkError):
 
 
 class SignatureInvalidError(VippsError):
-    """Inbound verification failed. ``handle_callback`` reports a failed verification as an
-    event with ``verified: false`` rather than raising; this class exists so that every kind
-    maps to an exception (see :meth:`vipps.Client.handle_callback` ``raise_unverified``)."""
+    """Inbound verification failed. :meth:`vipps.Client.handle_callback` reports a failed
+    verification as an event with ``verified: false`` and a 401 response rather than raising;
+    this class exists so that every kind maps to an exception."""
 
     kind = "signature_invalid"
 
