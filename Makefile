@@ -84,7 +84,7 @@ test-node: build
 test-woocommerce: build
 	VIPPS_LIB=$(abspath $(LIB)) VIPPS_SIM=$(abspath $(SIM)) phpunit -c integrations/woocommerce/phpunit.xml
 
-test: lint check-types test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-e2e fuzz-short test-dist
+test: lint check-types test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-docs test-e2e fuzz-short test-dist
 	@echo "all tests passed"
 
 # The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
@@ -151,3 +151,10 @@ types:
 
 check-types:
 	scripts/check-types.sh
+
+# Every code example of the READMEs runs as written against a freshly started simulator
+# (scripts/run-readme-examples.py; an illustration-only block is marked `<!-- not run: why -->`).
+.PHONY: test-docs
+test-docs: build
+	cd bindings/node && { [ -d node_modules/koffi ] || npm ci --no-audit --no-fund --loglevel=error; }
+	VIPPS_LIB=$(abspath $(LIB)) scripts/with-sim.sh $(SIM) -- python3 scripts/run-readme-examples.py
