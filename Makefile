@@ -158,3 +158,11 @@ check-types:
 test-docs: build
 	cd bindings/node && { [ -d node_modules/koffi ] || npm ci --no-audit --no-fund --loglevel=error; }
 	VIPPS_LIB=$(abspath $(LIB)) scripts/with-sim.sh $(SIM) -- python3 scripts/run-readme-examples.py
+
+# The API reference of each language (not in `make test`): rustdoc, TypeDoc (Node), pdoc
+# (Python), a generated PHP page and every operation's request and answer fields, under
+# target/docs (index.html); fails when a reference misses an operation, error kind or webhook
+# event name (scripts/docs.sh).
+.PHONY: docs
+docs:
+	scripts/docs.sh

@@ -269,7 +269,7 @@ class Op:
     request: list  # spec refs ("Prefix", "#/...") and Field additions, merged in order
     answer: list
     relax: tuple = ()  # spec fields the library does not require (it fills or maps them)
-    answer_list: bool = False
+    method: str = ""  # the bindings' method, when it is not `name`
 
 
 def operations() -> list[Op]:
@@ -294,7 +294,8 @@ def operations() -> list[Op]:
         Op("get_payment", "ePayment: read a payment, with its normalized status (eCom `/details` with `api: \"ecom\"`).",
            [REFERENCE, API, *CALL_KEYS], [("EPayment", er + "GetPaymentResponse"), NORMALIZED]),
         Op("ecom_get_payment", "eCom v2: `get_payment` with `api: \"ecom\"` reads the order's `/details`.",
-           [REFERENCE, API, *CALL_KEYS], [("Ecom", cs + "TransactionDetails"), NORMALIZED]),
+           [REFERENCE, API, *CALL_KEYS], [("Ecom", cs + "TransactionDetails"), NORMALIZED],
+           method="get_payment"),
         Op("get_payment_events", "ePayment: a payment's event log, oldest first.",
            [REFERENCE, API, *CALL_KEYS],
            [REFERENCE, req("events", ("list", ("ref", "EPaymentPaymentEvent")), "The events, oldest first.")]),
@@ -596,7 +597,8 @@ def emit_docs(specs: Specs, ops: list[tuple[Op, str, str]]) -> str:
            "Each request also accepts the API's other fields, passed through untouched.", "",
            "| operation | Python | Node | PHP | request | answer |", "|---|---|---|---|---|---|"]
     for op, rq, an in ops:
-        out.append(f"| {op.doc} | `{op.name}` | `{camel(op.name)}` | `{camel(op.name)}` | [{rq}](#{rq.lower()}) | [{an}](#{an.lower()}) |")
+        m = op.method or op.name
+        out.append(f"| {op.doc} | `{m}` | `{camel(m)}` | `{camel(m)}` | [{rq}](#{rq.lower()}) | [{an}](#{an.lower()}) |")
     out += ["", "The webhook event names: " + ", ".join(f"`{v}`" for v in specs.named["WebhookEventName"].type[1]) + ".",
             "", "The error kinds: " + ", ".join(f"`{v}`" for v in ERROR_KINDS) + ".", ""]
     for n in specs.named.values():
