@@ -157,6 +157,7 @@ check-types:
 .PHONY: test-docs
 test-docs: build
 	cd bindings/node && { [ -d node_modules/koffi ] || npm ci --no-audit --no-fund --loglevel=error; }
+	python3 scripts/run-readme-examples.py --self-test
 	VIPPS_LIB=$(abspath $(LIB)) scripts/with-sim.sh $(SIM) -- python3 scripts/run-readme-examples.py
 
 # The API reference of each language (not in `make test`): rustdoc, TypeDoc (Node), pdoc

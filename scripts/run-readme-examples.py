@@ -20,6 +20,7 @@ a 60-second limit, and must exit 0:
   c       compiled against include/ and target/debug/libvipps.so, then run.
 
 Usage: run-readme-examples.py [--list] [FILTER]   (FILTER: a substring of "file:line")
+       run-readme-examples.py --self-test         (the marker rules and a failing block; no simulator)
 """
 
 from __future__ import annotations
@@ -138,7 +139,52 @@ def environment() -> dict[str, str]:
     return env
 
 
+def run(block: Block, env: dict[str, str]) -> tuple[bool, str]:
+    """Runs one block: (it exited 0, its output)."""
+    try:
+        done = subprocess.run(prepare(block), cwd=REPO, env=env, capture_output=True, text=True,
+                              timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired as e:
+        return False, f"timed out after {TIMEOUT_S} s\n{e.stdout or ''}{e.stderr or ''}"
+    except subprocess.CalledProcessError as e:
+        return False, f"did not compile: {e}"
+    output = done.stdout + done.stderr
+    # console.assert only prints: a failed one fails the example too.
+    ok = done.returncode == 0 and not (block.lang == "js" and "Assertion failed" in done.stderr)
+    return ok, output
+
+
+def self_test() -> int:
+    """The rules hold: a misplaced or empty marker is refused, a marked block is skipped, and a
+    failing block fails (so a checker that passes everything cannot hide here)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    sample = WORK / "SELF-TEST.md"
+
+    def parse(text: str) -> list[Block] | str:
+        sample.write_text(text)
+        try:
+            return blocks_of(sample)
+        except SystemExit as e:
+            return str(e)
+
+    assert "needs a reason" in str(parse("<!-- not run: -->\n```sh\ntrue\n```\n"))
+    assert "right before" in str(parse("<!-- not run: x -->\n\n```sh\ntrue\n```\n"))
+    assert "never runs" in str(parse("<!-- not run: x -->\n```json\n{}\n```\n"))
+    blocks = parse("<!-- not run: why -->\n```sh\nexit 1\n```\n```sh\nexit 3\n```\n```python\nx = 1\n```\n")
+    assert not isinstance(blocks, str)
+    assert [(b.lang, b.skip) for b in blocks] == [("sh", "why"), ("sh", None), ("python", None)], blocks
+    env = dict(os.environ, PYTHONPATH="")
+    assert run(blocks[1], env)[0] is False and run(blocks[2], env)[0] is True
+    js = Block("SELF-TEST.md", 9, "js", "console.assert(1 === 2);\n", None)
+    assert run(js, env)[0] is False
+    sample.unlink()
+    print("run-readme-examples self-test: ok")
+    return 0
+
+
 def main() -> int:
+    if "--self-test" in sys.argv:
+        return self_test()
     args = [a for a in sys.argv[1:] if a != "--list"]
     only = args[0] if args else ""
     found = [b for p in readmes() for b in blocks_of(p) if b.lang in RUNNABLE and only in b.where]
@@ -155,16 +201,7 @@ def main() -> int:
             print(f"-  {b.where} ({b.lang}) not run: {b.skip}")
             continue
         started = time.monotonic()
-        try:
-            done = subprocess.run(prepare(b), cwd=REPO, env=env, capture_output=True, text=True,
-                                  timeout=TIMEOUT_S)
-            output = done.stdout + done.stderr
-            # console.assert only prints: a failed one fails the example too.
-            ok = done.returncode == 0 and not (b.lang == "js" and "Assertion failed" in done.stderr)
-        except subprocess.TimeoutExpired as e:
-            ok, output = False, f"timed out after {TIMEOUT_S} s\n{e.stdout or ''}{e.stderr or ''}"
-        except subprocess.CalledProcessError as e:
-            ok, output = False, f"did not compile: {e}"
+        ok, output = run(b, env)
         ran += 1
         print(f"{'✓' if ok else '✗'}  {b.where} ({b.lang}, {time.monotonic() - started:.1f} s)")
         if not ok:
