@@ -268,7 +268,7 @@ class Op:
     doc: str
     request: list  # spec refs ("Prefix", "#/...") and Field additions, merged in order
     answer: list
-    relax: tuple = ()  # spec fields the library does not require (it fills or maps them)
+    relax: tuple = ()  # spec fields the library does not require ("*": all of them)
     method: str = ""  # the bindings' method, when it is not `name`
 
 
@@ -377,7 +377,9 @@ def build() -> tuple[Specs, list[Named], list[tuple[Op, str, str]]]:
                 sources.append(f"{SPEC_FILES[prefix]} {ref.lstrip('#')}")
                 for f in specs.struct_fields(t):
                     merged[f.name] = f
-            fields = [Field(f.name, f.type, f.required and "*" not in op.relax and f.name not in op.relax, f.doc)
+            own = {item.name for item in part if isinstance(item, Field)}
+            relaxed = {n for n in merged if n not in own and ("*" in op.relax or n in op.relax)}
+            fields = [Field(f.name, f.type, f.required and f.name not in relaxed, f.doc)
                       for f in merged.values()]
             specs.named[name] = Named(name, ("struct", fields), op.doc,
                                       "; ".join(sources + ["library"]) if sources else "library")

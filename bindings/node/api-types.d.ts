@@ -744,7 +744,7 @@ export type GetSessionAnswer = {
 /** Checkout v3: change a session that is not paid (PATCH); any create field may be sent. */
 export type UpdateSessionRequest = {
   /** The payment's reference (ePayment, Checkout) or the eCom orderId. */
-  reference?: string;
+  reference: string;
   merchantInfo?: CheckoutPaymentMerchantInfo;
   transaction?: CheckoutPaymentTransaction;
   logistics?: CheckoutLogistics | null;
@@ -768,9 +768,9 @@ export type UpdateSessionRequest = {
 /** Checkout v3: change a session that is not paid (PATCH); any create field may be sent. */
 export type UpdateSessionAnswer = {
   /** The payment's reference (ePayment, Checkout) or the eCom orderId. */
-  reference?: string;
+  reference: string;
   /** The idempotency key used: store it and reuse it when retrying. */
-  idempotency_key?: string;
+  idempotency_key: string;
 };
 
 /** Checkout v3: end a session that is not paid. */

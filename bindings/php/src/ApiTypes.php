@@ -479,7 +479,7 @@ namespace Vipps;
  *     ...
  * }
  * @psalm-type UpdateSessionRequest array{
- *     reference?: string,
+ *     reference: string,
  *     merchantInfo?: CheckoutPaymentMerchantInfo,
  *     transaction?: CheckoutPaymentTransaction,
  *     logistics?: CheckoutLogistics|null,
@@ -494,8 +494,8 @@ namespace Vipps;
  *     ...
  * }
  * @psalm-type UpdateSessionAnswer array{
- *     reference?: string,
- *     idempotency_key?: string,
+ *     reference: string,
+ *     idempotency_key: string,
  *     ...
  * }
  * @psalm-type ExpireSessionRequest array{

@@ -28,6 +28,8 @@ const typo: ApiTypes.CaptureRequest = { reference: 'x', ammount: { value: 1, cur
 // @ts-expect-error the spec requires paymentMethod
 const missing: ApiTypes.CreatePaymentRequest = { reference: 'x', amount: create.amount, userFlow: 'QR' };
 
+// @ts-expect-error an update names its session, although every field of the session is optional
+const noReference: ApiTypes.UpdateSessionRequest = { transaction: undefined };
 const capture: ApiTypes.CaptureRequest = { reference: 'acme-order-1001', amount: { value: 100, currency: 'NOK' } };
 const events: ApiTypes.WebhookEventName[] = ['epayments.payment.captured.v1'];
 // @ts-expect-error only the ePayment payment events are accepted
@@ -49,7 +51,7 @@ async function flow(): Promise<ApiTypes.NormalizedStatus> {
     transaction: { amount: { value: 100, currency: 'NOK' }, reference: 'acme-order-1002', paymentDescription: 'Socks' },
   };
   const ecom: ApiTypes.EcomStatusAnswer | undefined = undefined;
-  void [typo, redirect, key, state, captured, secret, session, ecom, badFlow, badCurrency, missing, badEvents];
+  void [noReference, typo, redirect, key, state, captured, secret, session, ecom, badFlow, badCurrency, missing, badEvents];
   return money.normalized.status;
 }
 

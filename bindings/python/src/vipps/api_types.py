@@ -795,11 +795,14 @@ class GetSessionAnswer(_GetSessionAnswerRequired, total=False):
     customConsentProvided: Union[bool, None]
 
 
-class UpdateSessionRequest(TypedDict, total=False):
-    """Checkout v3: change a session that is not paid (PATCH); any create field may be sent."""
-
+class _UpdateSessionRequestRequired(TypedDict):
     #: The payment's reference (ePayment, Checkout) or the eCom orderId.
     reference: str
+
+
+class UpdateSessionRequest(_UpdateSessionRequestRequired, total=False):
+    """Checkout v3: change a session that is not paid (PATCH); any create field may be sent."""
+
     merchantInfo: CheckoutPaymentMerchantInfo
     transaction: CheckoutPaymentTransaction
     logistics: Union[CheckoutLogistics, None]
@@ -820,7 +823,7 @@ class UpdateSessionRequest(TypedDict, total=False):
     plugin_version: str
 
 
-class UpdateSessionAnswer(TypedDict, total=False):
+class UpdateSessionAnswer(TypedDict):
     """Checkout v3: change a session that is not paid (PATCH); any create field may be sent."""
 
     #: The payment's reference (ePayment, Checkout) or the eCom orderId.
