@@ -151,7 +151,7 @@ npm_pack "$np"
 
 nm="$STAGE/npm-main"
 mkdir -p "$nm"
-cp -r bindings/node/{index.js,index.d.ts,lib,README.md} LICENSE "$nm/"
+cp -r bindings/node/{index.js,index.d.ts,api-types.d.ts,lib,README.md} LICENSE "$nm/"
 # The platform package joins as an optionalDependency here, not in the checkout: npm ci there
 # would look for it in the registry, where it is not published.
 node -e '

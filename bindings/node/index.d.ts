@@ -4,6 +4,7 @@
 
 /// <reference types="node" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
+export * as ApiTypes from './api-types'; // generated from the specs by scripts/gen-types.py
 
 // ---------------------------------------------------------------------------------------------
 // Configuration

@@ -67,7 +67,7 @@ test('the npm pack tarball installs, finds the library through VIPPS_LIB, and sh
   npm(['install', path.join(dir, tgz)], dir);
   const installedDir = path.join(dir, 'node_modules', 'unofficial-vipps');
   assert.ok(!fs.lstatSync(installedDir).isSymbolicLink(), 'a real copy');
-  for (const f of ['index.js', 'index.d.ts', 'lib/native.js', 'lib/client.js', 'lib/errors.js', 'lib/http.js', 'README.md']) {
+  for (const f of ['index.js', 'index.d.ts', 'api-types.d.ts', 'lib/native.js', 'lib/client.js', 'lib/errors.js', 'lib/http.js', 'README.md']) {
     assert.ok(fs.existsSync(path.join(installedDir, f)), f);
   }
   assert.ok(!fs.existsSync(path.join(installedDir, 'test')), 'tests are not shipped');
