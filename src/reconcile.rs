@@ -16,7 +16,7 @@ const MAX_WAIT_MS: u64 = 10 * 60 * 1000;
 impl Client {
     /// The normalized status of a payment: `{"reference", "api"?}` →
     /// `{"reference", "status", "final", amounts..., "psp_reference", "event"}`. `event` is the
-    /// status as an event for `apply_event` (see [`poll_event`]), so what polling learns folds
+    /// status as an event for `apply_event` (made by `poll_event`), so what polling learns folds
     /// into the same record as the webhooks, by the same rank rule.
     pub fn reconcile(&self, request: &Value) -> Result<Value> {
         let payment = self.get_payment(request)?;
@@ -29,7 +29,7 @@ impl Client {
     ///
     /// The wait ends within `timeout_ms`: every poll's deadline is the earlier of its own
     /// `total_ms` and the end of the wait. The first check happens no later than
-    /// [`first_check_by`] before the end (a long `initial_delay_ms` is shortened), so a wait
+    /// `first_check_by` before the end (a long `initial_delay_ms` is shortened), so a wait
     /// always makes at least one real check. A timeout is not an error: the answer says
     /// `timed_out: true` with the last status seen, also when the last poll found no answer
     /// in the time left (a `timeout` error). Only when no poll ever got an answer is the
