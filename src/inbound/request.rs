@@ -5,6 +5,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::input::Fields;
+use crate::secret::Secret;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -67,6 +68,7 @@ pub(crate) struct Parts<'s> {
     pub expected_token: Option<&'s str>,
     pub reference: Option<&'s str>,
     pub host: Option<&'s str>,
+    pub webhook_secrets: Vec<&'s str>,
 }
 
 /// The parsed `request_json` plus the body. Its `Debug` output names the headers but hides
@@ -87,6 +89,9 @@ pub struct InboundRequest<'a> {
     pub kind_hint: Option<Kind>,
     pub expected_token: Option<String>,
     pub reference: Option<String>,
+    /// Secrets given with this request (`webhook_secrets`), tried besides the client's: a plugin
+    /// that just registered its webhook need not make a second client to verify its deliveries.
+    pub webhook_secrets: Vec<Secret>,
     pub body: &'a [u8],
 }
 
@@ -104,6 +109,7 @@ impl<'a> InboundRequest<'a> {
             expected_token: f.opt_str("expected_token")?,
             reference: f.opt_str("reference")?,
             host: f.opt_str("host")?,
+            webhook_secrets: read_secrets(&f)?,
         };
         InboundRequest::from_parts(parts, body)
     }
@@ -154,6 +160,12 @@ impl<'a> InboundRequest<'a> {
         if let Some(host) = parts.host {
             check_host(host).map_err(|message| field_error("host", message))?;
         }
+        if parts.webhook_secrets.iter().any(|s| s.is_empty()) {
+            return Err(field_error(
+                "webhook_secrets",
+                "must hold non-empty strings (the secrets of your webhook registrations)".into(),
+            ));
+        }
         Ok(InboundRequest {
             method,
             path_and_query,
@@ -164,6 +176,7 @@ impl<'a> InboundRequest<'a> {
             kind_hint,
             expected_token: parts.expected_token.map(str::to_owned),
             reference: parts.reference.map(str::to_owned),
+            webhook_secrets: parts.webhook_secrets.into_iter().map(Secret::new).collect(),
             body,
         })
     }
@@ -287,6 +300,20 @@ impl<'a> InboundRequest<'a> {
             )),
         }
     }
+}
+
+/// `webhook_secrets` of `request_json`: an array of strings (absent: none).
+fn read_secrets<'s>(f: &Fields<'s>) -> Result<Vec<&'s str>> {
+    f.opt_array("webhook_secrets")?
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, secret)| {
+            secret
+                .as_str()
+                .ok_or_else(|| f.error(&format!("webhook_secrets[{i}]"), "must be a string"))
+        })
+        .collect()
 }
 
 impl std::fmt::Debug for InboundRequest<'_> {

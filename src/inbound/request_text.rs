@@ -31,6 +31,7 @@ pub(crate) fn read<'a>(text: &'a str, body: &'a [u8]) -> Option<Result<InboundRe
         expected_token: fields.expected_token,
         reference: fields.reference,
         host: fields.host,
+        webhook_secrets: fields.webhook_secrets.unwrap_or_default(),
     };
     Some(InboundRequest::from_parts(parts, body))
 }
@@ -53,6 +54,8 @@ struct RequestFields<'t> {
     reference: Option<&'t str>,
     #[serde(borrow, default)]
     host: Option<&'t str>,
+    #[serde(borrow, default)]
+    webhook_secrets: Option<Vec<&'t str>>,
 }
 
 /// `{name: value or [values]}` as (lower-cased name, value) pairs, ordered by the names as
