@@ -89,7 +89,16 @@ impl Record {
         if let Some(totals) = f.opt_object("totals")? {
             record.totals = read_amounts(&totals)?;
         }
-        if let Some(ops) = f.opt_object("operations")? {
+        // An empty list stands for an empty map: PHP decodes JSON `{}` and `[]` to the same
+        // empty array, so a record with no single operation yet comes back as `[]`.
+        let no_operations = f.entries().any(|(name, value)| {
+            name == "operations" && value.as_array().is_some_and(Vec::is_empty)
+        });
+        if let Some(ops) = (!no_operations)
+            .then(|| f.opt_object("operations"))
+            .transpose()?
+            .flatten()
+        {
             for (id, _) in ops.entries() {
                 let op = ops.req_object(id)?;
                 record.operations.insert(id.clone(), read_amounts(&op)?);
@@ -342,6 +351,28 @@ pub(crate) fn fold(request: &Value) -> Result<Applied> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_list_of_operations_reads_as_none() {
+        // PHP decodes the record's empty `operations` object to an array, `[]` when encoded again.
+        let stored = serde_json::json!({"reference": "r-1", "operations": [], "seen": ["a"],
+            "totals": {"authorized": 100, "captured": 0, "refunded": 0, "cancelled": 0}});
+        let record = Record::read(&Fields::new(
+            stored.as_object().unwrap(),
+            "record",
+            ErrorKind::InvalidInput,
+        ))
+        .unwrap();
+        assert!(record.operations.is_empty());
+        assert_eq!(record.totals.authorized, 100);
+        let not_empty = serde_json::json!({"operations": [{"authorized": 1}]});
+        assert!(Record::read(&Fields::new(
+            not_empty.as_object().unwrap(),
+            "record",
+            ErrorKind::InvalidInput
+        ))
+        .is_err());
+    }
     use serde_json::json;
 
     fn webhook(name: &str, psp: &str, value: i64) -> Value {
