@@ -14,7 +14,7 @@ import pytest
 import vipps
 from conftest import base_config, new_reference, payment_request
 
-CHILDREN = 200
+CHILDREN = 500
 WINDOW = 8  # children running at once
 HANG_SECONDS = 5  # a child still running after this is hung (its calls end within total_ms)
 
