@@ -194,10 +194,23 @@ _lib: Optional[ctypes.CDLL] = None
 _lib_path: Optional[Path] = None
 
 
+def _new_lock_after_fork() -> None:
+    # A thread of the parent may have held the lock at the fork; it does not exist in the child.
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_new_lock_after_fork)
+
+
 def load(path: "Optional[Union[str, os.PathLike[str]]]" = None) -> ctypes.CDLL:
     """Loads libvipps once per process (thread-safe), checks its ABI version and library
     version, and declares every function. ``path`` overrides the discovery on the first call."""
     global _lib, _lib_path
+    loaded = _lib
+    if loaded is not None:  # every call comes here: no lock once loaded
+        return loaded
     with _lock:
         if _lib is not None:
             return _lib
