@@ -429,7 +429,7 @@ pub unsafe extern "C" fn vipps_make_order_id(request_json: *const c_char) -> *mu
 /// `request_json` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn vipps_idempotency_key(request_json: *const c_char) -> *mut c_char {
-    unsafe { run_without_client(request_json, crate::idempotency::derive_key) }
+    unsafe { run_without_client(request_json, crate::idempotency_key) }
 }
 
 /// Runs a JSON operation that needs no client: checks the pointer, parses the request,
@@ -477,7 +477,7 @@ pub(crate) unsafe fn run_with<T: Serialize>(
         let client =
             unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_input("client is NULL"))?;
         let text = unsafe { read_str(request_json, "request_json") }?;
-        let request = crate::input::parse_request_json(text)?;
+        let request = crate::json::input::parse_request_json(text)?;
         operation(&client.client, &request)
     }))
     .unwrap_or_else(|_| Err(caught_panic()));

@@ -6,7 +6,7 @@
 use super::event::{minor_units, Basis, Event};
 use super::request::{InboundRequest, Kind};
 use super::{token, Outcome};
-use crate::status::{Amounts, Status};
+use crate::model::status::{Amounts, Status};
 use crate::Client;
 use serde_json::{json, Map, Value};
 

@@ -4,7 +4,7 @@
 //! because signatures are computed over the exact bytes received.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::Fields;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -94,7 +94,7 @@ impl<'a> InboundRequest<'a> {
     /// Reads `request_json`. Type mistakes are `invalid_input` errors: they are bugs in the
     /// plugin, not something a caller on the internet controls.
     pub fn parse(request: &'a Value, body: &'a [u8]) -> Result<InboundRequest<'a>> {
-        let map = crate::call::request_map(request)?;
+        let map = crate::json::input::request_map(request)?;
         let f = Fields::new(map, "", ErrorKind::InvalidInput);
         let parts = Parts {
             method: f.opt_str("method")?,
@@ -368,7 +368,7 @@ fn read_headers<'a>(f: &Fields<'a>) -> Result<Vec<(Cow<'a, str>, &'a str)>> {
                     name,
                     format!(
                         "must be a string or an array of strings, got {}",
-                        crate::input::type_name(other)
+                        crate::json::input::type_name(other)
                     ),
                 ))
             }

@@ -3,7 +3,7 @@
 //! several sales units, and a `-1`, `-2` suffix for a new attempt at the same order.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::Fields;
 use serde_json::{json, Value};
 
 const MAX_LEN: usize = 50;

@@ -11,13 +11,11 @@ mod validation;
 
 pub use order_id::make_order_id;
 
-use crate::amount::format_minor;
-use crate::call::{
-    object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
-};
 use crate::error::{Error, ErrorKind, Result};
-use crate::idempotency::KeyHeader;
-use crate::input::Fields;
+use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
+use crate::http::idempotency::KeyHeader;
+use crate::json::input::{object_or_empty, request_object, Fields};
+use crate::model::amount::format_minor;
 use crate::Client;
 use serde_json::{json, Map, Value};
 use validation::{check_ecom_msn, validate_initiate, MIN_AMOUNT, ORDER_ID_MAX};

@@ -3,10 +3,10 @@
 
 use crate::config::{check_msn, SystemInfo};
 use crate::error::{Error, ErrorKind, Result};
-use crate::idempotency::{key_or_generate, KeyHeader};
-use crate::input::Fields;
-use crate::problem::api_error;
-use crate::transport::{HttpRequest, HttpResponse};
+use crate::http::idempotency::{key_or_generate, KeyHeader};
+use crate::http::problem::api_error;
+use crate::http::transport::{HttpRequest, HttpResponse};
+use crate::json::input::{request_object, Fields};
 use crate::Client;
 use serde_json::{Map, Value};
 use std::time::Instant;
@@ -202,31 +202,8 @@ fn read_answer(body: &[u8], expect: Expect) -> std::result::Result<Value, String
         };
         Err(format!(
             "its body is {} in JSON, not {wanted}",
-            crate::input::type_name(&value)
+            crate::json::input::type_name(&value)
         ))
-    }
-}
-
-/// The request as an object we may edit (the caller's value is never changed).
-pub(crate) fn request_object(request: &Value) -> Result<Map<String, Value>> {
-    request_map(request).cloned()
-}
-
-/// The request as an object to read.
-pub(crate) fn request_map(request: &Value) -> Result<&Map<String, Value>> {
-    match request {
-        Value::Object(map) => Ok(map),
-        other => Err(Error::invalid_input(format!(
-            "the request must be a JSON object, got {}",
-            crate::input::type_name(other)
-        ))),
-    }
-}
-
-pub(crate) fn object_or_empty(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
     }
 }
 
@@ -242,7 +219,7 @@ impl Client {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         let fields = Fields::new(&body, "", ErrorKind::InvalidInput);
-        let reference = crate::reference::read_reference(&fields, min, max)?.to_owned();
+        let reference = crate::model::reference::read_reference(&fields, min, max)?.to_owned();
         body.remove("reference");
         Ok((reference, options, body))
     }
@@ -356,7 +333,7 @@ fn oversized_is_unknown(call: &ApiCall, error: Error) -> Error {
     if error.kind == ErrorKind::Api && call.idempotency.is_some() {
         let reason = format!(
             "was larger than {} MiB and was not read, so its status is unknown ({})",
-            crate::transport::MAX_RESPONSE_BYTES / (1024 * 1024),
+            crate::http::transport::MAX_RESPONSE_BYTES / (1024 * 1024),
             error.message
         );
         return unreadable_answer(call, None, &reason);

@@ -208,6 +208,29 @@ pub(crate) fn parse_request_json(text: &str) -> Result<Value> {
     Ok(request)
 }
 
+/// The request as an object we may edit (the caller's value is never changed).
+pub(crate) fn request_object(request: &Value) -> Result<Map<String, Value>> {
+    request_map(request).cloned()
+}
+
+/// The request as an object to read.
+pub(crate) fn request_map(request: &Value) -> Result<&Map<String, Value>> {
+    match request {
+        Value::Object(map) => Ok(map),
+        other => Err(Error::invalid_input(format!(
+            "the request must be a JSON object, got {}",
+            type_name(other)
+        ))),
+    }
+}
+
+pub(crate) fn object_or_empty(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

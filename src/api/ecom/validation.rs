@@ -1,10 +1,10 @@
 //! Client-side checks of an eCom v2 initiate request, per the spec's constraints.
 
-use crate::amount::format_minor;
-use crate::checkout_validation::check_url;
+use crate::api::checkout::validation::check_url;
 use crate::error::Result;
-use crate::input::Fields;
-use crate::reference::check_reference;
+use crate::json::input::Fields;
+use crate::model::amount::format_minor;
+use crate::model::reference::check_reference;
 
 /// eCom order ids: 1 to 50 of `a-zA-Z0-9-`.
 pub(crate) const ORDER_ID_MAX: usize = 50;

@@ -1,11 +1,11 @@
 //! Reconciliation for cron jobs and return pages: callbacks are not guaranteed, so a shop
 //! asks for the status itself, and can wait a bounded time for a customer to finish.
 
-use crate::call::request_object;
-use crate::epayment::OrderApi;
-use crate::epayment_validation::REFERENCE_MAX;
+use crate::api::epayment::validation::REFERENCE_MAX;
+use crate::api::orders::OrderApi;
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::request_object;
+use crate::json::input::Fields;
 use crate::Client;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -47,7 +47,7 @@ impl Client {
             .max(Duration::from_millis(1));
         let request = Value::Object(object);
         // Refuse a bad request now, not after the initial delay, with the order's own API's rules.
-        match crate::epayment::order_api(&request)? {
+        match crate::api::orders::order_api(&request)? {
             OrderApi::Ecom => self.ecom_target(&request).map(drop)?,
             OrderApi::Epayment => self.target(&request, 1, REFERENCE_MAX).map(drop)?,
         }
@@ -172,15 +172,15 @@ pub(crate) fn poll_event(
         amount("refunded"),
         amount("cancelled"),
     );
-    let parsed = crate::status::Status::parse(status);
+    let parsed = crate::model::status::Status::parse(status);
     json!({
         "kind": "poll",
         "verified": true,
         "reference": reference,
         "id": format!("poll:{reference}:{status}:{authorized}:{captured}:{refunded}:{cancelled}"),
         "status": status,
-        "final": parsed.map(crate::status::Status::is_final),
-        "rank": parsed.map(crate::inbound::event::rank),
+        "final": parsed.map(crate::model::status::Status::is_final),
+        "rank": parsed.map(crate::model::status::rank),
         "progress": captured.saturating_add(refunded).saturating_add(cancelled),
         "currency": normalized.get("currency"),
         "psp_reference": psp_reference,

@@ -1,7 +1,7 @@
 //! Payment references (order ids): the characters every API accepts and the lengths each allows.
 
 use crate::error::Result;
-use crate::input::Fields;
+use crate::json::input::Fields;
 
 /// Checks `^[a-zA-Z0-9-]{min,max}$`. References also go into URL paths, so this check is
 /// what keeps a path from being altered by a crafted reference.

@@ -14,8 +14,8 @@
 //! Server values are capped: a lifetime (`expires_in`) longer than [`MAX_LIFETIME`] counts
 //! as [`MAX_LIFETIME`], so no arithmetic on it can overflow.
 
-use crate::call::Headers;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::call::Headers;
 use crate::log::Level;
 use crate::per_process::PerProcess;
 use crate::secret::Secret;
@@ -225,7 +225,7 @@ impl Client {
             deadline,
         )?;
         if !response.is_success() {
-            let mut error = crate::problem::api_error(&response, "fetching an access token");
+            let mut error = crate::http::problem::api_error(&response, "fetching an access token");
             if matches!(response.status, 400 | 401 | 403) {
                 error.kind = ErrorKind::Unauthorized;
                 error.message = format!(

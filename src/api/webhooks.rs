@@ -1,8 +1,8 @@
 //! The Webhooks API v1: register, list and delete the webhooks that deliver ePayment events.
 
-use crate::call::{request_object, ApiCall, Auth, CallOptions, Expect};
 use crate::error::{ErrorKind, Result};
-use crate::input::Fields;
+use crate::http::call::{ApiCall, Auth, CallOptions, Expect};
+use crate::json::input::{request_object, Fields};
 use crate::Client;
 use serde_json::{json, Value};
 
@@ -97,7 +97,7 @@ impl Client {
             what: "registering a webhook".into(),
             expect: Expect::Object,
         })?;
-        let mut data = crate::call::object_or_empty(answer.body);
+        let mut data = crate::json::input::object_or_empty(answer.body);
         data.insert("url".into(), json!(url));
         data.insert("events".into(), Value::Array(events));
         Ok(Value::Object(data))
@@ -127,7 +127,7 @@ impl Client {
         let f = Fields::new(&body, "", ErrorKind::InvalidInput);
         let id = f.req_str("id")?;
         // The id goes into the path: only the characters of a UUID.
-        crate::reference::check_reference(&f, "id", id, 1, 100)?;
+        crate::model::reference::check_reference(&f, "id", id, 1, 100)?;
         self.call(&ApiCall {
             method: "DELETE",
             path: format!("{WEBHOOKS_PATH}/{id}"),

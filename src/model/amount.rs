@@ -1,7 +1,7 @@
 //! Amounts: integer minor units (øre, cents) and a currency, checked before sending.
 
 use crate::error::Result;
-use crate::input::Fields;
+use crate::json::input::Fields;
 
 /// The currencies ePayment accepts.
 pub(crate) const EPAYMENT_CURRENCIES: &[&str] = &["NOK", "DKK", "EUR"];

@@ -4,7 +4,7 @@
 //! sent on every attempt, and returned so the caller can store it and reuse it.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::Fields;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -72,7 +72,7 @@ const OPERATIONS: &[&str] = &[
 /// before the call, and a retry after a crash sends the same key. `attempt` counts
 /// deliberate repeats (the second partial capture of an order is attempt 2).
 pub fn derive_key(request: &Value) -> Result<Value> {
-    let map = crate::call::request_map(request)?;
+    let map = crate::json::input::request_map(request)?;
     let f = Fields::new(map, "", ErrorKind::InvalidInput);
     let reference = f.req_str("reference")?;
     f.check_len("reference", reference, 1, 64)?;

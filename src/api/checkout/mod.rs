@@ -3,15 +3,15 @@
 //! Capture, refund and cancel of a Checkout payment go through ePayment with the same
 //! reference; see `epayment`.
 
-use crate::call::{
-    object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
-};
+pub(crate) mod validation;
+
+use crate::api::checkout::validation::{validate_session_request, REFERENCE_MAX, REFERENCE_MIN};
 use crate::callback_token;
-use crate::checkout_validation::{validate_session_request, REFERENCE_MAX, REFERENCE_MIN};
 use crate::error::{ErrorKind, Result};
-use crate::idempotency::KeyHeader;
-use crate::input::Fields;
-use crate::status::read_checkout_session;
+use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
+use crate::http::idempotency::KeyHeader;
+use crate::json::input::{object_or_empty, request_object, Fields};
+use crate::model::status::read_checkout_session;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
@@ -93,7 +93,7 @@ impl Client {
         let f = Fields::new(&body, "", ErrorKind::InvalidInput);
         if let Some(transaction) = f.opt_object("transaction")? {
             if transaction.opt_object("amount")?.is_some() {
-                crate::amount::read_amount(&transaction, "amount", None, i32::MAX as i64)?;
+                crate::model::amount::read_amount(&transaction, "amount", None, i32::MAX as i64)?;
             }
             if let Some(description) = transaction.opt_str("paymentDescription")? {
                 transaction.check_len("paymentDescription", description, 3, 100)?;

@@ -1,11 +1,11 @@
 //! Client-side checks of an ePayment `CreatePaymentRequest`, per the spec's constraints.
 //! Unknown fields (express shipping, receipt, industryData, ...) pass through unchecked.
 
-use crate::amount::{read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
-use crate::checkout_validation::check_msisdn;
+use crate::api::checkout::validation::check_msisdn;
 use crate::error::Result;
-use crate::input::Fields;
-use crate::reference::check_reference;
+use crate::json::input::Fields;
+use crate::model::amount::{read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
+use crate::model::reference::check_reference;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// ePayment references: 8 to 64 characters (the 2023 spec said 50; the live docs say 64).
@@ -105,7 +105,7 @@ fn validate_expires_at(body: &Fields, flow: &str) -> Result<()> {
             "can only be combined with userFlow PUSH_MESSAGE or QR",
         ));
     }
-    let at = crate::rfc3339::parse(expires).ok_or_else(|| {
+    let at = crate::json::rfc3339::parse(expires).ok_or_else(|| {
         body.error(
             "expiresAt",
             format!("must be an RFC 3339 date-time such as 2026-12-01T12:00:00Z, got {expires:?}"),
@@ -228,7 +228,7 @@ mod tests {
         let mut expiring = push.clone();
         expiring["expiresAt"] = json!("2999-01-01T00:00:00Z");
         assert!(check(&expiring).is_err());
-        let soon = crate::rfc3339::parse("2000-01-01T00:00:00Z").unwrap();
+        let soon = crate::json::rfc3339::parse("2000-01-01T00:00:00Z").unwrap();
         assert!(soon > 0);
         let mut web = valid();
         web.as_object_mut().unwrap().remove("returnUrl");

@@ -3,9 +3,11 @@
 //! Parsed once at `vipps_client_new` so that every mistake surfaces there, with a message
 //! naming the setting, instead of on the first payment.
 
-use crate::base_url::BaseUrl;
+pub(crate) mod base_url;
+
+use crate::config::base_url::BaseUrl;
 use crate::error::{ErrorKind, Result};
-use crate::input::{parse_object, Fields};
+use crate::json::input::{parse_object, Fields};
 use crate::log::LogConfig;
 use crate::secret::Secret;
 use std::time::Duration;

@@ -7,9 +7,9 @@
 //! compares the stored state with the API's list, registers a new webhook only when needed,
 //! and then deletes the registrations for the same URL that it has no secret for.
 
-use crate::call::request_map;
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::request_map;
+use crate::json::input::Fields;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
@@ -106,7 +106,7 @@ impl Client {
         );
         let stored = read_stored(&f)?;
         let mut passthrough = Map::new();
-        for key in crate::call::RESERVED_KEYS {
+        for key in crate::http::call::RESERVED_KEYS {
             if let Some(value) = map.get(*key) {
                 passthrough.insert((*key).to_owned(), value.clone());
             }
@@ -146,7 +146,7 @@ impl Client {
                 Err(error) => remove_errors.push(json!({"id": id, "error": error.to_json()})),
             }
         }
-        let mut data = crate::call::object_or_empty(registered);
+        let mut data = crate::json::input::object_or_empty(registered);
         data.insert("changed".into(), json!(true));
         data.insert("removed".into(), Value::Array(removed));
         data.insert("remove_errors".into(), Value::Array(remove_errors));

@@ -2,9 +2,9 @@
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::retry::{backoff, parse_retry_after, retry_delay, status_is_retryable};
 use crate::log::{Level, Logger};
 use crate::per_process::PerProcess;
-use crate::retry::{backoff, parse_retry_after, retry_delay, status_is_retryable};
 use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -305,7 +305,7 @@ fn build_agent(config: &Config, proxy: Option<ureq::Proxy>) -> ureq::Agent {
     ureq::Agent::with_parts(
         agent_config,
         ureq::unversioned::transport::DefaultConnector::default(),
-        crate::resolver::CachingResolver::default(),
+        crate::http::resolver::CachingResolver::default(),
     )
 }
 

@@ -4,7 +4,7 @@
 //! next to the trace id and the API's own error code.
 
 use crate::error::{Error, ErrorKind};
-use crate::transport::HttpResponse;
+use crate::http::transport::HttpResponse;
 use serde_json::Value;
 
 /// The largest error body kept verbatim when it is not JSON.

@@ -316,6 +316,25 @@ pub fn read_checkout_session(session: &Value) -> Result<Normalized, String> {
     })
 }
 
+/// The rank of a status: it only grows along a payment's life.
+///
+/// `pending` 0 < `authorized` 10 < `partially_captured` 20 < `captured` 30 <
+/// `partially_refunded` 40 < `refunded` 50 < the closed states 60 (`cancelled`, `aborted`,
+/// `expired`, `failed`). A closed state is one in which no money moved and none can move any
+/// more: a payment cancelled *after a partial capture* is `captured` (status.rs), not
+/// `cancelled`, so the refunds that may follow it still rank higher.
+pub fn rank(status: Status) -> u32 {
+    match status {
+        Status::Pending => 0,
+        Status::Authorized => 10,
+        Status::PartiallyCaptured => 20,
+        Status::Captured => 30,
+        Status::PartiallyRefunded => 40,
+        Status::Refunded => 50,
+        Status::Cancelled | Status::Aborted | Status::Expired | Status::Failed => 60,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,48 +1,20 @@
 //! ePayment v1: create, read, events, capture, refund, cancel, and the test-only approve.
 //! Checkout payments are ePayment payments with the same reference, so these calls serve both.
 
-use crate::amount::{format_minor, read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
-use crate::call::{
-    object_or_empty, request_object, unreadable_answer, ApiCall, Auth, CallOptions, Expect,
-};
-use crate::ecom::EcomAction;
-use crate::epayment_validation::{validate_create_payment, REFERENCE_MAX};
+pub(crate) mod validation;
+
+use crate::api::epayment::validation::{validate_create_payment, REFERENCE_MAX};
+use crate::api::orders::{take_api, OrderApi};
 use crate::error::{Error, ErrorKind, Result};
-use crate::idempotency::KeyHeader;
-use crate::input::Fields;
-use crate::status::read_epayment;
+use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
+use crate::http::idempotency::KeyHeader;
+use crate::json::input::{object_or_empty, request_object, Fields};
+use crate::model::amount::{format_minor, read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
+use crate::model::status::read_epayment;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
 const PAYMENTS_PATH: &str = "/epayment/v1/payments";
-
-/// Which API an order lives in; money calls take `"api": "epayment"` (the default) or
-/// `"api": "ecom"` for legacy eCom v2 orders.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum OrderApi {
-    Epayment,
-    Ecom,
-}
-
-pub(crate) fn take_api(request: &mut Map<String, Value>) -> Result<OrderApi> {
-    match request.remove("api") {
-        None | Some(Value::Null) => Ok(OrderApi::Epayment),
-        Some(Value::String(api)) if api == "epayment" => Ok(OrderApi::Epayment),
-        Some(Value::String(api)) if api == "ecom" => Ok(OrderApi::Ecom),
-        Some(other) => Err(Error::invalid_input(format!(
-            "api must be \"epayment\" or \"ecom\", got {other}"
-        ))),
-    }
-}
-
-/// Which API a call on one order goes to, read without changing the request.
-pub(crate) fn order_api(request: &Value) -> Result<OrderApi> {
-    let mut probe = Map::new();
-    if let Some(api) = request.get("api") {
-        probe.insert("api".into(), api.clone());
-    }
-    take_api(&mut probe)
-}
 
 /// What a money call does, for its path and messages.
 #[derive(Clone, Copy)]
@@ -85,11 +57,8 @@ impl Client {
         Ok(Value::Object(data))
     }
 
-    /// Reads a payment (`{"reference"}`): the API's answer plus `normalized`.
-    pub fn get_payment(&self, request: &Value) -> Result<Value> {
-        if order_api(request)? == OrderApi::Ecom {
-            return self.ecom_get_payment(request);
-        }
+    /// Reads an ePayment payment: the API's answer plus `normalized`.
+    pub(crate) fn epayment_get_payment(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.payment_target(request, "get_payment")?;
         let call = ApiCall {
             method: "GET",
@@ -104,11 +73,8 @@ impl Client {
         self.call_normalized(&call, None)
     }
 
-    /// The payment's event log (`{"reference"}`): `data.events`, oldest first.
-    pub fn get_payment_events(&self, request: &Value) -> Result<Value> {
-        if order_api(request)? == OrderApi::Ecom {
-            return self.ecom_events(request);
-        }
+    /// An ePayment payment's event log: `data.events`, oldest first.
+    pub(crate) fn epayment_get_payment_events(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.payment_target(request, "get_payment_events")?;
         let answer = self.call(&ApiCall {
             method: "GET",
@@ -123,29 +89,18 @@ impl Client {
         Ok(json!({"reference": reference, "events": answer.body}))
     }
 
-    /// Captures `amount` (or `modificationAmount`) of an authorized payment:
-    /// `{"reference", "amount": {"value", "currency"}, "idempotency_key"?}`.
-    pub fn capture(&self, request: &Value) -> Result<Value> {
-        if order_api(request)? == OrderApi::Ecom {
-            return self.ecom_modify(request, EcomAction::Capture);
-        }
+    /// Captures the explicit amount of an authorized ePayment payment.
+    pub(crate) fn epayment_capture(&self, request: &Value) -> Result<Value> {
         self.modify(request, Modification::Capture)
     }
 
-    /// Refunds `amount` (or `modificationAmount`) of what was captured.
-    pub fn refund(&self, request: &Value) -> Result<Value> {
-        if order_api(request)? == OrderApi::Ecom {
-            return self.ecom_modify(request, EcomAction::Refund);
-        }
+    /// Refunds the explicit amount of what was captured.
+    pub(crate) fn epayment_refund(&self, request: &Value) -> Result<Value> {
         self.modify(request, Modification::Refund)
     }
 
-    /// Cancels what is left of a payment: before approval it ends the payment, after approval
-    /// it releases the amount not captured. Refused after a full capture (refund instead).
-    pub fn cancel(&self, request: &Value) -> Result<Value> {
-        if order_api(request)? == OrderApi::Ecom {
-            return self.ecom_modify(request, EcomAction::Cancel);
-        }
+    /// Cancels what is left of an ePayment payment.
+    pub(crate) fn epayment_cancel(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.payment_target(request, "cancel")?;
         let key = options.key(KeyHeader::IdempotencyKey)?;
         let call = ApiCall {
@@ -161,12 +116,8 @@ impl Client {
         self.call_normalized(&call, Some(&key))
     }
 
-    /// Approves a payment as the customer would, in the test environment only:
-    /// `{"reference", "customer": {"phoneNumber"}?, "token"?}`.
-    pub fn force_approve(&self, request: &Value) -> Result<Value> {
-        if order_api(request)? == OrderApi::Ecom {
-            return self.ecom_force_approve(request);
-        }
+    /// Approves an ePayment payment as the customer would, in the test environment only.
+    pub(crate) fn epayment_force_approve(&self, request: &Value) -> Result<Value> {
         let (reference, options, body) = self.payment_target(request, "force_approve")?;
         if self.config.is_production() {
             // The endpoint does not exist in production; saying so here is clearer than a 404.

@@ -1,7 +1,7 @@
 //! The normalized status and amounts of an eCom order, read from `/details`, so that an eCom
 //! order and an ePayment payment with the same history give the same answer.
 
-use crate::status::{Amounts, Normalized, Status};
+use crate::model::status::{Amounts, Normalized, Status};
 use serde_json::Value;
 
 /// Normalizes a `/details` answer (`transactionLogHistory` newest first, `transactionSummary`).
