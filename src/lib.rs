@@ -16,6 +16,17 @@
 //! # Ok::<(), vipps::Error>(())
 //! ```
 #![deny(unsafe_code)]
+// Library code must not panic: a panic in a payment call is a failed request at best. Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )
+)]
 
 // The layers (see ARCHITECTURE.md): `ffi` → `client` → `api` → `http` → `json`/`model`, with
 // `inbound` beside `api` (callbacks received, not calls made). Cross-cutting: `config`, `error`,

@@ -4,8 +4,7 @@
 use crate::api::epayment::validation::REFERENCE_MAX;
 use crate::api::orders::OrderApi;
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::input::request_object;
-use crate::json::input::Fields;
+use crate::json::input::{object_or_empty, one_field, request_object, Fields};
 use crate::Client;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -16,7 +15,7 @@ const MAX_WAIT_MS: u64 = 10 * 60 * 1000;
 impl Client {
     /// The normalized status of a payment: `{"reference", "api"?}` →
     /// `{"reference", "status", "final", amounts..., "psp_reference", "event"}`. `event` is the
-    /// status as an event for `apply_event` (see [`poll_event`]), so what polling learns folds
+    /// status as an event for `apply_event` (see `poll_event`), so what polling learns folds
     /// into the same record as the webhooks, by the same rank rule.
     pub fn reconcile(&self, request: &Value) -> Result<Value> {
         let payment = self.get_payment(request)?;
@@ -29,7 +28,7 @@ impl Client {
     ///
     /// The wait ends within `timeout_ms`: every poll's deadline is the earlier of its own
     /// `total_ms` and the end of the wait. The first check happens no later than
-    /// [`first_check_by`] before the end (a long `initial_delay_ms` is shortened), so a wait
+    /// `first_check_by` before the end (a long `initial_delay_ms` is shortened), so a wait
     /// always makes at least one real check. A timeout is not an error: the answer says
     /// `timed_out: true` with the last status seen, also when the last poll found no answer
     /// in the time left (a `timeout` error). Only when no poll ever got an answer is the
@@ -102,12 +101,8 @@ fn take_millis(
     name: &str,
 ) -> Result<Option<Duration>> {
     let value = object.remove(name);
-    let holder = json!({ name: value });
-    let fields = Fields::new(
-        holder.as_object().expect("built as an object"),
-        "",
-        ErrorKind::InvalidInput,
-    );
+    let holder = one_field(name, value.unwrap_or(Value::Null));
+    let fields = Fields::new(&holder, "", ErrorKind::InvalidInput);
     match fields.opt_u64(name)? {
         Some(ms) if ms > MAX_WAIT_MS => {
             Err(fields.error(name, format!("must be at most {MAX_WAIT_MS}")))
@@ -117,22 +112,21 @@ fn take_millis(
 }
 
 fn summary(request: &Value, payment: &Value, polls: u32, timed_out: bool) -> Value {
-    let mut out = payment
-        .get("normalized")
-        .cloned()
-        .unwrap_or_else(|| json!({}));
+    let normalized = payment.get("normalized").cloned().unwrap_or(Value::Null);
     let reference = request.get("reference").cloned().unwrap_or(Value::Null);
     let psp_reference = psp_reference(payment);
-    out["event"] = poll_event(
+    let event = poll_event(
         reference.as_str().unwrap_or_default(),
-        &out,
+        &normalized,
         psp_reference.as_deref(),
     );
-    out["reference"] = reference;
-    out["psp_reference"] = json!(psp_reference);
-    out["polls"] = json!(polls);
-    out["timed_out"] = json!(timed_out);
-    out
+    let mut out = object_or_empty(normalized);
+    out.insert("event".into(), event);
+    out.insert("reference".into(), reference);
+    out.insert("psp_reference".into(), json!(psp_reference));
+    out.insert("polls".into(), json!(polls));
+    out.insert("timed_out".into(), json!(timed_out));
+    Value::Object(out)
 }
 
 /// The PSP reference of the payment's authorization, the transaction id a shop shows: ePayment

@@ -83,11 +83,12 @@ impl SystemInfo {
 
     /// Reads the four fields; each missing one falls back to `defaults` when given.
     pub fn read(fields: &Fields, defaults: Option<&SystemInfo>) -> Result<SystemInfo> {
-        let mut values: Vec<String> = Vec::with_capacity(4);
-        for (i, name) in Self::FIELDS.iter().enumerate() {
-            let value = match (fields.opt_str(name)?, defaults) {
+        let defaults = defaults.map_or([None; 4], |d| d.values().map(Some));
+        let mut values: [String; 4] = Default::default();
+        for ((name, default), slot) in Self::FIELDS.iter().zip(defaults).zip(values.iter_mut()) {
+            let value = match (fields.opt_str(name)?, default) {
                 (Some(v), _) => v.to_owned(),
-                (None, Some(d)) => d.values()[i].to_owned(),
+                (None, Some(d)) => d.to_owned(),
                 (None, None) => {
                     return Err(fields.error(
                         name,
@@ -102,10 +103,9 @@ impl SystemInfo {
                     "must be printable ASCII (it is sent as an HTTP header)",
                 ));
             }
-            values.push(value);
+            *slot = value;
         }
-        let [system_name, system_version, plugin_name, plugin_version]: [String; 4] =
-            values.try_into().expect("four values were pushed");
+        let [system_name, system_version, plugin_name, plugin_version] = values;
         Ok(SystemInfo {
             system_name,
             system_version,
@@ -221,12 +221,12 @@ impl Config {
         } else {
             let names = ["client_id", "client_secret", "subscription_key"];
             let mut out = [""; 3];
-            for (i, value) in credentials.iter().enumerate() {
-                let value = value.ok_or_else(|| f.error(names[i], "is required (or leave out all three credentials to use the local simulator)"))?;
+            for ((value, name), slot) in credentials.iter().zip(names).zip(out.iter_mut()) {
+                let value = value.ok_or_else(|| f.error(name, "is required (or leave out all three credentials to use the local simulator)"))?;
                 if value.trim().is_empty() {
-                    return Err(f.error(names[i], "must not be empty"));
+                    return Err(f.error(name, "must not be empty"));
                 }
-                out[i] = value;
+                *slot = value;
             }
             out
         };

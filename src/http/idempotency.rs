@@ -52,7 +52,7 @@ pub fn key_or_generate(given: Option<&str>, header: KeyHeader) -> Result<String>
             }
             Ok(key.to_owned())
         }
-        None => Ok(random_uuid()),
+        None => random_uuid(),
     }
 }
 
@@ -109,20 +109,19 @@ pub fn derive_key(request: &Value) -> Result<Value> {
 }
 
 /// A random (version 4) UUID: 36 characters, within both headers' limits.
-pub fn random_uuid() -> String {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("the operating system's random source is available");
+pub fn random_uuid() -> Result<String> {
+    let mut b: [u8; 16] = crate::secret::random_bytes()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
+    Ok(format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
         &hex[8..12],
         &hex[12..16],
         &hex[16..20],
         &hex[20..32]
-    )
+    ))
 }
 
 #[cfg(test)]

@@ -339,7 +339,8 @@ impl Client {
             Kind::EpaymentWebhook => epayment_webhook::handle(self, request, &body, now),
             Kind::EcomCallback => ecom_callback::handle(self, request, &body),
             Kind::EcomShippingDetails => shipping::ecom(self, request, &body),
-            Kind::EcomConsentRemoval => unreachable!("handled above"),
+            // Answered above, before the body checks a consent removal (no body) would fail.
+            Kind::EcomConsentRemoval => ecom_callback::consent_removal(self, request),
         };
         outcome.with_raw(body)
     }

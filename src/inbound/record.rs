@@ -232,7 +232,9 @@ impl crate::Client {
 /// `{"record": <the stored record or null>, "event": <an event from handle_callback>}` →
 /// `{"applied": bool, "reason": "...", "record": <the record to store>}`.
 pub fn apply(request: &Value) -> Result<Value> {
-    fold(request).map(|applied| serde_json::to_value(applied).expect("an answer serializes"))
+    let applied = fold(request)?;
+    serde_json::to_value(applied)
+        .map_err(|e| Error::internal(format!("the applied record did not serialize: {e}")))
 }
 
 /// [`apply`] before its answer becomes a `Value` (the C ABI serializes it directly).

@@ -8,7 +8,7 @@
 //! a `Value` ([`Object::to_value`]).
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One value of an answer object, borrowed from what it describes.
 pub(crate) enum Field<'a> {
@@ -44,9 +44,14 @@ impl<'a> Object<'a> {
         self.entries.push((key, value.into()));
     }
 
-    /// The same object as a `Value`, for the Rust API.
+    /// The same object as a `Value`, for the Rust API (a map keeps the last of repeated keys,
+    /// as the serialization does).
     pub fn to_value(&self) -> Value {
-        serde_json::to_value(self).expect("an answer object always serializes")
+        let mut map = Map::new();
+        for (key, value) in &self.entries {
+            map.insert((*key).to_owned(), value.to_value());
+        }
+        Value::Object(map)
     }
 }
 
@@ -55,9 +60,9 @@ impl Serialize for Object<'_> {
         let mut order: Vec<&(&str, Field)> = self.entries.iter().collect();
         // A stable sort keeps repeated keys in insertion order: the last one is kept.
         order.sort_by_key(|(key, _)| *key);
-        let last_of_key = |at: usize| match order.get(at + 1) {
-            Some((next, _)) => *next != order[at].0,
-            None => true,
+        let last_of_key = |at: usize| match (order.get(at), order.get(at + 1)) {
+            (Some((key, _)), Some((next, _))) => next != key,
+            _ => true,
         };
         let kept = (0..order.len()).filter(|&at| last_of_key(at)).count();
         let mut map = serializer.serialize_map(Some(kept))?;
@@ -67,6 +72,20 @@ impl Serialize for Object<'_> {
             }
         }
         map.end()
+    }
+}
+
+impl Field<'_> {
+    fn to_value(&self) -> Value {
+        match self {
+            Field::Null => Value::Null,
+            Field::Bool(b) => Value::Bool(*b),
+            Field::Int(i) => Value::from(*i),
+            Field::Str(s) => Value::from(*s),
+            Field::Strings(list) => Value::from(list.to_vec()),
+            Field::Json(value) => (*value).clone(),
+            Field::Object(object) => object.to_value(),
+        }
     }
 }
 

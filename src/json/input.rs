@@ -231,6 +231,24 @@ pub(crate) fn object_or_empty(value: Value) -> Map<String, Value> {
     }
 }
 
+/// An object of one field, to read a lone value with the [`Fields`] readers and their errors.
+pub(crate) fn one_field(name: &str, value: Value) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.insert(name.to_owned(), value);
+    map
+}
+
+/// The object at `name`, to edit: for a field a validator has already required (so the error
+/// is never expected), without a panic if that ever changes.
+pub(crate) fn object_field_mut<'a>(
+    map: &'a mut Map<String, Value>,
+    name: &str,
+) -> Result<&'a mut Map<String, Value>> {
+    map.get_mut(name)
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| Error::invalid_input(format!("{name} is required: an object")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

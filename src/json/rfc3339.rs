@@ -12,11 +12,12 @@ pub fn parse(text: &str) -> Option<i64> {
             .all(|c| c.is_ascii_digit())
             .then(|| s.parse().ok())?
     };
-    let sep_ok = b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b't')
-        && b[13] == b':'
-        && b[16] == b':';
+    let at = |i: usize| b.get(i).copied();
+    let sep_ok = at(4) == Some(b'-')
+        && at(7) == Some(b'-')
+        && matches!(at(10), Some(b'T' | b't'))
+        && at(13) == Some(b':')
+        && at(16) == Some(b':');
     if !sep_ok {
         return None;
     }
@@ -41,8 +42,8 @@ pub fn parse(text: &str) -> Option<i64> {
     let offset = match rest {
         "Z" | "z" => 0,
         _ if rest.len() == 6
-            && matches!(rest.as_bytes()[0], b'+' | b'-')
-            && rest.as_bytes()[3] == b':' =>
+            && matches!(rest.as_bytes().first(), Some(b'+' | b'-'))
+            && rest.as_bytes().get(3) == Some(&b':') =>
         {
             let hours: i64 = rest[1..3].parse().ok()?;
             let minutes: i64 = rest[4..6].parse().ok()?;

@@ -10,7 +10,7 @@ use crate::callback_token;
 use crate::error::{ErrorKind, Result};
 use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
 use crate::http::idempotency::KeyHeader;
-use crate::json::input::{object_or_empty, request_object, Fields};
+use crate::json::input::{object_field_mut, object_or_empty, request_object, Fields};
 use crate::model::status::read_checkout_session;
 use crate::Client;
 use serde_json::{json, Map, Value};
@@ -27,13 +27,8 @@ impl Client {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         body.entry("type").or_insert_with(|| json!("PAYMENT"));
-        validate_session_request(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
-
-        let reference = body["transaction"]["reference"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let token = self.session_callback_token(&mut body, &reference);
+        let reference = validate_session_request(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
+        let token = self.session_callback_token(&mut body, &reference)?;
         let key = options.key(KeyHeader::IdempotencyKey)?;
         let answer = self
             .call(&ApiCall {
@@ -138,22 +133,24 @@ impl Client {
             .map(|s| callback_token::derive(s, "checkout", reference))
     }
 
-    fn session_callback_token(&self, body: &mut Map<String, Value>, reference: &str) -> String {
-        let info = body
-            .get_mut("merchantInfo")
-            .and_then(Value::as_object_mut)
-            .expect("validated");
+    fn session_callback_token(
+        &self,
+        body: &mut Map<String, Value>,
+        reference: &str,
+    ) -> Result<String> {
+        let info = object_field_mut(body, "merchantInfo")?;
         if let Some(given) = info
             .get("callbackAuthorizationToken")
             .and_then(Value::as_str)
         {
-            return given.to_owned();
+            return Ok(given.to_owned());
         }
-        let token = self
-            .checkout_callback_token(reference)
-            .unwrap_or_else(callback_token::random);
+        let token = match self.checkout_callback_token(reference) {
+            Some(token) => token,
+            None => callback_token::random()?,
+        };
         info.insert("callbackAuthorizationToken".into(), json!(token));
-        token
+        Ok(token)
     }
 }
 

@@ -10,10 +10,11 @@ use crate::model::reference::check_reference;
 pub(crate) const REFERENCE_MIN: usize = 8;
 pub(crate) const REFERENCE_MAX: usize = 50;
 
-pub fn validate_session_request(body: &Fields) -> Result<()> {
+/// Returns the session's reference (`transaction.reference`), checked.
+pub fn validate_session_request(body: &Fields) -> Result<String> {
     body.check_enum("type", &["PAYMENT", "SUBSCRIPTION"])?;
     validate_merchant_info(&body.req_object("merchantInfo")?)?;
-    validate_transaction(&body.req_object("transaction")?)?;
+    let reference = validate_transaction(&body.req_object("transaction")?)?;
     if let Some(logistics) = body.opt_object("logistics")? {
         validate_logistics(&logistics)?;
     }
@@ -36,7 +37,7 @@ pub fn validate_session_request(body: &Fields) -> Result<()> {
             check_msisdn(&prefill, "phoneNumber", phone)?;
         }
     }
-    Ok(())
+    Ok(reference)
 }
 
 fn validate_merchant_info(info: &Fields) -> Result<()> {
@@ -51,7 +52,7 @@ fn validate_merchant_info(info: &Fields) -> Result<()> {
     Ok(())
 }
 
-fn validate_transaction(transaction: &Fields) -> Result<()> {
+fn validate_transaction(transaction: &Fields) -> Result<String> {
     read_amount(transaction, "amount", None, i32::MAX as i64)?;
     let reference = transaction.req_str("reference")?;
     check_reference(
@@ -81,7 +82,7 @@ fn validate_transaction(transaction: &Fields) -> Result<()> {
             non_negative(&bottom, name)?;
         }
     }
-    Ok(())
+    Ok(reference.to_owned())
 }
 
 fn validate_order_line(line: &Fields) -> Result<()> {
@@ -257,7 +258,7 @@ mod tests {
         })
     }
 
-    fn check(body: &Value) -> Result<()> {
+    fn check(body: &Value) -> Result<String> {
         validate_session_request(&Fields::new(
             body.as_object().unwrap(),
             "",

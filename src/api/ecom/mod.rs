@@ -14,7 +14,7 @@ pub use order_id::make_order_id;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
 use crate::http::idempotency::KeyHeader;
-use crate::json::input::{object_or_empty, request_object, Fields};
+use crate::json::input::{object_field_mut, object_or_empty, one_field, request_object, Fields};
 use crate::model::amount::format_minor;
 use crate::Client;
 use serde_json::{json, Map, Value};
@@ -54,21 +54,15 @@ impl Client {
         // The spec requires customerInfo even when no phone number is known; an empty object is
         // what a plugin would send, so it is filled in rather than refused.
         body.entry("customerInfo").or_insert_with(|| json!({}));
-        validate_initiate(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
-        let order_id = body["transaction"]["orderId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let info = body
-            .get_mut("merchantInfo")
-            .and_then(Value::as_object_mut)
-            .expect("validated");
+        let order_id = validate_initiate(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
+        let info = object_field_mut(&mut body, "merchantInfo")?;
         let auth_token = match info.get("authToken").and_then(Value::as_str) {
             Some(token) => token.to_owned(),
             None => {
-                let token = self
-                    .ecom_auth_token(&order_id)
-                    .unwrap_or_else(crate::callback_token::random);
+                let token = match self.ecom_auth_token(&order_id) {
+                    Some(token) => token,
+                    None => crate::callback_token::random()?,
+                };
                 info.insert("authToken".into(), json!(token));
                 token
             }
@@ -132,8 +126,9 @@ impl Client {
     pub(crate) fn ecom_events(&self, request: &Value) -> Result<Value> {
         let (order_id, options, _) = self.ecom_target(request)?;
         let details = self.ecom_details(&order_id, &options)?;
-        let mut events = details["transactionLogHistory"]
-            .as_array()
+        let mut events = details
+            .get("transactionLogHistory")
+            .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
         events.reverse();
@@ -183,11 +178,19 @@ impl Client {
             transaction.insert("amount".into(), json!(value));
         }
         transaction.insert("transactionText".into(), json!(text));
-        let mut body = json!({"merchantInfo": {"merchantSerialNumber": options.msn}, "transaction": transaction});
+        let mut body = Map::new();
+        body.insert(
+            "merchantInfo".into(),
+            json!({"merchantSerialNumber": options.msn}),
+        );
+        body.insert("transaction".into(), Value::Object(transaction));
         if let EcomAction::Cancel = action {
             let release = Fields::new(&rest, "", ErrorKind::InvalidInput)
                 .opt_bool("shouldReleaseRemainingFunds")?;
-            body["shouldReleaseRemainingFunds"] = json!(release.unwrap_or(false));
+            body.insert(
+                "shouldReleaseRemainingFunds".into(),
+                json!(release.unwrap_or(false)),
+            );
         }
         let key = options.key(KeyHeader::RequestId)?;
         let answer = self
@@ -198,7 +201,7 @@ impl Client {
                     "POST"
                 },
                 path: format!("{PAYMENTS_PATH}/{order_id}/{}", action.verb()),
-                body: Some(body),
+                body: Some(Value::Object(body)),
                 auth: Auth::Bearer,
                 options: &options,
                 idempotency: Some((KeyHeader::RequestId, key.clone())),
@@ -221,7 +224,10 @@ impl Client {
         // deadline (`options.deadline`): with no time left it is a `timeout`, reported so too.
         match self.ecom_details(&order_id, &options) {
             Ok(details) => {
-                data.insert("normalized".into(), details["normalized"].clone());
+                data.insert(
+                    "normalized".into(),
+                    details.get("normalized").cloned().unwrap_or(Value::Null),
+                );
             }
             Err(error) => {
                 data.insert("normalized".into(), Value::Null);
@@ -268,13 +274,9 @@ impl Client {
             object.entry("reference").or_insert(order_id);
         }
         let (order_id, options, rest) = self.target(&Value::Object(object), 1, ORDER_ID_MAX)?;
-        let holder = json!({ "merchantSerialNumber": options.msn });
+        let holder = one_field("merchantSerialNumber", json!(options.msn));
         check_ecom_msn(
-            &Fields::new(
-                holder.as_object().expect("an object"),
-                "",
-                ErrorKind::InvalidInput,
-            ),
+            &Fields::new(&holder, "", ErrorKind::InvalidInput),
             &options.msn,
         )?;
         Ok((order_id, options, rest))
@@ -304,15 +306,8 @@ fn ecom_amount(rest: &mut Map<String, Value>, action: EcomAction) -> Result<Opti
             Some(f.req_i64("value")?)
         }
         Some(other) => {
-            let holder = json!({ "amount": other });
-            Some(
-                Fields::new(
-                    holder.as_object().expect("an object"),
-                    "",
-                    ErrorKind::InvalidInput,
-                )
-                .req_i64("amount")?,
-            )
+            let holder = one_field("amount", other);
+            Some(Fields::new(&holder, "", ErrorKind::InvalidInput).req_i64("amount")?)
         }
     };
     match (action, value) {

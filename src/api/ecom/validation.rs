@@ -11,7 +11,8 @@ pub(crate) const ORDER_ID_MAX: usize = 50;
 /// eCom amounts are int32 minor units, at least NOK 1.00.
 pub(crate) const MIN_AMOUNT: i64 = 100;
 
-pub fn validate_initiate(body: &Fields) -> Result<()> {
+/// Returns the order id (`transaction.orderId`), checked.
+pub fn validate_initiate(body: &Fields) -> Result<String> {
     let info = body.req_object("merchantInfo")?;
     for name in ["callbackPrefix", "fallBack"] {
         let url = info.req_str(name)?;
@@ -76,13 +77,8 @@ pub fn validate_initiate(body: &Fields) -> Result<()> {
             ),
         ));
     }
-    check_reference(
-        &transaction,
-        "orderId",
-        transaction.req_str("orderId")?,
-        1,
-        ORDER_ID_MAX,
-    )?;
+    let order_id = transaction.req_str("orderId")?;
+    check_reference(&transaction, "orderId", order_id, 1, ORDER_ID_MAX)?;
     transaction.check_len(
         "transactionText",
         transaction.req_str("transactionText")?,
@@ -92,7 +88,7 @@ pub fn validate_initiate(body: &Fields) -> Result<()> {
     transaction.opt_bool("skipLandingPage")?;
     transaction.opt_bool("useExplicitCheckoutFlow")?;
     transaction.opt_str("scope")?;
-    Ok(())
+    Ok(order_id.to_owned())
 }
 
 /// eCom merchant serial numbers: 5 or 6 digits (`^\d{5,}$`, length 5 to 6).
@@ -118,7 +114,7 @@ mod tests {
                "transaction": {"amount": 49900, "orderId": "acme-shop-123-order1", "transactionText": "Socks"}})
     }
 
-    fn check(body: &Value) -> Result<()> {
+    fn check(body: &Value) -> Result<String> {
         validate_initiate(&Fields::new(
             body.as_object().unwrap(),
             "",

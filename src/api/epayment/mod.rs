@@ -8,7 +8,7 @@ use crate::api::orders::{take_api, OrderApi};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
 use crate::http::idempotency::KeyHeader;
-use crate::json::input::{object_or_empty, request_object, Fields};
+use crate::json::input::{object_or_empty, one_field, request_object, Fields};
 use crate::model::amount::{format_minor, read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
 use crate::model::status::read_epayment;
 use crate::Client;
@@ -38,8 +38,7 @@ impl Client {
     pub fn create_payment(&self, request: &Value) -> Result<Value> {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
-        validate_create_payment(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
-        let reference = body["reference"].as_str().unwrap_or_default().to_owned();
+        let reference = validate_create_payment(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
         let key = options.key(KeyHeader::IdempotencyKey)?;
         let answer = self.call(&ApiCall {
             method: "POST",
@@ -143,13 +142,9 @@ impl Client {
             (Some(_), Some(_)) => return Err(Error::invalid_input("give amount or modificationAmount, not both")),
             (None, None) => return Err(Error::invalid_input(format!("amount is required: the {} amount in minor units, e.g. {{\"value\": 49900, \"currency\": \"NOK\"}}", what.verb()))),
         };
-        let holder = json!({ "amount": amount });
+        let holder = one_field("amount", amount);
         let checked = read_amount(
-            &Fields::new(
-                holder.as_object().expect("built as an object"),
-                "",
-                ErrorKind::InvalidInput,
-            ),
+            &Fields::new(&holder, "", ErrorKind::InvalidInput),
             "amount",
             Some(EPAYMENT_CURRENCIES),
             EPAYMENT_MAX_VALUE,

@@ -16,7 +16,8 @@ const USER_FLOWS: &[&str] = &["PUSH_MESSAGE", "NATIVE_REDIRECT", "WEB_REDIRECT",
 const EXPIRES_MIN_SECS: i64 = 10 * 60;
 const EXPIRES_MAX_SECS: i64 = 60 * 24 * 3600;
 
-pub fn validate_create_payment(body: &Fields) -> Result<()> {
+/// Returns the payment's reference, checked.
+pub fn validate_create_payment(body: &Fields) -> Result<String> {
     read_amount(
         body,
         "amount",
@@ -69,7 +70,7 @@ pub fn validate_create_payment(body: &Fields) -> Result<()> {
     if let Some(profile) = body.opt_object("profile")? {
         profile.opt_str("scope")?;
     }
-    Ok(())
+    Ok(reference.to_owned())
 }
 
 fn validate_customer(body: &Fields, flow: &str) -> Result<()> {
@@ -154,7 +155,7 @@ mod tests {
                "paymentDescription": "Socks", "metadata": {"orderId": "10001"}, "receipt": {"future": true}})
     }
 
-    fn check(body: &Value) -> Result<()> {
+    fn check(body: &Value) -> Result<String> {
         validate_create_payment(&Fields::new(
             body.as_object().unwrap(),
             "",
