@@ -4,6 +4,8 @@
 
 use crate::api::ecom::EcomAction;
 use crate::error::{Error, Result};
+use crate::http::call::CallOptions;
+use crate::json::input::request_object;
 use crate::Client;
 use serde_json::{Map, Value};
 
@@ -35,7 +37,40 @@ pub(crate) fn order_api(request: &Value) -> Result<OrderApi> {
     take_api(&mut probe)
 }
 
+impl OrderApi {
+    /// The longest reference (order id) the API takes, from its own rules.
+    fn reference_max(self) -> usize {
+        match self {
+            OrderApi::Epayment => crate::api::epayment::validation::REFERENCE_MAX,
+            OrderApi::Ecom => crate::api::ecom::ORDER_ID_MAX,
+        }
+    }
+}
+
 impl Client {
+    /// The target of a call on one existing order, picked the same way for every API: its
+    /// reference (eCom also takes `orderId`), checked against that API's own length limit;
+    /// the call options; and the remaining fields (the body, if the call has one). eCom also
+    /// checks that the merchant serial number is one it takes.
+    pub(crate) fn order_target(
+        &self,
+        request: &Value,
+        api: OrderApi,
+    ) -> Result<(String, CallOptions, Map<String, Value>)> {
+        let mut object = request_object(request)?;
+        object.remove("api");
+        if api == OrderApi::Ecom {
+            if let Some(order_id) = object.remove("orderId") {
+                object.entry("reference").or_insert(order_id);
+            }
+        }
+        let target = self.target(&Value::Object(object), 1, api.reference_max())?;
+        if api == OrderApi::Ecom {
+            crate::api::ecom::check_options_msn(&target.1)?;
+        }
+        Ok(target)
+    }
+
     /// Reads a payment (`{"reference"}`): the API's answer plus `normalized`.
     pub fn get_payment(&self, request: &Value) -> Result<Value> {
         match order_api(request)? {

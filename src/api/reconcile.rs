@@ -1,8 +1,6 @@
 //! Reconciliation for cron jobs and return pages: callbacks are not guaranteed, so a shop
 //! asks for the status itself, and can wait a bounded time for a customer to finish.
 
-use crate::api::epayment::validation::REFERENCE_MAX;
-use crate::api::orders::OrderApi;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::input::{object_or_empty, one_field, request_object, Fields};
 use crate::Client;
@@ -46,10 +44,7 @@ impl Client {
             .max(Duration::from_millis(1));
         let request = Value::Object(object);
         // Refuse a bad request now, not after the initial delay, with the order's own API's rules.
-        match crate::api::orders::order_api(&request)? {
-            OrderApi::Ecom => self.ecom_target(&request).map(drop)?,
-            OrderApi::Epayment => self.target(&request, 1, REFERENCE_MAX).map(drop)?,
-        }
+        self.order_target(&request, crate::api::orders::order_api(&request)?)?;
         let end = crate::deadline::from_now(timeout.saturating_sub(started.elapsed()));
         sleep_until(
             end,

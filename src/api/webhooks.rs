@@ -1,12 +1,37 @@
 //! The Webhooks API v1: register, list and delete the webhooks that deliver ePayment events.
 
 use crate::error::{ErrorKind, Result};
-use crate::http::call::{ApiCall, Auth, CallOptions, Expect};
+use crate::http::call::{Auth, CallOptions, Expect, Operation};
 use crate::json::input::{request_object, Fields};
 use crate::Client;
 use serde_json::{json, Value};
 
-const WEBHOOKS_PATH: &str = "/webhooks/v1/webhooks";
+// The operations of Webhooks v1. Registration has no idempotency key in the API: repeating
+// it may register twice (see `call::unreadable_answer`).
+const REGISTER: Operation = Operation {
+    method: "POST",
+    path: "/webhooks/v1/webhooks",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Object,
+    what: "registering a webhook",
+};
+const LIST: Operation = Operation {
+    method: "GET",
+    path: "/webhooks/v1/webhooks",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Object,
+    what: "listing webhooks",
+};
+const DELETE: Operation = Operation {
+    method: "DELETE",
+    path: "/webhooks/v1/webhooks/{}",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Nothing,
+    what: "deleting webhook {}",
+};
 
 /// The ePayment events (`epayments.payment.<name>.v1`).
 pub const EPAYMENT_EVENTS: [&str; 8] = [
@@ -87,16 +112,7 @@ impl Client {
         }
         let url = url.to_owned();
         let events = events.clone();
-        let answer = self.call(&ApiCall {
-            method: "POST",
-            path: WEBHOOKS_PATH.to_owned(),
-            body: Some(Value::Object(body)),
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: "registering a webhook".into(),
-            expect: Expect::Object,
-        })?;
+        let answer = self.call(&REGISTER.call("", &options, Some(Value::Object(body)))?)?;
         let mut data = crate::json::input::object_or_empty(answer.body);
         data.insert("url".into(), json!(url));
         data.insert("events".into(), Value::Array(events));
@@ -107,16 +123,7 @@ impl Client {
     pub fn list_webhooks(&self, request: &Value) -> Result<Value> {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
-        let answer = self.call(&ApiCall {
-            method: "GET",
-            path: WEBHOOKS_PATH.to_owned(),
-            body: None,
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: "listing webhooks".into(),
-            expect: Expect::Object,
-        })?;
+        let answer = self.call(&LIST.call("", &options, None)?)?;
         Ok(answer.body)
     }
 
@@ -128,16 +135,7 @@ impl Client {
         let id = f.req_str("id")?;
         // The id goes into the path: only the characters of a UUID.
         crate::model::reference::check_reference(&f, "id", id, 1, 100)?;
-        self.call(&ApiCall {
-            method: "DELETE",
-            path: format!("{WEBHOOKS_PATH}/{id}"),
-            body: None,
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: format!("deleting webhook {id}"),
-            expect: Expect::Nothing,
-        })?;
+        self.call(&DELETE.call(id, &options, None)?)?;
         Ok(json!({"id": id, "deleted": true}))
     }
 }

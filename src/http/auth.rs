@@ -206,14 +206,8 @@ impl Client {
     fn fetch_token(&self, msn: &str, deadline: Instant) -> Result<AccessToken> {
         let config = &self.config;
         let mut headers = Headers::new();
-        headers.push("client_id", config.client_id.clone());
-        headers.push("client_secret", config.client_secret.expose().to_owned());
-        headers.push(
-            "Ocp-Apim-Subscription-Key",
-            config.subscription_key.expose().to_owned(),
-        );
-        headers.push("Merchant-Serial-Number", msn.to_owned());
-        headers.push_system(&config.system);
+        headers.push_client_keys(config);
+        headers.push_merchant(config, msn, &config.system);
         let started = Instant::now();
         // Fetching a token changes nothing, so it is always safe to retry.
         let response = self.send_raw(
@@ -225,7 +219,10 @@ impl Client {
             deadline,
         )?;
         if !response.is_success() {
-            let mut error = crate::http::problem::api_error(&response, "fetching an access token");
+            // Reported as a request not safe to repeat, as it always was: a 500 of the token
+            // service, already retried by the transport, is not called retryable.
+            let mut error =
+                crate::http::problem::api_error(&response, "fetching an access token", false);
             if matches!(response.status, 400 | 401 | 403) {
                 error.kind = ErrorKind::Unauthorized;
                 error.message = format!(

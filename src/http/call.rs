@@ -1,7 +1,7 @@
 //! One API call: the per-call options, the headers every request carries, authentication,
 //! the one refresh on 401, and the mapping of error answers.
 
-use crate::config::{check_msn, SystemInfo};
+use crate::config::{check_msn, Config, SystemInfo};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::idempotency::{key_or_generate, KeyHeader};
 use crate::http::problem::api_error;
@@ -32,6 +32,23 @@ impl Headers {
 
     pub fn push(&mut self, name: &'static str, value: String) {
         self.0.push((name, value));
+    }
+
+    /// `client_id` and `client_secret`: Checkout's authentication, and the token fetch's.
+    pub fn push_client_keys(&mut self, config: &Config) {
+        self.push("client_id", config.client_id.clone());
+        self.push("client_secret", config.client_secret.expose().to_owned());
+    }
+
+    /// What every request carries after its authentication, the token fetch too: the
+    /// subscription key, the merchant serial number and the system headers.
+    pub fn push_merchant(&mut self, config: &Config, msn: &str, system: &SystemInfo) {
+        self.push(
+            "Ocp-Apim-Subscription-Key",
+            config.subscription_key.expose().to_owned(),
+        );
+        self.push("Merchant-Serial-Number", msn.to_owned());
+        self.push_system(system);
     }
 
     pub fn push_system(&mut self, system: &SystemInfo) {
@@ -121,6 +138,56 @@ pub struct ApiCall<'a> {
     pub what: String,
     /// What the answer must hold; anything else is an unreadable answer.
     pub expect: Expect,
+}
+
+impl ApiCall<'_> {
+    /// The idempotency key the call carries, if it has one.
+    pub fn key(&self) -> Option<&str> {
+        self.idempotency.as_ref().map(|(_, key)| key.as_str())
+    }
+}
+
+/// One API operation, described once: everything a call needs besides the request's target,
+/// options and body. Each API module declares one `const` per operation; [`Operation::call`]
+/// turns it into the [`ApiCall`] that `Client::call` runs.
+pub struct Operation {
+    pub method: &'static str,
+    /// The path; `{}` stands for the target (a reference, an order id, a webhook id).
+    pub path: &'static str,
+    pub auth: Auth,
+    /// The header that carries the idempotency key, for the calls that take one (every call
+    /// that moves money or changes a session or order).
+    pub key: Option<KeyHeader>,
+    /// What the answer must hold.
+    pub expect: Expect,
+    /// What the call does, for messages; `{}` stands for the target.
+    pub what: &'static str,
+}
+
+impl Operation {
+    /// The call on `target`: its path and message filled in, and its idempotency key (the
+    /// caller's, or a new one fixed for every attempt) when the operation takes one.
+    pub fn call<'a>(
+        &self,
+        target: &str,
+        options: &'a CallOptions,
+        body: Option<Value>,
+    ) -> Result<ApiCall<'a>> {
+        let idempotency = match self.key {
+            Some(header) => Some((header, options.key(header)?)),
+            None => None,
+        };
+        Ok(ApiCall {
+            method: self.method,
+            path: self.path.replace("{}", target),
+            body,
+            auth: self.auth,
+            options,
+            idempotency,
+            what: self.what.replace("{}", target),
+            expect: self.expect,
+        })
+    }
 }
 
 /// A successful answer.
@@ -277,20 +344,11 @@ impl Client {
                     Some(token.generation)
                 }
                 Auth::ClientKeys => {
-                    headers.push("client_id", self.config.client_id.clone());
-                    headers.push(
-                        "client_secret",
-                        self.config.client_secret.expose().to_owned(),
-                    );
+                    headers.push_client_keys(&self.config);
                     None
                 }
             };
-            headers.push(
-                "Ocp-Apim-Subscription-Key",
-                self.config.subscription_key.expose().to_owned(),
-            );
-            headers.push("Merchant-Serial-Number", call.options.msn.clone());
-            headers.push_system(&call.options.system);
+            headers.push_merchant(&self.config, &call.options.msn, &call.options.system);
             if let Some((header, key)) = &call.idempotency {
                 headers.push(header.name(), key.clone());
             }
@@ -310,11 +368,7 @@ impl Client {
                 continue;
             }
             if !response.is_success() {
-                let mut error = api_error(&response, &call.what);
-                if response.status == 500 && safe {
-                    error.retryable = true;
-                }
-                return Err(error);
+                return Err(api_error(&response, &call.what, safe));
             }
             let body = read_answer(&response.body, call.expect)
                 .map_err(|reason| unreadable_answer(call, Some(response.status), &reason))?;

@@ -75,7 +75,12 @@ pub fn derive_key(request: &Value) -> Result<Value> {
     let map = crate::json::input::request_map(request)?;
     let f = Fields::new(map, "", ErrorKind::InvalidInput);
     let reference = f.req_str("reference")?;
-    f.check_len("reference", reference, 1, 64)?;
+    f.check_len(
+        "reference",
+        reference,
+        1,
+        crate::model::reference::LONGEST_REFERENCE,
+    )?;
     if !reference.bytes().all(|b| b.is_ascii_graphic() && b != b'~') {
         return Err(f.error("reference", "must be printable ASCII without spaces or '~'"));
     }

@@ -10,7 +10,9 @@ use serde_json::Value;
 /// The largest error body kept verbatim when it is not JSON.
 const MAX_TEXT_PROBLEM: usize = 2048;
 
-pub fn api_error(response: &HttpResponse, what: &str) -> Error {
+/// The error for a refusal: its kind from the status, the API's detail, and whether the caller
+/// may retry (decided in `retry.rs`).
+pub fn api_error(response: &HttpResponse, what: &str, safe_to_repeat: bool) -> Error {
     let status = response.status;
     let problem: Option<Value> = match serde_json::from_slice::<Value>(&response.body) {
         Ok(value) => Some(value),
@@ -33,8 +35,9 @@ pub fn api_error(response: &HttpResponse, what: &str) -> Error {
     } else {
         format!("{what} failed with HTTP {status}: {detail}")
     };
-    let mut error =
-        Error::new(kind, message).with_retryable(matches!(status, 429 | 502 | 503 | 504));
+    let mut error = Error::new(kind, message).with_retryable(
+        crate::http::retry::answer_is_retryable(status, safe_to_repeat),
+    );
     error.http_status = Some(status);
     error.trace_id = problem
         .as_ref()
@@ -140,7 +143,11 @@ mod tests {
     #[test]
     fn epayment_problem_keeps_code_trace_and_body() {
         let body = json!({"type":"https://developer.vippsmobilepay.com/docs/APIs/epayment-api/errors","title":"Capture amount too high","status":400,"detail":"Requested 2000, capturable 1000","traceId":"abc-123","extraDetails":[{"name":"ErrorCode","reason":"6090"}]});
-        let error = api_error(&response(400, body.clone()), "capturing payment order-1");
+        let error = api_error(
+            &response(400, body.clone()),
+            "capturing payment order-1",
+            false,
+        );
         assert_eq!(error.kind, ErrorKind::Api);
         assert!(!error.retryable);
         assert_eq!(error.error_code.as_deref(), Some("6090"));
@@ -156,27 +163,27 @@ mod tests {
     #[test]
     fn statuses_map_to_kinds() {
         assert_eq!(
-            api_error(&response(409, json!({})), "x").kind,
+            api_error(&response(409, json!({})), "x", false).kind,
             ErrorKind::Conflict
         );
         assert_eq!(
-            api_error(&response(404, json!({})), "x").kind,
+            api_error(&response(404, json!({})), "x", false).kind,
             ErrorKind::NotFound
         );
         assert_eq!(
-            api_error(&response(401, json!({})), "x").kind,
+            api_error(&response(401, json!({})), "x", false).kind,
             ErrorKind::Unauthorized
         );
-        let limited = api_error(&response(429, json!({})), "x");
+        let limited = api_error(&response(429, json!({})), "x", false);
         assert_eq!(limited.kind, ErrorKind::RateLimited);
         assert!(limited.retryable);
-        assert!(api_error(&response(503, json!({})), "x").retryable);
+        assert!(api_error(&response(503, json!({})), "x", false).retryable);
     }
 
     #[test]
     fn checkout_and_ecom_shapes_are_read() {
         let checkout = json!({"errorCode":"Validation-00001","title":"Bad Request","errors":{"Transaction.Reference":["too short"]}});
-        let error = api_error(&response(400, checkout), "creating session");
+        let error = api_error(&response(400, checkout), "creating session", false);
         assert_eq!(error.error_code.as_deref(), Some("Validation-00001"));
         assert!(
             error.message.contains("Transaction.Reference: too short"),
@@ -184,7 +191,7 @@ mod tests {
             error.message
         );
         let ecom = json!([{"errorGroup":"Payment","errorCode":"61","errorMessage":"Captured amount exceeds the reserved amount","contextId":"c-1"}]);
-        let error = api_error(&response(400, ecom), "capturing order");
+        let error = api_error(&response(400, ecom), "capturing order", false);
         assert_eq!(error.error_code.as_deref(), Some("61"));
         assert!(error.message.contains("exceeds the reserved amount"));
     }

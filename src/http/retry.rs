@@ -32,6 +32,18 @@ pub fn status_is_retryable(status: u16, safe_to_repeat: bool) -> bool {
     }
 }
 
+/// Whether an error answer tells the caller to send the same call again later (the error's
+/// `retryable`), once the transport's own retries are spent: always after 429 and the gateway
+/// errors 502, 503 and 504 (the caller decides, knowing what it sent), after 500 only for a
+/// request safe to repeat.
+pub fn answer_is_retryable(status: u16, safe_to_repeat: bool) -> bool {
+    match status {
+        429 | 502 | 503 | 504 => true,
+        500 => safe_to_repeat,
+        _ => false,
+    }
+}
+
 /// How long to wait before attempt `attempt + 1`: our backoff, or the server's `Retry-After`
 /// when that is longer (never shorter: a server saying "0" does not remove the backoff).
 pub fn retry_delay(policy: &RetryPolicy, attempt: u32, retry_after: Option<Duration>) -> Duration {
@@ -80,6 +92,19 @@ fn random_unit() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_answer_is_retryable_for_429_and_gateways_and_500_only_when_safe() {
+        for status in [429, 502, 503, 504] {
+            assert!(answer_is_retryable(status, true), "{status}");
+            assert!(answer_is_retryable(status, false), "{status}");
+        }
+        assert!(answer_is_retryable(500, true));
+        assert!(!answer_is_retryable(500, false));
+        for status in [400, 401, 403, 404, 409, 501] {
+            assert!(!answer_is_retryable(status, true), "{status}");
+        }
+    }
 
     #[test]
     fn only_transient_statuses_are_retried_and_5xx_only_when_safe() {

@@ -3,6 +3,10 @@
 use crate::error::Result;
 use crate::json::input::Fields;
 
+/// The longest reference any API takes: ePayment's 64 (Checkout and eCom take 50). A stable
+/// idempotency key can be derived for any reference up to it, whatever the API.
+pub(crate) const LONGEST_REFERENCE: usize = 64;
+
 /// Checks `^[a-zA-Z0-9-]{min,max}$`. References also go into URL paths, so this check is
 /// what keeps a path from being altered by a crafted reference.
 pub fn check_reference(

@@ -8,14 +8,47 @@ pub(crate) mod validation;
 use crate::api::checkout::validation::{validate_session_request, REFERENCE_MAX, REFERENCE_MIN};
 use crate::callback_token;
 use crate::error::{ErrorKind, Result};
-use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
+use crate::http::call::{unreadable_answer, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
 use crate::json::input::{object_field_mut, object_or_empty, request_object, Fields};
 use crate::model::status::read_checkout_session;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
-const SESSION_PATH: &str = "/checkout/v3/session";
+// The operations of Checkout v3 (it authenticates with client keys, not a bearer token).
+const CREATE: Operation = Operation {
+    method: "POST",
+    path: "/checkout/v3/session",
+    auth: Auth::ClientKeys,
+    key: Some(KeyHeader::IdempotencyKey),
+    expect: Expect::Object,
+    what: "creating Checkout session {}",
+};
+const GET: Operation = Operation {
+    method: "GET",
+    path: "/checkout/v3/session/{}",
+    auth: Auth::ClientKeys,
+    key: None,
+    expect: Expect::Object,
+    what: "reading Checkout session {}",
+};
+/// Update and expire may answer with no body.
+const UPDATE: Operation = Operation {
+    method: "PATCH",
+    path: "/checkout/v3/session/{}",
+    auth: Auth::ClientKeys,
+    key: Some(KeyHeader::IdempotencyKey),
+    expect: Expect::ObjectOrEmpty,
+    what: "updating Checkout session {}",
+};
+const EXPIRE: Operation = Operation {
+    method: "POST",
+    path: "/checkout/v3/session/{}/expire",
+    auth: Auth::ClientKeys,
+    key: Some(KeyHeader::IdempotencyKey),
+    expect: Expect::ObjectOrEmpty,
+    what: "expiring Checkout session {}",
+};
 
 impl Client {
     /// Creates a Checkout session. The request is an `InitiateSessionRequest` (unknown fields
@@ -29,49 +62,29 @@ impl Client {
         body.entry("type").or_insert_with(|| json!("PAYMENT"));
         let reference = validate_session_request(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
         let token = self.session_callback_token(&mut body, &reference)?;
-        let key = options.key(KeyHeader::IdempotencyKey)?;
-        let answer = self
-            .call(&ApiCall {
-                method: "POST",
-                path: SESSION_PATH.to_owned(),
-                body: Some(Value::Object(body)),
-                auth: Auth::ClientKeys,
-                options: &options,
-                idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-                what: format!("creating Checkout session {reference}"),
-                expect: Expect::Object,
-            })
-            .map_err(|mut error| {
-                // Checkout's Idempotency-Key is optional and newer than the API: where it is not
-                // replayed, the retry tells that the first attempt created the session.
-                if error.kind == ErrorKind::UnknownOutcome {
-                    error.message.push_str(
-                        ". If the retry answers conflict (duplicate reference), the session was \
+        let call = CREATE.call(&reference, &options, Some(Value::Object(body)))?;
+        let answer = self.call(&call).map_err(|mut error| {
+            // Checkout's Idempotency-Key is optional and newer than the API: where it is not
+            // replayed, the retry tells that the first attempt created the session.
+            if error.kind == ErrorKind::UnknownOutcome {
+                error.message.push_str(
+                    ". If the retry answers conflict (duplicate reference), the session was \
                      created: read it with get_session",
-                    );
-                }
-                error
-            })?;
+                );
+            }
+            error
+        })?;
         let mut data = object_or_empty(answer.body);
         data.insert("reference".into(), json!(reference));
         data.insert("callback_authorization_token".into(), json!(token));
-        data.insert("idempotency_key".into(), json!(key));
+        data.insert("idempotency_key".into(), json!(call.key()));
         Ok(Value::Object(data))
     }
 
     /// Reads a session (`{"reference": ...}`) and adds `normalized`: the status and amounts.
     pub fn get_session(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
-        let call = ApiCall {
-            method: "GET",
-            path: format!("{SESSION_PATH}/{reference}"),
-            body: None,
-            auth: Auth::ClientKeys,
-            options: &options,
-            idempotency: None,
-            what: format!("reading Checkout session {reference}"),
-            expect: Expect::Object,
-        };
+        let call = GET.call(&reference, &options, None)?;
         let answer = self.call(&call)?;
         // A session without a known state cannot be read: an error, never `failed`.
         let normalized = read_checkout_session(&answer.body)
@@ -94,35 +107,17 @@ impl Client {
                 transaction.check_len("paymentDescription", description, 3, 100)?;
             }
         }
-        let key = options.key(KeyHeader::IdempotencyKey)?;
-        let answer = self.call(&ApiCall {
-            method: "PATCH",
-            path: format!("{SESSION_PATH}/{reference}"),
-            body: Some(Value::Object(body)),
-            auth: Auth::ClientKeys,
-            options: &options,
-            idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-            what: format!("updating Checkout session {reference}"),
-            expect: Expect::ObjectOrEmpty,
-        })?;
-        Ok(with_reference(answer.body, &reference, &key))
+        let call = UPDATE.call(&reference, &options, Some(Value::Object(body)))?;
+        let answer = self.call(&call)?;
+        Ok(with_reference(answer.body, &reference, call.key()))
     }
 
     /// Ends a session that is not paid, so the customer can no longer pay it.
     pub fn expire_session(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
-        let key = options.key(KeyHeader::IdempotencyKey)?;
-        let answer = self.call(&ApiCall {
-            method: "POST",
-            path: format!("{SESSION_PATH}/{reference}/expire"),
-            body: None,
-            auth: Auth::ClientKeys,
-            options: &options,
-            idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-            what: format!("expiring Checkout session {reference}"),
-            expect: Expect::ObjectOrEmpty,
-        })?;
-        Ok(with_reference(answer.body, &reference, &key))
+        let call = EXPIRE.call(&reference, &options, None)?;
+        let answer = self.call(&call)?;
+        Ok(with_reference(answer.body, &reference, call.key()))
     }
 
     /// The token the session callback for `reference` must carry, when it is derived.
@@ -154,7 +149,7 @@ impl Client {
     }
 }
 
-fn with_reference(body: Value, reference: &str, key: &str) -> Value {
+fn with_reference(body: Value, reference: &str, key: Option<&str>) -> Value {
     let mut data = object_or_empty(body);
     data.insert("reference".into(), json!(reference));
     data.insert("idempotency_key".into(), json!(key));

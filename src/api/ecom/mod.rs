@@ -11,16 +11,76 @@ mod validation;
 
 pub use order_id::make_order_id;
 
+use crate::api::orders::OrderApi;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
+use crate::http::call::{unreadable_answer, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
 use crate::json::input::{object_field_mut, object_or_empty, one_field, request_object, Fields};
 use crate::model::amount::format_minor;
 use crate::Client;
 use serde_json::{json, Map, Value};
-use validation::{check_ecom_msn, validate_initiate, MIN_AMOUNT, ORDER_ID_MAX};
+pub(crate) use validation::ORDER_ID_MAX;
+use validation::{check_ecom_msn, validate_initiate, MIN_AMOUNT};
 
-const PAYMENTS_PATH: &str = "/ecomm/v2/payments";
+// The operations of eCom v2 (legacy); the idempotency key travels as `X-Request-Id`.
+const INITIATE: Operation = Operation {
+    method: "POST",
+    path: "/ecomm/v2/payments",
+    auth: Auth::Bearer,
+    key: Some(KeyHeader::RequestId),
+    expect: Expect::Object,
+    what: "initiating eCom order {}",
+};
+const STATUS: Operation = Operation {
+    method: "GET",
+    path: "/ecomm/v2/payments/{}/status",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Object,
+    what: "reading the status of eCom order {}",
+};
+const DETAILS: Operation = Operation {
+    method: "GET",
+    path: "/ecomm/v2/payments/{}/details",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Object,
+    what: "reading eCom order {}",
+};
+/// Capture, refund and cancel name the amount in their message when there is one (see `ecom_modify`).
+const CAPTURE: Operation = Operation {
+    method: "POST",
+    path: "/ecomm/v2/payments/{}/capture",
+    auth: Auth::Bearer,
+    key: Some(KeyHeader::RequestId),
+    expect: Expect::Object,
+    what: "capture of eCom order {}",
+};
+const REFUND: Operation = Operation {
+    method: "POST",
+    path: "/ecomm/v2/payments/{}/refund",
+    auth: Auth::Bearer,
+    key: Some(KeyHeader::RequestId),
+    expect: Expect::Object,
+    what: "refund of eCom order {}",
+};
+/// eCom cancels with PUT.
+const CANCEL: Operation = Operation {
+    method: "PUT",
+    path: "/ecomm/v2/payments/{}/cancel",
+    auth: Auth::Bearer,
+    key: Some(KeyHeader::RequestId),
+    expect: Expect::Object,
+    what: "cancel of eCom order {}",
+};
+const FORCE_APPROVE: Operation = Operation {
+    method: "POST",
+    path: "/ecomm/v2/integration-test/payments/{}/approve",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Nothing,
+    what: "force-approving eCom order {}",
+};
 
 /// The three eCom money operations.
 #[derive(Clone, Copy)]
@@ -31,6 +91,14 @@ pub(crate) enum EcomAction {
 }
 
 impl EcomAction {
+    fn operation(self) -> &'static Operation {
+        match self {
+            EcomAction::Capture => &CAPTURE,
+            EcomAction::Refund => &REFUND,
+            EcomAction::Cancel => &CANCEL,
+        }
+    }
+
     fn verb(self) -> &'static str {
         match self {
             EcomAction::Capture => "capture",
@@ -67,23 +135,12 @@ impl Client {
                 token
             }
         };
-        let key = options.key(KeyHeader::RequestId)?;
-        let answer = self
-            .call(&ApiCall {
-                method: "POST",
-                path: PAYMENTS_PATH.to_owned(),
-                body: Some(Value::Object(body)),
-                auth: Auth::Bearer,
-                options: &options,
-                idempotency: Some((KeyHeader::RequestId, key.clone())),
-                what: format!("initiating eCom order {order_id}"),
-                expect: Expect::Object,
-            })
-            .map_err(errors::explain)?;
+        let call = INITIATE.call(&order_id, &options, Some(Value::Object(body)))?;
+        let answer = self.call(&call).map_err(errors::explain)?;
         let mut data = object_or_empty(answer.body);
         data.insert("reference".into(), json!(order_id));
         data.insert("auth_token".into(), json!(auth_token));
-        data.insert("idempotency_key".into(), json!(key));
+        data.insert("idempotency_key".into(), json!(call.key()));
         Ok(Value::Object(data))
     }
 
@@ -91,16 +148,7 @@ impl Client {
     pub fn ecom_status(&self, request: &Value) -> Result<Value> {
         let (order_id, options, _) = self.ecom_target(request)?;
         let answer = self
-            .call(&ApiCall {
-                method: "GET",
-                path: format!("{PAYMENTS_PATH}/{order_id}/status"),
-                body: None,
-                auth: Auth::Bearer,
-                options: &options,
-                idempotency: None,
-                what: format!("reading the status of eCom order {order_id}"),
-                expect: Expect::Object,
-            })
+            .call(&STATUS.call(&order_id, &options, None)?)
             .map_err(errors::explain)?;
         let status = answer
             .body
@@ -136,16 +184,7 @@ impl Client {
     }
 
     fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Value> {
-        let call = ApiCall {
-            method: "GET",
-            path: format!("{PAYMENTS_PATH}/{order_id}/details"),
-            body: None,
-            auth: Auth::Bearer,
-            options,
-            idempotency: None,
-            what: format!("reading eCom order {order_id}"),
-            expect: Expect::Object,
-        };
+        let call = DETAILS.call(order_id, options, None)?;
         let answer = self.call(&call).map_err(errors::explain)?;
         // Without its log the order's state is unknown: an error, never `failed` or `pending`.
         if !answer
@@ -192,32 +231,19 @@ impl Client {
                 json!(release.unwrap_or(false)),
             );
         }
-        let key = options.key(KeyHeader::RequestId)?;
-        let answer = self
-            .call(&ApiCall {
-                method: if let EcomAction::Cancel = action {
-                    "PUT"
-                } else {
-                    "POST"
-                },
-                path: format!("{PAYMENTS_PATH}/{order_id}/{}", action.verb()),
-                body: Some(Value::Object(body)),
-                auth: Auth::Bearer,
-                options: &options,
-                idempotency: Some((KeyHeader::RequestId, key.clone())),
-                what: match amount {
-                    Some(value) => format!(
-                        "{} of {} on eCom order {order_id}",
-                        action.verb(),
-                        format_minor(value, "NOK")
-                    ),
-                    None => format!("{} of eCom order {order_id}", action.verb()),
-                },
-                expect: Expect::Object,
-            })
-            .map_err(errors::explain)?;
+        let mut call = action
+            .operation()
+            .call(&order_id, &options, Some(Value::Object(body)))?;
+        if let Some(value) = amount {
+            call.what = format!(
+                "{} of {} on eCom order {order_id}",
+                action.verb(),
+                format_minor(value, "NOK")
+            );
+        }
+        let answer = self.call(&call).map_err(errors::explain)?;
         let mut data = object_or_empty(answer.body);
-        data.insert("idempotency_key".into(), json!(key));
+        data.insert("idempotency_key".into(), json!(call.key()));
         // The modification answer lacks the authorized and cancelled amounts: read /details for
         // the normalized view. The money call has succeeded either way, so a failed read is
         // reported beside the data, never as the call's error. The read shares the call's
@@ -249,17 +275,8 @@ impl Client {
                 return Err(f.error("customerPhoneNumber", "must be 8 digits (e.g. 91234567)"));
             }
         }
-        self.call(&ApiCall {
-            method: "POST",
-            path: format!("/ecomm/v2/integration-test/payments/{order_id}/approve"),
-            body: Some(Value::Object(body)),
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: format!("force-approving eCom order {order_id}"),
-            expect: Expect::Nothing,
-        })
-        .map_err(errors::explain)?;
+        self.call(&FORCE_APPROVE.call(&order_id, &options, Some(Value::Object(body)))?)
+            .map_err(errors::explain)?;
         Ok(json!({"reference": order_id, "approved": true}))
     }
 
@@ -268,19 +285,17 @@ impl Client {
         &self,
         request: &Value,
     ) -> Result<(String, CallOptions, Map<String, Value>)> {
-        let mut object = request_object(request)?;
-        object.remove("api");
-        if let Some(order_id) = object.remove("orderId") {
-            object.entry("reference").or_insert(order_id);
-        }
-        let (order_id, options, rest) = self.target(&Value::Object(object), 1, ORDER_ID_MAX)?;
-        let holder = one_field("merchantSerialNumber", json!(options.msn));
-        check_ecom_msn(
-            &Fields::new(&holder, "", ErrorKind::InvalidInput),
-            &options.msn,
-        )?;
-        Ok((order_id, options, rest))
+        self.order_target(request, OrderApi::Ecom)
     }
+}
+
+/// eCom takes only 5 or 6 digit merchant serial numbers: the configured or per-call one must be.
+pub(crate) fn check_options_msn(options: &CallOptions) -> Result<()> {
+    let holder = one_field("merchantSerialNumber", json!(options.msn));
+    check_ecom_msn(
+        &Fields::new(&holder, "", ErrorKind::InvalidInput),
+        &options.msn,
+    )
 }
 
 /// The amount of an eCom money call in øre: `{"value", "currency": "NOK"}` or a plain integer.

@@ -3,10 +3,10 @@
 
 pub(crate) mod validation;
 
-use crate::api::epayment::validation::{validate_create_payment, REFERENCE_MAX};
-use crate::api::orders::{take_api, OrderApi};
+use crate::api::epayment::validation::validate_create_payment;
+use crate::api::orders::{order_api, OrderApi};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect};
+use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
 use crate::json::input::{object_or_empty, one_field, request_object, Fields};
 use crate::model::amount::{format_minor, read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
@@ -14,7 +14,65 @@ use crate::model::status::read_epayment;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
-const PAYMENTS_PATH: &str = "/epayment/v1/payments";
+// The operations of ePayment v1.
+const CREATE: Operation = Operation {
+    method: "POST",
+    path: "/epayment/v1/payments",
+    auth: Auth::Bearer,
+    key: Some(KeyHeader::IdempotencyKey),
+    expect: Expect::Object,
+    what: "creating payment {}",
+};
+const GET: Operation = Operation {
+    method: "GET",
+    path: "/epayment/v1/payments/{}",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Object,
+    what: "reading payment {}",
+};
+const EVENTS: Operation = Operation {
+    method: "GET",
+    path: "/epayment/v1/payments/{}/events",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Array,
+    what: "reading the events of payment {}",
+};
+/// Capture and refund: their message names the amount too (see `modify`).
+const CAPTURE: Operation = Operation {
+    method: "POST",
+    path: "/epayment/v1/payments/{}/capture",
+    auth: Auth::Bearer,
+    key: Some(KeyHeader::IdempotencyKey),
+    expect: Expect::Object,
+    what: "capture on payment {}",
+};
+const REFUND: Operation = Operation {
+    method: "POST",
+    path: "/epayment/v1/payments/{}/refund",
+    auth: Auth::Bearer,
+    key: Some(KeyHeader::IdempotencyKey),
+    expect: Expect::Object,
+    what: "refund on payment {}",
+};
+const CANCEL: Operation = Operation {
+    method: "POST",
+    path: "/epayment/v1/payments/{}/cancel",
+    auth: Auth::Bearer,
+    key: Some(KeyHeader::IdempotencyKey),
+    expect: Expect::Object,
+    what: "cancelling payment {}",
+};
+/// The test environment's approve: it answers with no body worth reading.
+const FORCE_APPROVE: Operation = Operation {
+    method: "POST",
+    path: "/epayment/v1/test/payments/{}/approve",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Nothing,
+    what: "force-approving payment {}",
+};
 
 /// What a money call does, for its path and messages.
 #[derive(Clone, Copy)]
@@ -39,52 +97,24 @@ impl Client {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         let reference = validate_create_payment(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
-        let key = options.key(KeyHeader::IdempotencyKey)?;
-        let answer = self.call(&ApiCall {
-            method: "POST",
-            path: PAYMENTS_PATH.to_owned(),
-            body: Some(Value::Object(body)),
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-            what: format!("creating payment {reference}"),
-            expect: Expect::Object,
-        })?;
+        let call = CREATE.call(&reference, &options, Some(Value::Object(body)))?;
+        let answer = self.call(&call)?;
         let mut data = object_or_empty(answer.body);
         data.insert("reference".into(), json!(reference));
-        data.insert("idempotency_key".into(), json!(key));
+        data.insert("idempotency_key".into(), json!(call.key()));
         Ok(Value::Object(data))
     }
 
     /// Reads an ePayment payment: the API's answer plus `normalized`.
     pub(crate) fn epayment_get_payment(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.payment_target(request, "get_payment")?;
-        let call = ApiCall {
-            method: "GET",
-            path: format!("{PAYMENTS_PATH}/{reference}"),
-            body: None,
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: format!("reading payment {reference}"),
-            expect: Expect::Object,
-        };
-        self.call_normalized(&call, None)
+        self.call_normalized(&GET.call(&reference, &options, None)?)
     }
 
     /// An ePayment payment's event log: `data.events`, oldest first.
     pub(crate) fn epayment_get_payment_events(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.payment_target(request, "get_payment_events")?;
-        let answer = self.call(&ApiCall {
-            method: "GET",
-            path: format!("{PAYMENTS_PATH}/{reference}/events"),
-            body: None,
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: format!("reading the events of payment {reference}"),
-            expect: Expect::Array,
-        })?;
+        let answer = self.call(&EVENTS.call(&reference, &options, None)?)?;
         Ok(json!({"reference": reference, "events": answer.body}))
     }
 
@@ -101,18 +131,7 @@ impl Client {
     /// Cancels what is left of an ePayment payment.
     pub(crate) fn epayment_cancel(&self, request: &Value) -> Result<Value> {
         let (reference, options, _) = self.payment_target(request, "cancel")?;
-        let key = options.key(KeyHeader::IdempotencyKey)?;
-        let call = ApiCall {
-            method: "POST",
-            path: format!("{PAYMENTS_PATH}/{reference}/cancel"),
-            body: None,
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-            what: format!("cancelling payment {reference}"),
-            expect: Expect::Object,
-        };
-        self.call_normalized(&call, Some(&key))
+        self.call_normalized(&CANCEL.call(&reference, &options, None)?)
     }
 
     /// Approves an ePayment payment as the customer would, in the test environment only.
@@ -122,16 +141,7 @@ impl Client {
             // The endpoint does not exist in production; saying so here is clearer than a 404.
             return Err(Error::invalid_input("force_approve is for the test environment only; this client is configured for production"));
         }
-        self.call(&ApiCall {
-            method: "POST",
-            path: format!("/epayment/v1/test/payments/{reference}/approve"),
-            body: Some(Value::Object(body)),
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: format!("force-approving payment {reference}"),
-            expect: Expect::Nothing,
-        })?;
+        self.call(&FORCE_APPROVE.call(&reference, &options, Some(Value::Object(body)))?)?;
         Ok(json!({"reference": reference, "approved": true}))
     }
 
@@ -159,32 +169,31 @@ impl Client {
             "modificationAmount".into(),
             json!({"value": checked.value, "currency": checked.currency}),
         );
-        let key = options.key(KeyHeader::IdempotencyKey)?;
-        let call = ApiCall {
-            method: "POST",
-            path: format!("{PAYMENTS_PATH}/{reference}/{}", what.verb()),
-            body: Some(Value::Object(body)),
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: Some((KeyHeader::IdempotencyKey, key.clone())),
-            what: format!(
-                "{} of {} on payment {reference}",
-                what.verb(),
-                format_minor(checked.value, checked.currency)
-            ),
-            expect: Expect::Object,
+        let operation = match what {
+            Modification::Capture => &CAPTURE,
+            Modification::Refund => &REFUND,
         };
-        self.call_normalized(&call, Some(&key))
+        let mut call = operation.call(&reference, &options, Some(Value::Object(body)))?;
+        call.what = format!(
+            "{} of {} on payment {reference}",
+            what.verb(),
+            format_minor(checked.value, checked.currency)
+        );
+        self.call_normalized(&call)
     }
 
     /// Runs a call whose answer is a payment or a modification, and normalizes it. An answer
     /// without a known state or with impossible amounts cannot be read: never `failed`, but
     /// `unknown_outcome` for a money call (see `call::unreadable_answer`).
-    fn call_normalized(&self, call: &ApiCall, key: Option<&str>) -> Result<Value> {
+    fn call_normalized(&self, call: &ApiCall) -> Result<Value> {
         let answer = self.call(call)?;
         let normalized = read_epayment(&answer.body)
             .map_err(|reason| unreadable_answer(call, Some(answer.status), &reason))?;
-        Ok(with_normalized(answer.body, normalized.to_json(), key))
+        Ok(with_normalized(
+            answer.body,
+            normalized.to_json(),
+            call.key(),
+        ))
     }
 
     /// The reference, options and remaining fields of a call on one ePayment payment.
@@ -193,13 +202,12 @@ impl Client {
         request: &Value,
         operation: &str,
     ) -> Result<(String, CallOptions, Map<String, Value>)> {
-        let mut object = request_object(request)?;
-        if take_api(&mut object)? == OrderApi::Ecom {
+        if order_api(request)? == OrderApi::Ecom {
             return Err(Error::internal(format!(
                 "{operation} for an eCom order reached the ePayment path"
             )));
         }
-        self.target(&Value::Object(object), 1, REFERENCE_MAX)
+        self.order_target(request, OrderApi::Epayment)
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// ePayment references: 8 to 64 characters (the 2023 spec said 50; the live docs say 64).
 const REFERENCE_MIN: usize = 8;
-pub(crate) const REFERENCE_MAX: usize = 64;
+pub(crate) const REFERENCE_MAX: usize = crate::model::reference::LONGEST_REFERENCE;
 const USER_FLOWS: &[&str] = &["PUSH_MESSAGE", "NATIVE_REDIRECT", "WEB_REDIRECT", "QR"];
 /// `expiresAt` must lie more than 10 minutes and less than 60 days ahead (28 in the 2023 spec).
 const EXPIRES_MIN_SECS: i64 = 10 * 60;
