@@ -70,6 +70,35 @@ impl Event {
             .map(|a| a.progress())
     }
 
+    /// An event that says something happened but carries no payment state or amounts (a
+    /// consent removal, a shipping request). `raw` is attached by the dispatcher.
+    pub(crate) fn notice(
+        kind: &'static str,
+        api: &'static str,
+        reference: String,
+        id: String,
+        name: &str,
+        extra: Map<String, Value>,
+    ) -> Event {
+        Event {
+            kind,
+            api,
+            reference,
+            id,
+            name: name.to_owned(),
+            state: None,
+            status: None,
+            basis: Basis::Total,
+            currency: None,
+            amounts: None,
+            amount: None,
+            timestamp: None,
+            success: true,
+            extra,
+            raw: Value::Null,
+        }
+    }
+
     pub fn to_json(&self) -> Value {
         self.answer().to_value()
     }

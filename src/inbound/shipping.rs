@@ -3,7 +3,7 @@
 //! the request and hands the address to the plugin; the plugin computes its options and
 //! builds the answer with [`Client::shipping_options_response`].
 
-use super::event::{Basis, Event};
+use super::event::Event;
 use super::request::{InboundRequest, Kind};
 use super::{ecom_callback, token, Outcome};
 use crate::error::{Error, ErrorKind, Result};
@@ -138,28 +138,20 @@ pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome 
 }
 
 fn shipping_event(kind: Kind, reference: String, extra: Map<String, Value>, body: &Value) -> Event {
-    Event {
-        kind: kind.as_str(),
-        api: kind.api(),
-        id: format!(
-            "{}:{reference}:{}",
-            kind.as_str(),
-            super::webhook_signature::content_hash(body.to_string().as_bytes())
-        ),
+    let id = format!(
+        "{}:{reference}:{}",
+        kind.as_str(),
+        super::webhook_signature::content_hash(body.to_string().as_bytes())
+    );
+    // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.
+    Event::notice(
+        kind.as_str(),
+        kind.api(),
         reference,
-        name: "SHIPPING_OPTIONS_REQUESTED".into(),
-        state: None,
-        status: None,
-        basis: Basis::Total,
-        currency: None,
-        amounts: None,
-        amount: None,
-        timestamp: None,
-        success: true,
+        id,
+        "SHIPPING_OPTIONS_REQUESTED",
         extra,
-        // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.
-        raw: Value::Null,
-    }
+    )
 }
 
 const BRANDS: &[&str] = &[
