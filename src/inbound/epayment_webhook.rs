@@ -4,7 +4,7 @@ use super::event::{minor_units, Basis, Event};
 use super::request::InboundRequest;
 use super::webhook_signature::{verify, Signed};
 use super::Outcome;
-use crate::status::{Amounts, Status};
+use crate::model::status::{Amounts, Status};
 use crate::Client;
 use serde_json::{Map, Value};
 use std::time::SystemTime;

@@ -4,12 +4,13 @@
 //! because signatures are computed over the exact bytes received.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::Fields;
 use crate::secret::Secret;
 use serde_json::Value;
 use std::borrow::Cow;
 
 /// Bodies larger than this are refused unread: no Vipps callback comes close.
+// In the C header as `VIPPS_MAX_BODY` (renamed in cbindgen.toml).
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// The kinds of inbound requests the library understands.
@@ -99,7 +100,7 @@ impl<'a> InboundRequest<'a> {
     /// Reads `request_json`. Type mistakes are `invalid_input` errors: they are bugs in the
     /// plugin, not something a caller on the internet controls.
     pub fn parse(request: &'a Value, body: &'a [u8]) -> Result<InboundRequest<'a>> {
-        let map = crate::call::request_map(request)?;
+        let map = crate::json::input::request_map(request)?;
         let f = Fields::new(map, "", ErrorKind::InvalidInput);
         let parts = Parts {
             method: f.opt_str("method")?,
@@ -249,9 +250,9 @@ impl<'a> InboundRequest<'a> {
         };
         let shape_ok = match suffix {
             None => ids.len() == 1,
-            Some(suffix) => ids.len() == 2 && ids[1] == suffix,
+            Some(suffix) => ids.len() == 2 && ids.get(1).is_some_and(|s| s == suffix),
         };
-        if !shape_ok || ids[0].is_empty() {
+        if !shape_ok || ids.first().map_or(true, String::is_empty) {
             let id = if resource == "consents" {
                 "userId"
             } else {
@@ -288,13 +289,19 @@ impl<'a> InboundRequest<'a> {
         let mentioned = joined.matches(&marker).count();
         let at: Vec<usize> = (0..segments.len().saturating_sub(1))
             .filter(|&i| {
-                segments[i].eq_ignore_ascii_case("v2")
-                    && segments[i + 1].eq_ignore_ascii_case(resource)
+                segments
+                    .get(i)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("v2"))
+                    && segments
+                        .get(i + 1)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(resource))
             })
             .collect();
         match (mentioned, at.as_slice()) {
             (0, _) => Ok(None),
-            (1, [i]) => Ok(Some(segments[i + 2..].to_vec())),
+            (1, [i]) => Ok(Some(
+                segments.get(i + 2..).map(<[String]>::to_vec).unwrap_or_default(),
+            )),
             _ => Err(format!(
                 "the URL path is ambiguous: it names /v2/{resource}/ more than once, or inside an escaped segment"
             )),
@@ -395,7 +402,7 @@ fn read_headers<'a>(f: &Fields<'a>) -> Result<Vec<(Cow<'a, str>, &'a str)>> {
                     name,
                     format!(
                         "must be a string or an array of strings, got {}",
-                        crate::input::type_name(other)
+                        crate::json::input::type_name(other)
                     ),
                 ))
             }
@@ -430,8 +437,8 @@ fn decode(text: &str, plus_is_space: bool) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
             b'%' => {
                 // Two hex digits exactly: `from_str_radix` alone would take "%+f" too.
                 let hex = text.get(i + 1..i + 3)?;

@@ -87,7 +87,10 @@ impl<'de: 't, 't> Visitor<'de> for HeadersVisitor<'t> {
             named.push((name, map.next_value()?));
         }
         named.sort_by_key(|(name, _)| *name);
-        if named.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+        if named
+            .windows(2)
+            .any(|pair| matches!(pair, [a, b] if a.0 == b.0))
+        {
             // A `Value` keeps the last of repeated keys; leave that to the `Value` way.
             return Err(serde::de::Error::custom("a header name is repeated"));
         }

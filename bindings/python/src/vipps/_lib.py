@@ -29,7 +29,7 @@ VERSION = "0.1.0"
 #: The distribution name on PyPI (``vipps`` there is an unrelated project).
 DISTRIBUTION = "unofficial-vipps"
 
-#: Bodies larger than this are refused unread by ``vipps_handle_callback`` (``MAX_BODY``).
+#: Bodies larger than this are refused unread by ``vipps_handle_callback`` (``VIPPS_MAX_BODY`` in include/vipps.h).
 MAX_BODY = 1024 * 1024
 
 _LIB_NAMES = {
