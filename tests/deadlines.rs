@@ -4,9 +4,9 @@
 //!
 //! The timing assertions are upper bounds: the deadline is the behaviour under test.
 
-mod misbehaving;
+mod common;
 
-use misbehaving::{pending_payment, Reply, Server};
+use common::misbehaving::{pending_payment, Reply, Server};
 use serde_json::json;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};

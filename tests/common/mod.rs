@@ -150,5 +150,7 @@ pub fn header<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
     request["headers"][name.to_ascii_lowercase()].as_str()
 }
 
+pub mod http_request;
+pub mod misbehaving;
 pub mod poll;
 pub mod receiver;

@@ -2,10 +2,10 @@
 //! retries: it can hang on any path, answer slowly, refuse with any status and send hostile
 //! header values. Every request is recorded when it ARRIVES (before the server acts on it),
 //! so a request that is never answered still counts.
-#![allow(dead_code)]
 
+use super::http_request::{read_request, RawRequest};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -211,38 +211,15 @@ fn serve(stream: TcpStream, sink: &Mutex<Vec<Arrival>>, behaviour: &Behaviour) {
     };
     let mut reader = BufReader::new(stream);
     loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let mut parts = line.split_whitespace();
-        let (Some(method), Some(path)) = (parts.next(), parts.next()) else {
+        let Some(RawRequest {
+            method,
+            target: path,
+            headers,
+            body: _,
+        }) = read_request(&mut reader)
+        else {
             return;
         };
-        let (method, path) = (method.to_owned(), path.to_owned());
-        let mut headers = Vec::new();
-        loop {
-            let mut h = String::new();
-            if reader.read_line(&mut h).unwrap_or(0) == 0 {
-                return;
-            }
-            let h = h.trim_end_matches(['\r', '\n']);
-            if h.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = h.split_once(':') {
-                headers.push((name.trim().to_owned(), value.trim().to_owned()));
-            }
-        }
-        let length = headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.parse::<usize>().ok())
-            .unwrap_or(0);
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
         let arrival = {
             let mut all = sink.lock().unwrap();
             let nth = 1 + all
