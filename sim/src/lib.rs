@@ -19,6 +19,7 @@ pub mod ids;
 pub mod json_body;
 mod notify;
 pub mod options;
+pub mod order_management;
 pub mod outbound;
 pub mod pages;
 pub mod payments;
@@ -48,3 +49,5 @@ pub const DEFAULT_MSN: &str = "123456";
 pub const DEFAULT_PORT: u16 = 7878;
 /// Largest request body accepted; bigger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest body of `POST /order-management/v1/images`: a 2 MB image is about 2.8 MB as base64.
+pub const MAX_IMAGE_BODY_BYTES: usize = 3 * 1024 * 1024;

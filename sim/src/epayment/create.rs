@@ -46,7 +46,19 @@ pub async fn create_payment(State(sim): State<Arc<Sim>>, headers: HeaderMap, bod
         Err(detail) => problem::epayment(&sim, 400, "Bad Request", &detail, None),
         Ok(v) => match validate(&v, sim.now_ms()) {
             Err(errors) => validation_problem(&sim, &errors),
-            Ok(valid) => create(&sim, &mut txn, &msn, &key, valid),
+            Ok(valid) => {
+                let reference = valid.reference.clone();
+                let reply = create(&sim, &mut txn, &msn, &key, valid);
+                // The user the payment is for, shown in that user's app history once approved.
+                if let (201, Some(phone)) = (
+                    reply.status,
+                    v.pointer("/customer/phoneNumber").and_then(Value::as_str),
+                ) {
+                    let history = &mut txn.store().order_management.history;
+                    history.remember_given_phone(&reference, phone);
+                }
+                reply
+            }
         },
     };
     txn.store()
