@@ -517,3 +517,71 @@ fn checkout_sessions_and_the_approve_body_name_the_phone() {
     let page = h.call("GET", "/sim/app/4587654321", &[], None).body;
     assert!(page.contains("data-reference=\"om-phone-01\""), "{page}");
 }
+
+#[test]
+fn receipts_given_with_the_payment_count_as_the_receipt() {
+    let h = common::start();
+    let om = client(&h);
+    // Checkout: the session's orderSummary is the receipt.
+    let summary_lines = json!([
+        line("sku-1", "Socks", 20_000),
+        line("ship", "Postage", 5_000)
+    ]);
+    let session = |reference: &str, amount: i64| {
+        json!({
+            "type": "PAYMENT",
+            "merchantInfo": {"callbackUrl": "http://127.0.0.1:9/cb", "returnUrl": "https://example.com/r",
+                             "callbackAuthorizationToken": "t"},
+            "transaction": {"amount": {"value": amount, "currency": "NOK"}, "reference": reference,
+                "paymentDescription": "Socks and postage",
+                "orderSummary": {"orderLines": summary_lines, "orderBottomLine": {"currency": "NOK"}}}
+        })
+    };
+    for (reference, amount) in [("om-co-0001", 25_000), ("om-co-0002", 30_000)] {
+        let r = h.call(
+            "POST",
+            "/checkout/v3/session",
+            &common::checkout_headers(),
+            Some(&session(reference, amount).to_string()),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let want = json!({"orderLines": summary_lines, "bottomLine": {"currency": "NOK"}});
+    let r = om.get_order("om-co-0001");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["receipt"], want);
+    assert_error(&om.add_receipt("om-co-0001", &receipt_for(25_000)), 409);
+    assert_eq!(
+        stored(&h, "om-co-0001").json()["orders"][0]["receipt"],
+        want
+    );
+    // A summary that does not add up to the session amount is no receipt; one may be posted.
+    assert_error(&om.get_order("om-co-0002"), 404);
+    assert_eq!(
+        om.add_receipt("om-co-0002", &receipt_for(30_000)).status,
+        201
+    );
+
+    // ePayment: `receipt` in the create request.
+    let epay = h.epayment();
+    let body = json!({
+        "amount": {"currency": "NOK", "value": 12_000},
+        "paymentMethod": {"type": "WALLET"},
+        "reference": "om-ep-0001",
+        "userFlow": "WEB_REDIRECT",
+        "returnUrl": "https://example.com/return",
+        "receipt": receipt_for(12_000)
+    });
+    let r = h.call(
+        "POST",
+        "/epayment/v1/payments",
+        &epay.headers(Some("k-ep-1")),
+        Some(&body.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        om.get_order("om-ep-0001").json()["receipt"],
+        receipt_for(12_000)
+    );
+    assert_error(&om.add_receipt("om-ep-0001", &receipt_for(12_000)), 409);
+}

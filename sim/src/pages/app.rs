@@ -11,7 +11,7 @@
 
 use super::html::{self, encode_segment, escape, money};
 use crate::order_management::history::{msisdn, Approval};
-use crate::order_management::orders;
+use crate::order_management::{implicit, orders};
 use crate::state::{Sim, Store};
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -73,8 +73,8 @@ fn payment_item(store: &Store, a: &Approval) -> String {
         .order_management
         .orders
         .get(&(a.msn.clone(), a.reference.clone()));
-    match info.and_then(|i| i.receipt.as_ref()) {
-        Some(receipt) => out.push_str(&receipt_html(receipt)),
+    match implicit::receipt_of(store, &a.msn, &a.reference) {
+        Some(receipt) => out.push_str(&receipt_html(&receipt)),
         None => out.push_str("<p class=\"no-receipt\" id=\"no-receipt\">No receipt.</p>\n"),
     }
     if let Some(category) = info.and_then(|i| i.category.as_ref()) {
