@@ -258,6 +258,23 @@ fn credentials_are_checked_and_system_headers_logged() {
     let mut other_msn = without("Merchant-Serial-Number");
     other_msn.push(("Merchant-Serial-Number", "999999"));
     assert_error(&h.call("POST", path, &other_msn, Some(&body)), 403);
+    // The Vipps-System headers may be up to 100 characters here (30 in ePayment).
+    let long = "x".repeat(100);
+    let mut long_ok = without("Vipps-System-Name");
+    long_ok.push(("Vipps-System-Name", &long));
+    let r = h.call(
+        "GET",
+        "/order-management/v2/ECOM/om-auth-0001",
+        &long_ok,
+        None,
+    );
+    assert_error(&r, 404);
+    let too_long = "x".repeat(101);
+    let mut long_bad = without("Vipps-System-Name");
+    long_bad.push(("Vipps-System-Name", &too_long));
+    let r = h.call("POST", path, &long_bad, Some(&body));
+    assert_error(&r, 400);
+    assert_eq!(invalid_params(&r), ["Vipps-System-Name"]);
     let images = "/order-management/v1/images";
     assert_error(
         &h.call("POST", images, &without("Authorization"), Some("{}")),
@@ -516,6 +533,40 @@ fn checkout_sessions_and_the_approve_body_name_the_phone() {
     assert_eq!(r.status, 200, "{}", r.body);
     let page = h.call("GET", "/sim/app/4587654321", &[], None).body;
     assert!(page.contains("data-reference=\"om-phone-01\""), "{page}");
+
+    // Checkout: the phone of the billing details the user shared; without any, the default.
+    for reference in ["om-phone-02", "om-phone-03"] {
+        let body = json!({
+            "type": "PAYMENT",
+            "merchantInfo": {"callbackUrl": "http://127.0.0.1:9/cb", "returnUrl": "https://example.com/r",
+                             "callbackAuthorizationToken": "t"},
+            "transaction": {"amount": {"value": 1_000, "currency": "NOK"}, "reference": reference,
+                "paymentDescription": "Socks"}
+        });
+        let r = h.call(
+            "POST",
+            "/checkout/v3/session",
+            &common::checkout_headers(),
+            Some(&body.to_string()),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = h.control(
+        "POST",
+        "/_sim/payments/om-phone-02/approve",
+        Some(json!({"billingDetails": {"phoneNumber": "4712345678", "firstName": "Kari"}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        h.control("POST", "/_sim/payments/om-phone-03/approve", None)
+            .status,
+        200
+    );
+    let page = h.call("GET", "/sim/app/4712345678", &[], None).body;
+    assert!(page.contains("data-reference=\"om-phone-02\""), "{page}");
+    assert!(!page.contains("om-phone-03"));
+    let page = h.call("GET", "/sim/app/4791234567", &[], None).body;
+    assert!(page.contains("data-reference=\"om-phone-03\""), "{page}");
 }
 
 #[test]
