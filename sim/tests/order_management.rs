@@ -493,7 +493,7 @@ fn the_app_page_shows_the_users_payments_with_receipt_and_category() {
     assert!(first.contains(&format!("src=\"/sim/app/images/{DEFAULT_MSN}/logo\"")));
 
     let second = payment_html(&page, "om-app-0002");
-    assert!(second.contains("id=\"no-receipt\"") && !second.contains("category-link"));
+    assert!(second.contains("class=\"no-receipt\"") && !second.contains("category-link"));
 
     // The default user (no number given anywhere) has the third payment.
     let page = h.call("GET", "/sim/app/4791234567", &[], None).body;

@@ -7,7 +7,8 @@
 //! payment (`data-msn`, `data-state`, `data-amount`); inside it `tr.receipt-line` per order line
 //! (`data-line-id`, `data-total-amount`, `data-shipping`, `data-return`), `.bottom-line`
 //! (`data-total-amount`, `data-total-tax`, `data-currency`), `a.category-link`
-//! (`data-category`, `href`), `img.category-image`; `#no-receipt` / `#empty` when missing.
+//! (`data-category`, `href`), `img.category-image`; `.no-receipt` (per payment) and `#empty`
+//! (no payments at all) when missing.
 
 use super::html::{self, encode_segment, escape, money};
 use crate::order_management::history::{msisdn, Approval};
@@ -75,7 +76,7 @@ fn payment_item(store: &Store, a: &Approval) -> String {
         .get(&(a.msn.clone(), a.reference.clone()));
     match implicit::receipt_of(store, &a.msn, &a.reference) {
         Some(receipt) => out.push_str(&receipt_html(&receipt)),
-        None => out.push_str("<p class=\"no-receipt\" id=\"no-receipt\">No receipt.</p>\n"),
+        None => out.push_str("<p class=\"no-receipt\">No receipt.</p>\n"),
     }
     if let Some(category) = info.and_then(|i| i.category.as_ref()) {
         out.push_str(&category_html(&a.msn, category));
