@@ -636,3 +636,28 @@ fn receipts_given_with_the_payment_count_as_the_receipt() {
     );
     assert_error(&om.add_receipt("om-ep-0001", &receipt_for(12_000)), 409);
 }
+
+#[test]
+fn the_app_page_counts_returns_negative_and_shows_the_tip() {
+    let h = common::start();
+    let om = client(&h);
+    h.epayment().authorized("om-ret-0001", 10_000);
+    let mut ret = line("r1", "Returned socks", 2_500);
+    ret["isReturn"] = json!(true);
+    let receipt = json!({"orderLines": [line("a", "Boots", 12_000), ret],
+                         "bottomLine": {"currency": "NOK", "tipAmount": 500}});
+    assert_eq!(om.add_receipt("om-ret-0001", &receipt).status, 201);
+    let page = h.call("GET", "/sim/app/4791234567", &[], None).body;
+    let item = payment_html(&page, "om-ret-0001");
+    assert!(item.contains("data-line-id=\"r1\" data-total-amount=\"-2500\" data-shipping=\"false\" data-return=\"true\""), "{item}");
+    assert!(item.contains("-25.00 NOK"));
+    // 12 000 - 2 500 + 500 tip = the payment; VAT 2 400 - 500.
+    assert!(
+        item.contains("class=\"bottom-line\" data-total-amount=\"10000\" data-total-tax=\"1900\""),
+        "{item}"
+    );
+    assert!(
+        item.contains("<span class=\"bottom-tip\">5.00 NOK</span>"),
+        "{item}"
+    );
+}
