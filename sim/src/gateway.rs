@@ -8,7 +8,7 @@ use crate::problem;
 use crate::reply::Reply;
 use crate::state::Sim;
 use crate::timefmt::rfc3339_ms;
-use crate::MAX_BODY_BYTES;
+use crate::{MAX_BODY_BYTES, MAX_IMAGE_BODY_BYTES};
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, request::Parts, HeaderName, HeaderValue, StatusCode};
@@ -25,8 +25,18 @@ const DRAIN_CAP: usize = 16 * MAX_BODY_BYTES;
 #[derive(Clone, Copy)]
 struct FaultResponse;
 
+/// The body limit of a path: image uploads carry up to 2 MB of base64, everything else 1 MiB.
+fn body_limit(path: &str) -> usize {
+    if path == "/order-management/v1/images" {
+        MAX_IMAGE_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
+
 pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response {
     let logged = !req.uri().path().starts_with("/_sim");
+    let limit = body_limit(req.uri().path());
     let (parts, body) = req.into_parts();
     let declared_len = parts
         .headers
@@ -42,13 +52,13 @@ pub async fn gateway(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> R
         to_bytes(body, DRAIN_CAP)
             .await
             .ok()
-            .filter(|b| b.len() <= MAX_BODY_BYTES)
+            .filter(|b| b.len() <= limit)
     };
     let Some(bytes) = bytes else {
         if logged {
             Seen::of(&parts).log(&sim, &Bytes::new(), Some(413), false);
         }
-        let detail = format!("The request body is larger than {MAX_BODY_BYTES} bytes.");
+        let detail = format!("The request body is larger than {limit} bytes.");
         return problem::generic(&sim, 413, &detail).into_response();
     };
     if !logged {

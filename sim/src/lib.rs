@@ -1,6 +1,7 @@
 //! `vipps-sim`: an offline, stateful simulator of the Vipps MobilePay APIs.
 //!
-//! It serves, on loopback, the Access Token, Checkout v3, ePayment v1 and Webhooks v1 APIs with
+//! It serves, on loopback, the Access Token, Checkout v3, ePayment v1, Webhooks v1, eCom v2 and
+//! Order Management v2 APIs (plus a stand-in of the customer's app, `/sim/app/{phone}`) with
 //! the paths, headers, bodies, status codes and error shapes of the real services, keeps payment
 //! state by the documented rules, delivers signed webhooks and session callbacks, and exposes a
 //! test-control API under `/_sim/` (faults, clock, logs, ledger).
@@ -19,6 +20,7 @@ pub mod ids;
 pub mod json_body;
 mod notify;
 pub mod options;
+pub mod order_management;
 pub mod outbound;
 pub mod pages;
 pub mod payments;
@@ -48,3 +50,5 @@ pub const DEFAULT_MSN: &str = "123456";
 pub const DEFAULT_PORT: u16 = 7878;
 /// Largest request body accepted; bigger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest body of `POST /order-management/v1/images`: a 2 MB image is about 2.8 MB as base64.
+pub const MAX_IMAGE_BODY_BYTES: usize = 3 * 1024 * 1024;

@@ -17,6 +17,7 @@ pub fn app(sim: Arc<Sim>) -> Router {
         .merge(epayment::routes())
         .merge(webhooks::routes())
         .merge(crate::ecom::routes())
+        .merge(crate::order_management::routes())
         .merge(control::routes())
         .merge(pages::routes())
         .fallback(not_found)

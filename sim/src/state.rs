@@ -48,6 +48,8 @@ pub struct Store {
     /// Shipping options a dynamic logistics callback offered on the checkout page, by session
     /// reference; a payment may pick only one of these (or a fixed option).
     pub shipping_offers: HashMap<String, Vec<crate::pages::logistics::ShipOption>>,
+    /// Order Management receipts, categories and images, and who approved which payment.
+    pub order_management: crate::order_management::OmStore,
 }
 
 impl Store {

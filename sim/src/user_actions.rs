@@ -16,10 +16,13 @@ pub struct ApproveDetails {
     pub billing_details: Option<Value>,
     /// `Wallet` (default) or `Card`.
     pub payment_method: Option<String>,
+    /// The phone number the user approves with (shown in the app's payment history).
+    pub phone_number: Option<String>,
 }
 
 impl ApproveDetails {
-    /// Reads `{"userInfo":…, "shippingDetails":…, "billingDetails":…, "paymentMethod":…}`.
+    /// Reads `{"userInfo":…, "shippingDetails":…, "billingDetails":…, "paymentMethod":…,
+    /// "phoneNumber":…}`.
     pub fn from_json(v: &Value) -> ApproveDetails {
         let field = |k: &str| v.get(k).filter(|x| x.is_object()).cloned();
         ApproveDetails {
@@ -28,6 +31,10 @@ impl ApproveDetails {
             billing_details: field("billingDetails"),
             payment_method: v
                 .get("paymentMethod")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            phone_number: v
+                .get("phoneNumber")
                 .and_then(Value::as_str)
                 .map(str::to_string),
         }
@@ -107,11 +114,34 @@ fn act(
         payment.profile_sub = Some(sim.ids.uuid());
     }
     let view = views::get_payment(payment);
+    let msn = payment.msn.clone();
     if matches!(action, Action::Approve) {
         let store = txn.store();
+        let phone_in = |v: &Option<Value>| {
+            v.as_ref()
+                .and_then(|x| x.get("phoneNumber"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let mut candidates = vec![
+            details.phone_number.clone(),
+            phone_in(&details.user_info),
+            store
+                .order_management
+                .history
+                .given_phone(reference)
+                .map(str::to_string),
+        ];
         if let Some(session) = store.sessions.get_mut(reference) {
             defaults::fill_on_approve(sim, session, details);
+            candidates.push(phone_in(&session.billing_details));
+            candidates.push(phone_in(&session.shipping_details));
         }
+        let candidates: Vec<Option<&str>> = candidates.iter().map(Option::as_deref).collect();
+        store
+            .order_management
+            .history
+            .record(&candidates, reference, &msn, sim.now_ms());
     }
     Ok(view)
 }

@@ -1094,3 +1094,84 @@ fn ecom_express_shipping_details_and_callback() {
     assert_eq!(kinds, ["callback", "shipping"], "{sent:?}");
     report.finish("ecom express");
 }
+
+mod om_common;
+
+#[test]
+fn order_management_responses() {
+    use om_common::{client, png, receipt_for};
+    let om_file = schema::ORDER_MANAGEMENT;
+    let s = specs();
+    // The validation is real: an ErrorResponse without `instance` and a receipt line without
+    // `totalTaxAmount` fail.
+    let error = s.validator(&s.named(om_file, "ErrorResponse"));
+    assert!(!error
+        .errors(&json!({"title": "t", "detail": "d"}))
+        .is_empty());
+    let mut bad_receipt = receipt_for(1000);
+    bad_receipt["orderLines"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("totalTaxAmount");
+    assert!(!s
+        .validator(&s.named(om_file, "Receipt"))
+        .errors(&bad_receipt)
+        .is_empty());
+
+    let h = start();
+    let om = client(&h);
+    let mut report = Report::default();
+    h.epayment().authorized("om-schema-01", 25_000);
+    let receipt = receipt_for(25_000);
+    // What the tests send is a valid `Receipt` too.
+    report.body("receipt request", &s.named(om_file, "Receipt"), &receipt);
+
+    const RECEIPTS: &str = "/v2/{paymentType}/receipts/{orderId}";
+    const CATEGORIES: &str = "/v2/{paymentType}/categories/{orderId}";
+    const ORDER: &str = "/v2/{paymentType}/{orderId}";
+    const IMAGES: &str = "/v1/images";
+
+    let r = om.add_receipt("om-schema-01", &receipt);
+    report.response("receipt 201", &r, om_file, RECEIPTS, "post", 201);
+    let r = om.add_receipt("om-schema-01", &receipt);
+    report.response("receipt 409", &r, om_file, RECEIPTS, "post", 409);
+    let r = om.add_receipt("no-such-order", &receipt);
+    report.response("receipt 404", &r, om_file, RECEIPTS, "post", 404);
+    let r = om.add_receipt("om-schema-01", &json!({"orderLines": []}));
+    report.response("receipt 400", &r, om_file, RECEIPTS, "post", 400);
+    h.epayment().authorized("om-schema-02", 10_000);
+    let r = om.add_receipt("om-schema-02", &receipt);
+    report.response("receipt 400 (sum)", &r, om_file, RECEIPTS, "post", 400);
+
+    let r = om.get_order("om-schema-01");
+    report.response("order 200 (receipt)", &r, om_file, ORDER, "get", 200);
+    let r = om.get_order("om-schema-02");
+    report.response("order 404", &r, om_file, ORDER, "get", 404);
+
+    let r = om.upload("logo-1", &png(200, 200));
+    report.response("image 200", &r, om_file, IMAGES, "post", 200);
+    // The spec declares no 400 or 409 for images; they are `ErrorResponse`s like the others.
+    let r = om.upload("logo-1", &png(200, 200));
+    assert_eq!(r.status, 409, "{}", r.body);
+    report.body("image 409", &s.named(om_file, "ErrorResponse"), &r.json());
+    let r = om.upload("logo-2", b"not an image");
+    assert_eq!(r.status, 400, "{}", r.body);
+    report.body("image 400", &s.named(om_file, "ErrorResponse"), &r.json());
+
+    let category = json!({"category": "ORDER_CONFIRMATION",
+        "orderDetailsUrl": "https://shop.example/orders/1", "imageId": "logo-1"});
+    report.body("category request", &s.named(om_file, "Order"), &category);
+    let r = om.set_category("om-schema-01", &category);
+    report.response("category 200", &r, om_file, CATEGORIES, "put", 200);
+    let r = om.set_category("om-schema-02", &json!({"category": "NOPE"}));
+    report.response("category 400", &r, om_file, CATEGORIES, "put", 400);
+    let r = om.set_category("no-such-order", &category);
+    report.response("category 404", &r, om_file, CATEGORIES, "put", 404);
+    let r = om.get_order("om-schema-01");
+    report.response("order 200 (both)", &r, om_file, ORDER, "get", 200);
+    let r = om.set_category("om-schema-02", &category);
+    report.response("category 200 (only)", &r, om_file, CATEGORIES, "put", 200);
+    let r = om.get_order("om-schema-02");
+    report.response("order 200 (category)", &r, om_file, ORDER, "get", 200);
+    report.finish("order management");
+}

@@ -85,6 +85,23 @@ pub fn approve(sim: &Arc<Sim>, key: &OrderKey, input: ApproveInput) -> Result<Va
             "Transaction already processed: the approval is waiting for the merchant's shipping details.",
         ));
     }
+    // The user's phone, for the app's payment history.
+    let candidates = [
+        input.phone.clone(),
+        order.initiate.mobile_number.clone(),
+        Some(express::DEFAULT_PHONE.to_string()),
+    ];
+    let candidates: Vec<Option<&str>> = candidates.iter().map(Option::as_deref).collect();
+    let now = sim.now_ms();
+    store
+        .order_management
+        .history
+        .record(&candidates, &key.1, &key.0, now);
+    let order = store
+        .ecom
+        .orders
+        .get_mut(key)
+        .ok_or_else(|| not_found(key))?;
     if !order.is_express() {
         let entry = order.reserve(0, &stamp(sim))?;
         let delivery = callbacks::payment_callback(order, &entry);

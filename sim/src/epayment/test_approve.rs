@@ -26,6 +26,8 @@ pub async fn force_approve(
         Ok(m) => m,
         Err(r) => return r,
     };
+    // `customer.phoneNumber`: the user who approves (the app's payment history shows it).
+    let mut phone_number = None;
     match parse_optional(&body) {
         Err(detail) => return problem::epayment(&sim, 400, "Bad Request", &detail, None),
         Ok(Some(v)) => {
@@ -35,6 +37,10 @@ pub async fn force_approve(
                 Some(obj) => {
                     if let Some(customer) = c.object(obj, "", "customer", Need::Optional) {
                         check_customer(&mut c, customer, "customer");
+                        phone_number = customer
+                            .get("phoneNumber")
+                            .and_then(|p| p.as_str())
+                            .map(str::to_string);
                     }
                     c.string(obj, "", "token", Need::Optional, 0, 4096);
                 }
@@ -53,7 +59,11 @@ pub async fn force_approve(
     if !owned {
         return headers::not_found(&sim, &reference);
     }
-    match approve_payment(&sim, &reference, ApproveDetails::default()) {
+    let details = ApproveDetails {
+        phone_number,
+        ..ApproveDetails::default()
+    };
+    match approve_payment(&sim, &reference, details) {
         Ok(_) => Reply::empty(200),
         Err(ActionError::NotFound) => headers::not_found(&sim, &reference),
         Err(ActionError::Refused(r)) => refused(&sim, &r),

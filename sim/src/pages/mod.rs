@@ -7,11 +7,13 @@
 //! - `GET /sim/vippsCheckoutSDK.js`: a stand-in for the official frontend SDK
 //!   (`VippsCheckout`, `VippsCheckoutDirect`), so shop pages work unchanged but for the
 //!   script's origin;
+//! - `GET /sim/app/{phoneNumber}`: the customer's app, the payment history with receipts;
 //! - `/sim/assets/…`: the pages' own script and stylesheet (nothing is loaded from elsewhere).
 //!
 //! The pages act as the user through [`crate::user_actions`], so callbacks and webhooks follow
 //! exactly as with `/_sim/payments/{reference}/approve`.
 
+pub mod app;
 pub mod checkout_actions;
 pub mod checkout_page;
 pub mod html;
@@ -42,6 +44,8 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/sim/landing/{reference}", get(landing::landing_page))
         .route("/sim/landing/{reference}/approve", post(landing::approve))
         .route("/sim/landing/{reference}/reject", post(landing::reject))
+        .route("/sim/app/{phone}", get(app::history_page))
+        .route("/sim/app/images/{msn}/{image_id}", get(app::image))
         .route("/sim/vippsCheckoutSDK.js", get(sdk))
         .route("/sim/assets/checkout.js", get(checkout_js))
         .route("/sim/assets/pages.css", get(pages_css))

@@ -47,6 +47,7 @@ pub const EPAYMENT: &str = "epayment-v1.openapi.yaml";
 pub const WEBHOOKS: &str = "webhooks-v1.openapi.yaml";
 pub const ECOM: &str = "ecom-v2.openapi.yaml";
 pub const MS_IMPORT: &str = "ms_import.yaml";
+pub const ORDER_MANAGEMENT: &str = "order-management-v2.openapi.yaml";
 
 const FILES: &[&str] = &[
     ACCESS_TOKEN,
@@ -56,6 +57,7 @@ const FILES: &[&str] = &[
     ECOM,
     MS_IMPORT,
     RECEIPT_LOCAL,
+    ORDER_MANAGEMENT,
 ];
 
 /// The spec traps patched in the source documents before conversion.
