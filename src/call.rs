@@ -333,7 +333,8 @@ impl Client {
                 continue;
             }
             if !response.is_success() {
-                let mut error = api_error(&response, &call.what);
+                // ePayment's four-digit codes get their kind, retryability and explanation.
+                let mut error = crate::epayment_errors::explain(api_error(&response, &call.what));
                 if response.status == 500 && safe {
                     error.retryable = true;
                 }

@@ -30,6 +30,7 @@ pub mod config;
 mod deadline;
 pub mod ecom;
 mod epayment;
+mod epayment_errors;
 mod epayment_validation;
 pub mod error;
 pub mod ffi;

@@ -34,7 +34,7 @@ pub fn api_error(response: &HttpResponse, what: &str) -> Error {
         format!("{what} failed with HTTP {status}: {detail}")
     };
     let mut error =
-        Error::new(kind, message).with_retryable(matches!(status, 429 | 502 | 503 | 504));
+        Error::new(kind, message).with_retryable(matches!(status, 423 | 429 | 502 | 503 | 504));
     error.http_status = Some(status);
     error.trace_id = problem
         .as_ref()
