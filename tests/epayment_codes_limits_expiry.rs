@@ -110,6 +110,11 @@ fn every_code_the_simulator_produces_is_explained() {
         "can no longer be cancelled",
     );
     assert_eq!(h.ledger_entry(&c)["captured"], 0);
+    // Refunds last 365 days from the reservation.
+    advance(&h, 185 * 24 * 3600);
+    let e = refund(&client, &a, 100, "k11").unwrap_err();
+    assert_code(&e, "6220", ErrorKind::Api, false, "within 365 days");
+    assert_eq!(h.ledger_entry(&a)["refunded"], 0);
 }
 
 #[test]
