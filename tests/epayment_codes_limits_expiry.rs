@@ -262,3 +262,40 @@ fn a_payment_nobody_acts_on_expires_with_its_webhook() {
     assert_eq!(answer["state"], "EXPIRED");
     assert_eq!(answer["normalized"]["status"], "expired");
 }
+
+#[test]
+fn a_retry_after_that_fits_the_deadline_is_waited_for() {
+    let h = Harness::with_options(SimOptions {
+        rate_limits: true,
+        ..SimOptions::default()
+    });
+    let client = h.client_with(
+        json!({"timeouts": {"connect_ms": 1000, "request_ms": 3000, "total_ms": 8000}}),
+    );
+    let r = authorized(&h, &client, "wait", 6000);
+    capture(&client, &r, 1000, "w-0").unwrap();
+    // The first capture is now 58 s old: the minute is full after four more, and frees up in 2 s.
+    advance(&h, 58);
+    for i in 1..5 {
+        capture(&client, &r, 1000, &format!("w-{i}")).unwrap();
+    }
+    let started = std::time::Instant::now();
+    capture(&client, &r, 1000, "w-5").unwrap();
+    let waited = started.elapsed();
+    let statuses: Vec<u64> = h
+        .requests("/epayment/v1/payments")
+        .iter()
+        .filter(|q| q["headers"]["idempotency-key"] == "w-5")
+        .map(|q| q["status"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![429, 200],
+        "turned away once, then let through"
+    );
+    assert!(
+        waited >= std::time::Duration::from_millis(1000),
+        "Retry-After was honoured: {waited:?}"
+    );
+    assert_eq!(h.ledger_entry(&r)["captured"], 6000);
+}
