@@ -368,7 +368,10 @@ impl Client {
                 continue;
             }
             if !response.is_success() {
-                return Err(api_error(&response, &call.what, safe));
+                // ePayment's four-digit codes get their kind, retryability and explanation.
+                return Err(crate::api::epayment::errors::explain(api_error(
+                    &response, &call.what, safe,
+                )));
             }
             let body = read_answer(&response.body, call.expect)
                 .map_err(|reason| unreadable_answer(call, Some(response.status), &reason))?;

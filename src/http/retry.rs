@@ -3,7 +3,7 @@
 //! A request is *safe to repeat* when sending it twice has the effect of sending it once: a GET,
 //! or a call that carries an idempotency key. The policy, attempt by attempt:
 //! - safe to repeat: retried after a failure to connect, a dropped connection, a timeout, and
-//!   after 429, 500, 502, 503 and 504;
+//!   after 423 (Locked), 429, 500, 502, 503 and 504;
 //! - not safe to repeat (a POST, PUT, PATCH or DELETE without a key, e.g. a webhook
 //!   registration): retried only when nothing was sent (the connection could not be made: refused,
 //!   host not found, connect timeout) and after 429. Never after 5xx, a timeout or a dropped
@@ -27,7 +27,9 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
 pub fn status_is_retryable(status: u16, safe_to_repeat: bool) -> bool {
     match status {
         429 => true,
-        500 | 502 | 503 | 504 => safe_to_repeat,
+        // 423 Locked: "transient", or the same payment called again too soon; the docs say
+        // to retry it with the same Idempotency-Key, so only a call safe to repeat is.
+        423 | 500 | 502 | 503 | 504 => safe_to_repeat,
         _ => false,
     }
 }
@@ -39,7 +41,8 @@ pub fn status_is_retryable(status: u16, safe_to_repeat: bool) -> bool {
 pub fn answer_is_retryable(status: u16, safe_to_repeat: bool) -> bool {
     match status {
         429 | 502 | 503 | 504 => true,
-        500 => safe_to_repeat,
+        // 423 Locked: transient; the docs say to retry with the same idempotency key.
+        423 | 500 => safe_to_repeat,
         _ => false,
     }
 }
@@ -114,6 +117,8 @@ mod tests {
         }
         assert!(status_is_retryable(429, true));
         assert!(status_is_retryable(429, false));
+        assert!(status_is_retryable(423, true));
+        assert!(!status_is_retryable(423, false));
         for status in [400, 401, 403, 404, 409, 422] {
             assert!(!status_is_retryable(status, true));
         }

@@ -1,6 +1,7 @@
 //! ePayment v1: create, read, events, capture, refund, cancel, and the test-only approve.
 //! Checkout payments are ePayment payments with the same reference, so these calls serve both.
 
+pub(crate) mod errors;
 pub(crate) mod validation;
 
 use crate::api::epayment::validation::validate_create_payment;
