@@ -12,6 +12,7 @@ import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
+import oscar_vipps
 import vipps
 import vipps_sim
 from django.conf import settings
@@ -36,7 +37,7 @@ def setUpModule():
     global sim
     # The installed packages, not the repository's build tree: the point of this test.
     venv = Path(sys.prefix)
-    for module in (vipps, vipps_sim):
+    for module in (vipps, vipps_sim, oscar_vipps):
         assert Path(module.__file__).resolve().is_relative_to(venv), module.__file__
     vipps.version()                          # loads the library
     assert vipps.library_path().resolve().is_relative_to(venv), vipps.library_path()
