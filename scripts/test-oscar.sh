@@ -17,6 +17,8 @@ VENV=target/oscar/venv
 PY="$VENV/bin/python"
 PIP=("$PY" -m pip install --quiet --disable-pip-version-check)
 
+# Debian's Chromium and e2e/'s playwright-core for the browser test (installed when missing).
+scripts/demo-setup.sh --browser
 pins="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
 if [ "$(cat "$VENV/.pins" 2>/dev/null)" != "$pins" ]; then
     echo "== django-oscar: installing the pinned platform from PyPI into $VENV"
@@ -33,6 +35,7 @@ rm -rf "$APP/build" "$APP"/*.egg-info
 "$PY" -m pip check >/dev/null
 echo "== django-oscar $("$PY" -c 'import oscar; print(oscar.get_version())'), Django $("$PY" -c 'import django; print(django.get_version())'), installed in $(($(date +%s) - started)) s"
 
+export E2E_SCREENSHOTS="$ROOT/target/e2e-screenshots"
 export OSCAR_TEST_DATA="$ROOT/target/oscar/data"
 mkdir -p "$OSCAR_TEST_DATA"
 tests_started=$(date +%s)

@@ -146,10 +146,16 @@ class ReturnView(PaymentDetailsView):
         self.confirming = payment
         return self.submit(**submission)
 
-    def handle_successful_order(self, order):
-        # Deliveries folded between the poll above and the order's creation reach it here.
-        payments.sync_order(VippsPayment.objects.get(pk=self.confirming.pk), order)
-        return super().handle_successful_order(order)
+    def place_order(self, **kwargs):
+        # Oscar saves the order, then its Source and events; a webhook folded in between would
+        # see the order without them and add its own. So the placement holds the payment's lock
+        # (the webhook's fold waits for it), and the deliveries folded since the poll above reach
+        # the new order through sync_order before the lock is released.
+        with transaction.atomic():
+            payment = VippsPayment.objects.select_for_update().get(pk=self.confirming.pk)
+            order = super().place_order(**kwargs)
+            payments.sync_order(payment, order)
+        return order
 
 
 @method_decorator(csrf_exempt, name="dispatch")

@@ -127,5 +127,6 @@ VIPPS_CLIENT = {"base_url": os.environ.get("VIPPS_BASE_URL", "http://127.0.0.1:7
 VIPPS_CAPTURE_STATUSES = ["Shipped"]
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "handlers": {"console": {"class": "logging.StreamHandler"}},
-           "loggers": {"oscar_vipps": {"handlers": ["console"], "level": "WARNING", "propagate": False}}}
+           "loggers": {"oscar_vipps": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+                       "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}}}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"

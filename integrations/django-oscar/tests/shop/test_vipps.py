@@ -5,6 +5,7 @@ capture on dispatch, partial refund; a forged webhook; lost webhooks recovered b
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.error
@@ -17,6 +18,7 @@ import vipps
 import vipps_sim
 from django.conf import settings
 from django.core.management import call_command
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import Client, LiveServerTestCase
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -94,7 +96,7 @@ def event_total(order, name):
     return sum((e.amount for e in PaymentEvent.objects.filter(order=order, event_type__name=name)), Decimal(0))
 
 
-class VippsCheckoutTest(LiveServerTestCase):
+class ShopMixin:
     host = "127.0.0.1"
 
     def setUp(self):
@@ -144,20 +146,17 @@ class VippsCheckoutTest(LiveServerTestCase):
         self.assertIn(reverse("oscar_vipps:return"), return_url)
         return shopper.get(return_url.split("testserver", 1)[-1])
 
-    def test_buy_capture_on_dispatch_partial_refund(self):
-        shopper, payment, landing = self.buy()
-        response = self.approve(shopper, landing)
-        self.assertRedirects(response, reverse("checkout:thank-you"), fetch_redirect_response=False)
-        order = Order.objects.get(number=payment.order_number)
-        self.assertEqual(order.total_incl_tax, 2 * PRICE)
+    def check_authorized_then_dispatch_and_refund(self, order, payment, quantity=2):
+        total, minor = quantity * PRICE, quantity * 24950
+        self.assertEqual(order.total_incl_tax, total)
         self.assertEqual(order.status, "Pending")
         wait_for(lambda: delivered(payment.reference, "AUTHORIZED"), "the AUTHORIZED webhook")
         payment.refresh_from_db()
-        self.assertEqual((payment.status, payment.amounts["authorized"]), ("authorized", 49900))
+        self.assertEqual((payment.status, payment.amounts["authorized"]), ("authorized", minor))
         source = Source.objects.get(order=order)
         self.assertEqual((source.source_type.name, source.reference), ("Vipps MobilePay", payment.reference))
-        self.assertEqual((source.amount_allocated, source.amount_debited), (2 * PRICE, 0))
-        self.assertEqual(event_total(order, "Authorised"), 2 * PRICE)
+        self.assertEqual((source.amount_allocated, source.amount_debited), (total, 0))
+        self.assertEqual(event_total(order, "Authorised"), total)
         self.assertEqual(ledger(payment.reference)["state"], "AUTHORIZED")
 
         # Dispatch in Oscar's dashboard: the status change captures first.
@@ -166,11 +165,11 @@ class VippsCheckoutTest(LiveServerTestCase):
         self.assertEqual(response.status_code, 302)
         order.refresh_from_db()
         self.assertEqual(order.status, "Shipped")
-        self.assertEqual(ledger(payment.reference)["captured"], 49900)
+        self.assertEqual(ledger(payment.reference)["captured"], minor)
         wait_for(lambda: delivered(payment.reference, "CAPTURED"), "the CAPTURED webhook")
         source.refresh_from_db()
-        self.assertEqual(source.amount_debited, 2 * PRICE)
-        self.assertEqual(event_total(order, "Captured"), 2 * PRICE)   # poll and webhook: counted once
+        self.assertEqual(source.amount_debited, total)
+        self.assertEqual(event_total(order, "Captured"), total)   # poll and webhook: counted once
 
         # Partial refund from the dashboard's side.
         response = self.admin.post(reverse("oscar_vipps:refund", kwargs={"number": order.number}),
@@ -187,6 +186,15 @@ class VippsCheckoutTest(LiveServerTestCase):
         self.admin.post(reverse("oscar_vipps:refund", kwargs={"number": order.number}), {"amount": "500.00"})
         self.assertEqual(ledger(payment.reference)["refunded"], 10050)
         self.assertEqual(event_total(order, "Refunded"), Decimal("100.50"))
+
+
+class VippsCheckoutTest(ShopMixin, LiveServerTestCase):
+    def test_buy_capture_on_dispatch_partial_refund(self):
+        shopper, payment, landing = self.buy()
+        response = self.approve(shopper, landing)
+        self.assertRedirects(response, reverse("checkout:thank-you"), fetch_redirect_response=False)
+        order = Order.objects.get(number=payment.order_number)
+        self.check_authorized_then_dispatch_and_refund(order, payment)
 
     def test_forged_webhook_is_refused_and_changes_nothing(self):
         shopper, payment, landing = self.buy()
@@ -257,6 +265,26 @@ class VippsCheckoutTest(LiveServerTestCase):
         self.assertEqual(Source.objects.get(order=order).amount_refunded, Decimal("49.00"))
         self.assertEqual(event_total(order, "Refunded"), Decimal("49.00"))
         self.assertEqual(event_total(order, "Captured"), 2 * PRICE)
+
+
+class BrowserCheckoutTest(ShopMixin, StaticLiveServerTestCase):
+    """The same purchase in Debian's Chromium, clicking through Oscar's storefront pages and the
+    simulator's landing page (tests/browser/buy.js); screenshots in target/e2e-screenshots."""
+
+    def test_buy_in_chromium(self):
+        shopper = Client()
+        shopper.force_login(self.customer)
+        env = dict(os.environ, SHOP_URL=self.live_server_url, SIM_URL=sim.url,
+                   SESSION_COOKIE=shopper.cookies["sessionid"].value,
+                   PRODUCT_URL=self.product.get_absolute_url())
+        script = Path(__file__).resolve().parent.parent / "browser" / "buy.js"
+        run = subprocess.run(["node", str(script)], env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+        number = json.loads(run.stdout.strip().splitlines()[-1])["order"]
+        order = Order.objects.get(number=number)
+        payment = VippsPayment.objects.get(order_number=number)
+        self.assertEqual(order.total_incl_tax, PRICE)
+        self.check_authorized_then_dispatch_and_refund(order, payment, quantity=1)
 
 
 def _run(command, *args):
