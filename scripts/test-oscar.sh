@@ -36,6 +36,7 @@ rm -rf "$APP/build" "$APP"/*.egg-info
 echo "== django-oscar $("$PY" -c 'import oscar; print(oscar.get_version())'), Django $("$PY" -c 'import django; print(django.get_version())'), installed in $(($(date +%s) - started)) s"
 
 export E2E_SCREENSHOTS="$ROOT/target/e2e-screenshots"
+rm -f "$E2E_SCREENSHOTS"/oscar-*.png
 export OSCAR_TEST_DATA="$ROOT/target/oscar/data"
 mkdir -p "$OSCAR_TEST_DATA"
 tests_started=$(date +%s)

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,12 +19,15 @@ import vipps
 import vipps_sim
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import Client, LiveServerTestCase
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from oscar_vipps import conf
+from oscar.apps.order.signals import order_placed
+
+from oscar_vipps import conf, payments
 from oscar_vipps.models import VippsPayment
 
 from .fixtures import PRICE, make_shop
@@ -265,6 +269,37 @@ class VippsCheckoutTest(ShopMixin, LiveServerTestCase):
         self.assertEqual(Source.objects.get(order=order).amount_refunded, Decimal("49.00"))
         self.assertEqual(event_total(order, "Refunded"), Decimal("49.00"))
         self.assertEqual(event_total(order, "Captured"), 2 * PRICE)
+
+    def test_webhook_during_order_placement_is_counted_once(self):
+        # Oscar commits the order before saving its Source and events; a webhook folded in that
+        # window must not give the order a second Source (it did, before the placement held the
+        # payment's lock). The racing fold starts when Oscar announces the order (order_placed,
+        # sent after the order is committed) and gets a second to run before placement goes on.
+        shopper, payment, landing = self.buy()
+        racers = []
+
+        def race(sender, order, **kwargs):
+            def fold():
+                try:
+                    payments.poll(VippsPayment.objects.get(pk=payment.pk))
+                finally:
+                    connection.close()
+            racer = threading.Thread(target=fold)
+            racer.start()
+            racer.join(timeout=1.0)
+            racers.append(racer)
+
+        order_placed.connect(race)
+        try:
+            response = self.approve(shopper, landing)
+        finally:
+            order_placed.disconnect(race)
+        self.assertRedirects(response, reverse("checkout:thank-you"), fetch_redirect_response=False)
+        racers[0].join(timeout=20)
+        self.assertFalse(racers[0].is_alive())
+        order = Order.objects.get(number=payment.order_number)
+        self.assertEqual([s.amount_allocated for s in Source.objects.filter(order=order)], [2 * PRICE])
+        self.assertEqual(event_total(order, "Authorised"), 2 * PRICE)
 
 
 class BrowserCheckoutTest(ShopMixin, StaticLiveServerTestCase):
