@@ -10,6 +10,8 @@ Settings (all optional; without credentials the client talks to the simulator on
   (default ``"oscar-"``; a reference is 8-64 characters of ``[a-zA-Z0-9-]``, used once).
 - ``VIPPS_CAPTURE_STATUSES``: the order statuses that mean "dispatched", where the payment
   is captured (default ``["Shipped"]``).
+- ``VIPPS_CANCEL_STATUSES``: the order statuses where what is not captured is cancelled
+  (default ``["Cancelled"]``).
 - ``VIPPS_PAYMENT_DESCRIPTION``: the text the customer sees in the app (default
   ``"Order {number}"``).
 """
@@ -58,6 +60,10 @@ def reference_prefix():
 
 def capture_statuses():
     return list(getattr(settings, "VIPPS_CAPTURE_STATUSES", ["Shipped"]))
+
+
+def cancel_statuses():
+    return list(getattr(settings, "VIPPS_CANCEL_STATUSES", ["Cancelled"]))
 
 
 def payment_description(order_number):

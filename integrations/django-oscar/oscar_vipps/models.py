@@ -11,6 +11,8 @@ from django.db import models
 CLOSED_STATUSES = ("refunded", "cancelled", "aborted", "expired", "failed")
 # Statuses where the customer never approved: a new checkout attempt needs a new reference.
 UNPAID_STATUSES = ("cancelled", "aborted", "expired", "failed")
+# Statuses at which the customer has approved (money is reserved or has moved).
+APPROVED_STATUSES = ("authorized", "partially_captured", "captured", "partially_refunded", "refunded")
 
 
 class VippsPayment(models.Model):

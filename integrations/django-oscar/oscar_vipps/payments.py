@@ -50,7 +50,9 @@ def fold(payment_id, event):
     """Applies one verified event (a webhook's, or a poll's) to the payment's record and to
     its Oscar order when there is one. Returns the payment and whether anything changed."""
     with transaction.atomic():
-        payment = VippsPayment.objects.select_for_update().get(pk=payment_id)
+        payment = VippsPayment.objects.select_for_update().filter(pk=payment_id).first()
+        if payment is None:                     # deleted since it was looked up: nothing to keep
+            return None, False
         result = conf.get_client().apply_event(record=payment.record, event=event)
         if result["applied"]:
             record = result["record"]
@@ -67,8 +69,8 @@ def fold(payment_id, event):
 def poll(payment):
     """Reads the truth from the API (callbacks are not guaranteed) and folds it in."""
     truth = conf.get_client().reconcile(reference=payment.reference)
-    payment, _ = fold(payment.pk, truth["event"])
-    return payment, truth
+    folded, _ = fold(payment.pk, truth["event"])
+    return folded or payment, truth
 
 
 def sync_order(payment, order):
@@ -155,3 +157,17 @@ def refund(payment, amount):
     if not isinstance(amount, int) or amount <= 0:
         raise VippsPaymentError("the refund amount must be a positive number of minor units")
     return _money_call(payment, "refund", amount)
+
+
+def cancel(payment):
+    """Cancels what is not captured yet: the whole payment before approval, the reservation's
+    rest after it (a second cancel changes nothing). One operation per payment, one key."""
+    key = vipps.idempotency_key(reference=payment.reference, operation="cancel")
+    try:
+        conf.get_client().cancel(reference=payment.reference, idempotency_key=key)
+    except vipps.VippsError as error:
+        unknown = isinstance(error, vipps.UnknownOutcomeError) or error.retryable
+        logger.warning("vipps cancel of %s failed (%s): %s", payment.reference, error.kind, error.message)
+        raise VippsPaymentError(f"Vipps MobilePay cancel failed: {error.message}", retry_same_key=unknown) from error
+    payment, _ = poll(payment)
+    return payment

@@ -18,15 +18,13 @@ from oscar.apps.payment.exceptions import PaymentError, RedirectRequired
 from oscar.core.loading import get_class, get_model
 
 from . import conf, payments
-from .models import UNPAID_STATUSES, VippsPayment, VippsWebhook
+from .models import APPROVED_STATUSES, UNPAID_STATUSES, VippsPayment, VippsWebhook
 
 logger = logging.getLogger("oscar_vipps")
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
 Applicator = get_class("offer.applicator", "Applicator")
 
-# Record statuses at which the customer has approved (money is reserved or moved).
-APPROVED_STATUSES = ("authorized", "partially_captured", "captured", "partially_refunded", "refunded")
 
 
 class PaymentDetailsView(oscar_checkout_views.PaymentDetailsView):
@@ -63,7 +61,7 @@ class PaymentDetailsView(oscar_checkout_views.PaymentDetailsView):
         payment = self.payment_row(order_number, amount, currency)
         if payment.redirect_url:
             return payment            # a second "place order" of the same attempt: same payment
-        return_url = self.request.build_absolute_uri(reverse("oscar_vipps:return")) + f"?reference={payment.reference}"
+        return_url = self.return_url(payment)
         client = conf.get_client()
         try:
             answer = client.create_payment({
@@ -84,20 +82,43 @@ class PaymentDetailsView(oscar_checkout_views.PaymentDetailsView):
         return payment
 
     def payment_row(self, order_number, amount, currency):
-        """The payment of this checkout attempt, stored before the create call."""
-        basket = self.request.basket
+        """The payment of this checkout attempt, stored before the create call.
+
+        An earlier attempt on the same order number (Oscar's number comes from the basket) is
+        read from the API first: still open with the same amount, it is reused (a second click,
+        or a retry after an unknown outcome: the same idempotency key); approved, the customer
+        goes to the return view, which places the order; open with another amount, it is
+        cancelled; ended unpaid, a new attempt gets its own reference."""
         latest = VippsPayment.objects.filter(order_number=order_number).order_by("-attempt").first()
-        if latest is not None and latest.status not in UNPAID_STATUSES and latest.amount == amount \
-                and latest.currency == currency and latest.status == "pending":
-            return latest
+        if latest is not None:
+            same = (latest.amount, latest.currency) == (amount, currency)
+            if latest.status == "pending" and latest.redirect_url:
+                try:
+                    latest, _ = payments.poll(latest)
+                except vipps.VippsError as error:
+                    raise PaymentError(error.message) from error
+            if latest.status == "pending" and same:
+                return latest
+            if latest.status in APPROVED_STATUSES:
+                if not same:
+                    raise PaymentError("this order was already paid with another amount: contact the shop")
+                raise RedirectRequired(self.return_url(latest))
+            if latest.status == "pending":
+                try:
+                    payments.cancel(latest)
+                except payments.VippsPaymentError as error:
+                    raise PaymentError(str(error)) from error
         attempt = latest.attempt + 1 if latest is not None else 1
         reference = conf.reference_prefix() + order_number + (f"-{attempt}" if attempt > 1 else "")
         try:
             with transaction.atomic():
                 return VippsPayment.objects.create(order_number=order_number, attempt=attempt, reference=reference,
-                                                   basket_id=basket.id, amount=amount, currency=currency)
+                                                   basket_id=self.request.basket.id, amount=amount, currency=currency)
         except IntegrityError:
             raise PaymentError("this order is already being paid: try again")
+
+    def return_url(self, payment):
+        return self.request.build_absolute_uri(reverse("oscar_vipps:return")) + f"?reference={payment.reference}"
 
 
 class ReturnView(PaymentDetailsView):

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+import uuid
 import time
 import urllib.error
 import urllib.request
@@ -105,6 +106,11 @@ class ShopMixin:
 
     def setUp(self):
         sim_call("POST", "/_sim/reset")
+        # Each test its own references: a webhook of the previous test still on its way then
+        # names a payment this shop does not know (the database's ids start again).
+        prefix = self.settings(VIPPS_REFERENCE_PREFIX=f"t{uuid.uuid4().hex[:8]}-")
+        prefix.enable()
+        self.addCleanup(prefix.disable)
         self.product, self.customer, self.staff = make_shop()
         call_command("vipps_ensure_webhook", self.live_server_url + reverse("oscar_vipps:webhook"),
                      stdout=open(os.devnull, "w"))
@@ -134,12 +140,13 @@ class ShopMixin:
         self.assertEqual(ledger(payment.reference)["state"], "CREATED")
         return shopper, payment, landing
 
-    def approve(self, shopper, landing):
-        """The customer approves on the simulator's landing page and is sent back to the shop."""
+    def approve(self, shopper, landing, button="approve"):
+        """The customer approves (or rejects) on the simulator's landing page and is sent back
+        to the shop."""
         with urllib.request.urlopen(landing, timeout=10) as page:
             html = page.read().decode()
         self.assertIn("499,00", html.replace("\u00a0", " ").replace(".", ","))
-        action = re.search(r'<form method="post" action="([^"]*approve)"', html).group(1)
+        action = re.search(r'<form method="post" action="([^"]*%s)"' % button, html).group(1)
         opener = urllib.request.build_opener(NoRedirect)
         try:
             opener.open(urllib.request.Request(sim.url + action, data=b"", method="POST"), timeout=10)
@@ -269,6 +276,33 @@ class VippsCheckoutTest(ShopMixin, LiveServerTestCase):
         self.assertEqual(Source.objects.get(order=order).amount_refunded, Decimal("49.00"))
         self.assertEqual(event_total(order, "Refunded"), Decimal("49.00"))
         self.assertEqual(event_total(order, "Captured"), 2 * PRICE)
+
+    def test_rejected_then_paid_on_a_second_attempt_then_order_cancelled(self):
+        shopper, first, landing = self.buy()
+        response = self.approve(shopper, landing, button="reject")
+        self.assertRedirects(response, reverse("basket:summary"), fetch_redirect_response=False)
+        first.refresh_from_db()
+        self.assertEqual(first.status, "aborted")
+        self.assertFalse(Order.objects.exists())
+        # The basket is back; "Place order" again makes a new payment with its own reference.
+        response = shopper.post(reverse("checkout:preview"), {"action": "place_order"})
+        self.assertEqual(response.status_code, 302, response.content[:1000])
+        second = VippsPayment.objects.get(attempt=2)
+        self.assertEqual(second.reference, first.reference + "-2")
+        self.assertEqual(response["Location"], second.redirect_url)
+        response = self.approve(shopper, response["Location"])
+        self.assertRedirects(response, reverse("checkout:thank-you"), fetch_redirect_response=False)
+        order = Order.objects.get(number=second.order_number)
+        self.assertEqual(Source.objects.get(order=order).reference, second.reference)
+        # Cancelling the order in the dashboard releases the reservation.
+        self.admin.post(reverse("dashboard:order-detail", kwargs={"number": order.number}),
+                        {"order_action": "change_order_status", "new_status": "Cancelled"})
+        order.refresh_from_db()
+        self.assertEqual(order.status, "Cancelled")
+        self.assertEqual((ledger(second.reference)["cancelled"], ledger(second.reference)["captured"]), (49900, 0))
+        second.refresh_from_db()
+        self.assertEqual(second.status, "cancelled")
+        self.assertEqual(ledger(first.reference)["state"], "ABORTED")
 
     def test_webhook_during_order_placement_is_counted_once(self):
         # Oscar commits the order before saving its Source and events; a webhook folded in that
