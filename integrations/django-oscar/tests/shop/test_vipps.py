@@ -243,6 +243,10 @@ class VippsCheckoutTest(ShopMixin, LiveServerTestCase):
     def test_lost_webhooks_are_recovered_by_reconcile(self):
         sim_call("POST", "/_sim/callback-faults", {"target": "webhook", "action": "drop", "count": 1000})
         shopper, payment, landing = self.buy()
+        # Back in the shop before deciding: a page that waits (and reloads itself).
+        response = shopper.get(reverse("oscar_vipps:return") + f"?reference={payment.reference}")
+        self.assertEqual(response.status_code, 202)
+        self.assertContains(response, 'id="vipps-waiting"', status_code=202)
         # The customer approves but never comes back to the shop, and the webhook is lost.
         with urllib.request.urlopen(landing, timeout=10) as page:
             action = re.search(r'action="([^"]*approve)"', page.read().decode()).group(1)
