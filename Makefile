@@ -84,8 +84,14 @@ test-node: build
 test-woocommerce: build
 	VIPPS_LIB=$(abspath $(LIB)) VIPPS_SIM=$(abspath $(SIM)) phpunit -c integrations/woocommerce/phpunit.xml
 
-test: lint check-types test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-docs test-e2e fuzz-short test-dist
+test: lint check-types test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-docs test-e2e fuzz-short test-dist test-oscar
 	@echo "all tests passed"
+
+# The django-oscar payment app (integrations/django-oscar) end to end in a scratch Oscar shop:
+# django-oscar pinned (installed from PyPI into target/oscar/venv), the wheels of `make dist`.
+.PHONY: test-oscar
+test-oscar: dist
+	scripts/test-oscar.sh
 
 # The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
 soak:

@@ -1,0 +1,3 @@
+"""Vipps MobilePay ePayment for django-oscar, on the `vipps` binding (unofficial-vipps)."""
+
+__version__ = "0.1.0"
