@@ -104,10 +104,11 @@ impl Client {
         self.call_normalized(&call, None)
     }
 
-    /// The payment's event log (`{"reference"}`): `data.events`, oldest first.
+    /// The payment's event log (`{"reference"}`): `data.events`, oldest first, and
+    /// `data.psp_reference`, the PSP reference of the authorization (null before it).
     pub fn get_payment_events(&self, request: &Value) -> Result<Value> {
         if order_api(request)? == OrderApi::Ecom {
-            return self.ecom_events(request);
+            return self.ecom_events(request).map(with_psp_reference);
         }
         let (reference, options, _) = self.payment_target(request, "get_payment_events")?;
         let answer = self.call(&ApiCall {
@@ -120,7 +121,9 @@ impl Client {
             what: format!("reading the events of payment {reference}"),
             expect: Expect::Array,
         })?;
-        Ok(json!({"reference": reference, "events": answer.body}))
+        Ok(with_psp_reference(
+            json!({"reference": reference, "events": answer.body}),
+        ))
     }
 
     /// Captures `amount` (or `modificationAmount`) of an authorized payment:
@@ -255,6 +258,14 @@ impl Client {
         }
         self.target(&Value::Object(object), 1, REFERENCE_MAX)
     }
+}
+
+/// Adds `psp_reference` to an events answer: the authorization's PSP reference (the
+/// transaction id a shop shows), or null before the payment is authorized.
+fn with_psp_reference(mut data: Value) -> Value {
+    let events = data["events"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    data["psp_reference"] = json!(crate::order_management::authorization_psp_reference(events));
+    data
 }
 
 /// Adds `normalized` (and the idempotency key used) to a payment or modification answer.

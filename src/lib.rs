@@ -37,6 +37,7 @@ mod idempotency;
 pub mod inbound;
 mod input;
 pub mod log;
+pub mod order_management;
 mod per_process;
 mod problem;
 mod reconcile;
