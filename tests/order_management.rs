@@ -205,6 +205,32 @@ fn an_order_management_does_not_know_is_not_found() {
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::NotFound);
     assert_eq!(error.http_status, Some(404));
+    // The endpoint exists: this is the API's answer for the order, not a missing route.
+    assert!(!error.message.contains("No API at"), "{}", error.message);
+}
+
+#[test]
+fn a_receipt_that_met_a_gateway_error_is_not_repeated_but_may_be_sent_again() {
+    let h = Harness::start();
+    let client = h.client();
+    let reference = authorized(&h, &client, 14900);
+    let path = format!("/order-management/v2/ECOM/receipts/{reference}");
+    // A gateway's 502 may come after the API stored the receipt: a POST without an idempotency
+    // key is not repeated by the library, since the backend may have acted. (Here the fault
+    // answers before the simulator's handler, so nothing was stored.)
+    h.fault(
+        json!({"method": "POST", "path": path, "count": 1, "action": "respond", "status": 502}),
+    );
+    let request = with_reference(receipt_of(14900), &reference);
+    let error = client.add_receipt(&request).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Api);
+    assert_eq!(error.http_status, Some(502));
+    assert_eq!(h.requests(&path).len(), 1);
+    // Sending it again is safe: stored once, or answered 409, which is success.
+    let again = client.add_receipt(&request).unwrap();
+    assert_eq!(again["created"], true);
+    let third = client.add_receipt(&request).unwrap();
+    assert_eq!(third["already_existed"], true);
 }
 
 #[test]
