@@ -1,6 +1,7 @@
 //! `vipps-sim`: an offline, stateful simulator of the Vipps MobilePay APIs.
 //!
-//! It serves, on loopback, the Access Token, Checkout v3, ePayment v1 and Webhooks v1 APIs with
+//! It serves, on loopback, the Access Token, Checkout v3, ePayment v1, Webhooks v1, eCom v2 and
+//! Order Management v2 APIs (plus a stand-in of the customer's app, `/sim/app/{phone}`) with
 //! the paths, headers, bodies, status codes and error shapes of the real services, keeps payment
 //! state by the documented rules, delivers signed webhooks and session callbacks, and exposes a
 //! test-control API under `/_sim/` (faults, clock, logs, ledger).

@@ -258,6 +258,23 @@ fn credentials_are_checked_and_system_headers_logged() {
     let mut other_msn = without("Merchant-Serial-Number");
     other_msn.push(("Merchant-Serial-Number", "999999"));
     assert_error(&h.call("POST", path, &other_msn, Some(&body)), 403);
+    // The Vipps-System headers may be up to 100 characters here (30 in ePayment).
+    let long = "x".repeat(100);
+    let mut long_ok = without("Vipps-System-Name");
+    long_ok.push(("Vipps-System-Name", &long));
+    let r = h.call(
+        "GET",
+        "/order-management/v2/ECOM/om-auth-0001",
+        &long_ok,
+        None,
+    );
+    assert_error(&r, 404);
+    let too_long = "x".repeat(101);
+    let mut long_bad = without("Vipps-System-Name");
+    long_bad.push(("Vipps-System-Name", &too_long));
+    let r = h.call("POST", path, &long_bad, Some(&body));
+    assert_error(&r, 400);
+    assert_eq!(invalid_params(&r), ["Vipps-System-Name"]);
     let images = "/order-management/v1/images";
     assert_error(
         &h.call("POST", images, &without("Authorization"), Some("{}")),
@@ -476,7 +493,7 @@ fn the_app_page_shows_the_users_payments_with_receipt_and_category() {
     assert!(first.contains(&format!("src=\"/sim/app/images/{DEFAULT_MSN}/logo\"")));
 
     let second = payment_html(&page, "om-app-0002");
-    assert!(second.contains("id=\"no-receipt\"") && !second.contains("category-link"));
+    assert!(second.contains("class=\"no-receipt\"") && !second.contains("category-link"));
 
     // The default user (no number given anywhere) has the third payment.
     let page = h.call("GET", "/sim/app/4791234567", &[], None).body;
@@ -516,4 +533,131 @@ fn checkout_sessions_and_the_approve_body_name_the_phone() {
     assert_eq!(r.status, 200, "{}", r.body);
     let page = h.call("GET", "/sim/app/4587654321", &[], None).body;
     assert!(page.contains("data-reference=\"om-phone-01\""), "{page}");
+
+    // Checkout: the phone of the billing details the user shared; without any, the default.
+    for reference in ["om-phone-02", "om-phone-03"] {
+        let body = json!({
+            "type": "PAYMENT",
+            "merchantInfo": {"callbackUrl": "http://127.0.0.1:9/cb", "returnUrl": "https://example.com/r",
+                             "callbackAuthorizationToken": "t"},
+            "transaction": {"amount": {"value": 1_000, "currency": "NOK"}, "reference": reference,
+                "paymentDescription": "Socks"}
+        });
+        let r = h.call(
+            "POST",
+            "/checkout/v3/session",
+            &common::checkout_headers(),
+            Some(&body.to_string()),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let r = h.control(
+        "POST",
+        "/_sim/payments/om-phone-02/approve",
+        Some(json!({"billingDetails": {"phoneNumber": "4712345678", "firstName": "Kari"}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        h.control("POST", "/_sim/payments/om-phone-03/approve", None)
+            .status,
+        200
+    );
+    let page = h.call("GET", "/sim/app/4712345678", &[], None).body;
+    assert!(page.contains("data-reference=\"om-phone-02\""), "{page}");
+    assert!(!page.contains("om-phone-03"));
+    let page = h.call("GET", "/sim/app/4791234567", &[], None).body;
+    assert!(page.contains("data-reference=\"om-phone-03\""), "{page}");
+}
+
+#[test]
+fn receipts_given_with_the_payment_count_as_the_receipt() {
+    let h = common::start();
+    let om = client(&h);
+    // Checkout: the session's orderSummary is the receipt.
+    let summary_lines = json!([
+        line("sku-1", "Socks", 20_000),
+        line("ship", "Postage", 5_000)
+    ]);
+    let session = |reference: &str, amount: i64| {
+        json!({
+            "type": "PAYMENT",
+            "merchantInfo": {"callbackUrl": "http://127.0.0.1:9/cb", "returnUrl": "https://example.com/r",
+                             "callbackAuthorizationToken": "t"},
+            "transaction": {"amount": {"value": amount, "currency": "NOK"}, "reference": reference,
+                "paymentDescription": "Socks and postage",
+                "orderSummary": {"orderLines": summary_lines, "orderBottomLine": {"currency": "NOK"}}}
+        })
+    };
+    for (reference, amount) in [("om-co-0001", 25_000), ("om-co-0002", 30_000)] {
+        let r = h.call(
+            "POST",
+            "/checkout/v3/session",
+            &common::checkout_headers(),
+            Some(&session(reference, amount).to_string()),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let want = json!({"orderLines": summary_lines, "bottomLine": {"currency": "NOK"}});
+    let r = om.get_order("om-co-0001");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["receipt"], want);
+    assert_error(&om.add_receipt("om-co-0001", &receipt_for(25_000)), 409);
+    assert_eq!(
+        stored(&h, "om-co-0001").json()["orders"][0]["receipt"],
+        want
+    );
+    // A summary that does not add up to the session amount is no receipt; one may be posted.
+    assert_error(&om.get_order("om-co-0002"), 404);
+    assert_eq!(
+        om.add_receipt("om-co-0002", &receipt_for(30_000)).status,
+        201
+    );
+
+    // ePayment: `receipt` in the create request.
+    let epay = h.epayment();
+    let body = json!({
+        "amount": {"currency": "NOK", "value": 12_000},
+        "paymentMethod": {"type": "WALLET"},
+        "reference": "om-ep-0001",
+        "userFlow": "WEB_REDIRECT",
+        "returnUrl": "https://example.com/return",
+        "receipt": receipt_for(12_000)
+    });
+    let r = h.call(
+        "POST",
+        "/epayment/v1/payments",
+        &epay.headers(Some("k-ep-1")),
+        Some(&body.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        om.get_order("om-ep-0001").json()["receipt"],
+        receipt_for(12_000)
+    );
+    assert_error(&om.add_receipt("om-ep-0001", &receipt_for(12_000)), 409);
+}
+
+#[test]
+fn the_app_page_counts_returns_negative_and_shows_the_tip() {
+    let h = common::start();
+    let om = client(&h);
+    h.epayment().authorized("om-ret-0001", 10_000);
+    let mut ret = line("r1", "Returned socks", 2_500);
+    ret["isReturn"] = json!(true);
+    let receipt = json!({"orderLines": [line("a", "Boots", 12_000), ret],
+                         "bottomLine": {"currency": "NOK", "tipAmount": 500}});
+    assert_eq!(om.add_receipt("om-ret-0001", &receipt).status, 201);
+    let page = h.call("GET", "/sim/app/4791234567", &[], None).body;
+    let item = payment_html(&page, "om-ret-0001");
+    assert!(item.contains("data-line-id=\"r1\" data-total-amount=\"-2500\" data-shipping=\"false\" data-return=\"true\""), "{item}");
+    assert!(item.contains("-25.00 NOK"));
+    // 12 000 - 2 500 + 500 tip = the payment; VAT 2 400 - 500.
+    assert!(
+        item.contains("class=\"bottom-line\" data-total-amount=\"10000\" data-total-tax=\"1900\""),
+        "{item}"
+    );
+    assert!(
+        item.contains("<span class=\"bottom-tip\">5.00 NOK</span>"),
+        "{item}"
+    );
 }

@@ -4,6 +4,7 @@ use super::create_validation::{validate, ValidCreate};
 use super::headers;
 use super::idempotency::Lookup;
 use crate::json_body::{fingerprint, parse_object};
+use crate::order_management::implicit::accept_payment_receipt;
 use crate::payments::{Api, Payment, PaymentState, Stamp};
 use crate::problem;
 use crate::reply::{Reply, PROBLEM_JSON};
@@ -50,12 +51,17 @@ pub async fn create_payment(State(sim): State<Arc<Sim>>, headers: HeaderMap, bod
                 let reference = valid.reference.clone();
                 let reply = create(&sim, &mut txn, &msn, &key, valid);
                 // The user the payment is for, shown in that user's app history once approved.
-                if let (201, Some(phone)) = (
-                    reply.status,
-                    v.pointer("/customer/phoneNumber").and_then(Value::as_str),
-                ) {
-                    let history = &mut txn.store().order_management.history;
-                    history.remember_given_phone(&reference, phone);
+                if reply.status == 201 {
+                    let store = txn.store();
+                    if let Some(phone) = v.pointer("/customer/phoneNumber").and_then(Value::as_str)
+                    {
+                        let history = &mut store.order_management.history;
+                        history.remember_given_phone(&reference, phone);
+                    }
+                    // `receipt`: order lines given at creation (Order Management).
+                    if let Some(receipt) = v.get("receipt").filter(|r| r.is_object()) {
+                        accept_payment_receipt(store, &msn, &reference, receipt);
+                    }
                 }
                 reply
             }

@@ -6,6 +6,7 @@
 
 use super::errors::{self, authorize};
 use super::images::{check_upload, is_id};
+use super::implicit;
 use super::orders::{self, KnownOrder};
 use super::receipt::{check_against, check_shape};
 use crate::json_body::parse_object;
@@ -105,12 +106,7 @@ pub async fn add_receipt(
     let Some(order) = orders::find(&store, &msn, &payment_type, &order_id) else {
         return unknown_order(&sim, &payment_type, &order_id);
     };
-    let om = &mut store.order_management;
-    if om
-        .orders
-        .get(&key(&msn, &order_id))
-        .is_some_and(|i| i.receipt.is_some())
-    {
+    if implicit::receipt_of(&store, &msn, &order_id).is_some() {
         return errors::error(
             &sim,
             409,
@@ -122,6 +118,7 @@ pub async fn add_receipt(
     if !mismatches.is_empty() {
         return errors::invalid(&sim, &mismatches);
     }
+    let om = &mut store.order_management;
     om.orders.entry(key(&msn, &order_id)).or_default().receipt = Some(Value::Object(receipt));
     Reply::json(201, &json!(sim.ids.uuid()))
 }
@@ -214,23 +211,24 @@ pub async fn get_order(
         return r;
     }
     let store = sim.store();
-    let info = store
+    let category = store
         .order_management
         .orders
         .get(&key(&msn, &order_id))
-        .filter(|i| i.receipt.is_some() || i.category.is_some());
-    let Some(info) = info else {
+        .and_then(|i| i.category.clone());
+    let receipt = implicit::receipt_of(&store, &msn, &order_id);
+    if category.is_none() && receipt.is_none() {
         return errors::not_found(
             &sim,
             &format!("No receipt or category has been added to orderId '{order_id}'."),
         );
-    };
-    let mut body = json!({});
-    if let Some(c) = &info.category {
-        body["category"] = c.clone();
     }
-    if let Some(r) = &info.receipt {
-        body["receipt"] = r.clone();
+    let mut body = json!({});
+    if let Some(c) = category {
+        body["category"] = c;
+    }
+    if let Some(r) = receipt {
+        body["receipt"] = r;
     }
     Reply::json(200, &body)
 }

@@ -59,11 +59,28 @@ pub fn not_found(sim: &Sim, detail: &str) -> Reply {
     error(sim, 404, detail, &[])
 }
 
+/// The Order Management spec allows 100 characters per `Vipps-System-*` header (ePayment and
+/// Checkout: 30).
+const SYSTEM_HEADER_MAX: usize = 100;
+
 /// Bearer token, subscription key, `Merchant-Serial-Number` (required) and the optional
 /// `Vipps-System-*` headers, as for ePayment (401 / 400 / 403), answered as `ErrorResponse`.
 pub fn authorize(sim: &Sim, headers: &HeaderMap) -> Result<String, Reply> {
-    let checked = guards::bearer_api(sim, headers)
+    let checked = guards::subscription_key(sim, headers)
+        .and_then(|()| guards::bearer(sim, headers))
         .and_then(|()| guards::merchant_serial_number(sim, headers, true));
+    if checked.is_ok() {
+        if let Some(name) = guards::SYSTEM_HEADERS
+            .into_iter()
+            .find(|n| headers.get(*n).is_some_and(|v| v.len() > SYSTEM_HEADER_MAX))
+        {
+            return Err(field(
+                sim,
+                name,
+                &format!("The {name} header must be at most {SYSTEM_HEADER_MAX} characters."),
+            ));
+        }
+    }
     match checked {
         Ok(Some(msn)) => Ok(msn),
         Ok(None) => Err(error(

@@ -16,6 +16,7 @@ pub mod control;
 pub mod errors;
 pub mod history;
 pub mod images;
+pub mod implicit;
 pub mod orders;
 pub mod receipt;
 

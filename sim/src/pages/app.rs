@@ -7,11 +7,12 @@
 //! payment (`data-msn`, `data-state`, `data-amount`); inside it `tr.receipt-line` per order line
 //! (`data-line-id`, `data-total-amount`, `data-shipping`, `data-return`), `.bottom-line`
 //! (`data-total-amount`, `data-total-tax`, `data-currency`), `a.category-link`
-//! (`data-category`, `href`), `img.category-image`; `#no-receipt` / `#empty` when missing.
+//! (`data-category`, `href`), `img.category-image`; `.no-receipt` (per payment) and `#empty`
+//! (no payments at all) when missing.
 
 use super::html::{self, encode_segment, escape, money};
 use crate::order_management::history::{msisdn, Approval};
-use crate::order_management::orders;
+use crate::order_management::{implicit, orders};
 use crate::state::{Sim, Store};
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -73,9 +74,9 @@ fn payment_item(store: &Store, a: &Approval) -> String {
         .order_management
         .orders
         .get(&(a.msn.clone(), a.reference.clone()));
-    match info.and_then(|i| i.receipt.as_ref()) {
-        Some(receipt) => out.push_str(&receipt_html(receipt)),
-        None => out.push_str("<p class=\"no-receipt\" id=\"no-receipt\">No receipt.</p>\n"),
+    match implicit::receipt_of(store, &a.msn, &a.reference) {
+        Some(receipt) => out.push_str(&receipt_html(&receipt)),
+        None => out.push_str("<p class=\"no-receipt\">No receipt.</p>\n"),
     }
     if let Some(category) = info.and_then(|i| i.category.as_ref()) {
         out.push_str(&category_html(&a.msn, category));
