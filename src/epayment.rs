@@ -262,10 +262,16 @@ impl Client {
 
 /// Adds `psp_reference` to an events answer: the authorization's PSP reference (the
 /// transaction id a shop shows), or null before the payment is authorized.
-fn with_psp_reference(mut data: Value) -> Value {
-    let events = data["events"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    data["psp_reference"] = json!(crate::order_management::authorization_psp_reference(events));
-    data
+fn with_psp_reference(data: Value) -> Value {
+    let mut data = object_or_empty(data);
+    let events = data
+        .get("events")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let psp_reference = crate::order_management::authorization_psp_reference(events);
+    data.insert("psp_reference".into(), json!(psp_reference));
+    Value::Object(data)
 }
 
 /// Adds `normalized` (and the idempotency key used) to a payment or modification answer.

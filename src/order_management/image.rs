@@ -77,27 +77,27 @@ fn png_height(bytes: &[u8]) -> Option<u32> {
 /// DAC markers C4, C8 and CC). None when the file ends before one: the API then decides.
 fn jpeg_height(bytes: &[u8]) -> Option<u32> {
     let mut at = 2;
-    while at + 4 <= bytes.len() {
-        if bytes[at] != 0xff {
-            return None;
-        }
-        let marker = bytes[at + 1];
+    loop {
+        let [0xff, marker, high, low] = *bytes.get(at..at + 4)? else {
+            return None; // not a marker: the API decides
+        };
         if marker == 0xff {
             at += 1; // fill byte
             continue;
         }
-        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
         let is_frame = (0xc0..=0xcf).contains(&marker) && ![0xc4, 0xc8, 0xcc].contains(&marker);
         if is_frame {
-            let raw = bytes.get(at + 5..at + 7)?;
-            return Some(u32::from(u16::from_be_bytes([raw[0], raw[1]])));
+            let &[high, low] = bytes.get(at + 5..at + 7)? else {
+                return None;
+            };
+            return Some(u32::from(u16::from_be_bytes([high, low])));
         }
+        let length = usize::from(u16::from_be_bytes([high, low]));
         if marker == 0xda || length < 2 {
             return None; // image data starts: no frame header before it
         }
         at += 2 + length;
     }
-    None
 }
 
 /// A minimal PNG of `width` × `height` (signature and IHDR only), for tests here and in the

@@ -55,14 +55,13 @@ impl Client {
     /// must also add up to it. A receipt the order already has (the API's 409) is success:
     /// `{"created": false, "already_existed": true}`.
     pub fn add_receipt(&self, request: &Value) -> Result<Value> {
-        let mut target = self.order_target(request)?;
-        let payment = target.body.remove("payment_amount");
-        let holder = json!({ "payment_amount": payment });
-        let holder_fields = Fields::new(
-            holder.as_object().expect("built as an object"),
-            "",
-            ErrorKind::InvalidInput,
-        );
+        let mut target = self.om_target(request)?;
+        let holder: Map<String, Value> = target
+            .body
+            .remove_entry("payment_amount")
+            .into_iter()
+            .collect();
+        let holder_fields = Fields::new(&holder, "", ErrorKind::InvalidInput);
         let expected = match holder_fields.opt_object("payment_amount")? {
             Some(_) => Some(read_amount(
                 &holder_fields,
@@ -108,7 +107,7 @@ impl Client {
     /// Reads what Order Management stores for an order: `{"reference" (or "orderId"),
     /// "paymentType"?}` → the API's `{"category", "receipt"}` plus `order_id` and `payment_type`.
     pub fn get_order(&self, request: &Value) -> Result<Value> {
-        let target = self.order_target(request)?;
+        let target = self.om_target(request)?;
         let answer = self.call(&ApiCall {
             method: "GET",
             path: format!("{BASE_PATH}/v2/{}/{}", target.payment_type, target.order_id),
@@ -130,7 +129,7 @@ impl Client {
     /// one of the spec's `CategoryEnum`: `GENERAL`, `RECEIPT`, `ORDER_CONFIRMATION`, `DELIVERY`
     /// (shipping information), `TICKET`, `BOOKING`. The latest category wins.
     pub fn set_category(&self, request: &Value) -> Result<Value> {
-        let target = self.order_target(request)?;
+        let target = self.om_target(request)?;
         let fields = Fields::new(&target.body, "", ErrorKind::InvalidInput);
         let category = fields.req_str("category")?;
         fields.check_enum("category", CATEGORIES)?;
@@ -140,12 +139,13 @@ impl Client {
         if let Some(image_id) = image_id {
             check_path_id(&fields, "imageId", image_id, IMAGE_ID_MAX)?;
         }
-        let mut data = json!({
+        let data = json!({
             "order_id": target.order_id,
             "payment_type": target.payment_type,
             "category": category,
             "orderDetailsUrl": url,
             "imageId": image_id,
+            "set": true,
         });
         self.call(&ApiCall {
             method: "PUT",
@@ -160,7 +160,6 @@ impl Client {
             what: format!("setting the category of order {}", target.order_id),
             expect: Expect::Nothing,
         })?;
-        data["set"] = json!(true);
         Ok(data)
     }
 
@@ -206,19 +205,21 @@ impl Client {
     /// Splits an Order Management request into its order id (`reference`, the library's name
     /// for it everywhere, or the API's `orderId`), `paymentType` (default `ECOM`), the call
     /// options, and the remaining fields.
-    fn order_target(&self, request: &Value) -> Result<OrderTarget> {
+    fn om_target(&self, request: &Value) -> Result<OrderTarget> {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         let reference = body.remove("reference");
         let order_id = body.remove("orderId");
         let payment_type = body.remove("paymentType");
-        let given =
-            json!({"reference": reference, "orderId": order_id, "paymentType": payment_type});
-        let fields = Fields::new(
-            given.as_object().expect("built as an object"),
-            "",
-            ErrorKind::InvalidInput,
-        );
+        let given: Map<String, Value> = [
+            ("reference", reference),
+            ("orderId", order_id),
+            ("paymentType", payment_type),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+        .collect();
+        let fields = Fields::new(&given, "", ErrorKind::InvalidInput);
         let (name, order_id) = match (fields.opt_str("reference")?, fields.opt_str("orderId")?) {
             (Some(a), Some(b)) if a != b => {
                 return Err(Error::invalid_input(format!(

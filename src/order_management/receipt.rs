@@ -60,15 +60,13 @@ pub fn build_receipt(request: &Value) -> Result<Value> {
         }
     }
     bottom.insert("currency".into(), json!(payment.currency));
-    let receipt = json!({"orderLines": lines, "bottomLine": bottom});
+    let mut receipt = Map::new();
+    receipt.insert("orderLines".into(), Value::Array(lines));
+    receipt.insert("bottomLine".into(), Value::Object(bottom));
     // The built receipt passes the same checks as one written by hand: each line adds up,
     // and the lines add up to the payment.
     validate_receipt(
-        &Fields::new(
-            receipt.as_object().expect("built as an object"),
-            "",
-            ErrorKind::InvalidInput,
-        ),
+        &Fields::new(&receipt, "", ErrorKind::InvalidInput),
         ORDER_MANAGEMENT,
         Some(Expected {
             payment: Amount {
@@ -86,7 +84,7 @@ pub fn build_receipt(request: &Value) -> Result<Value> {
         );
         error
     })?;
-    Ok(receipt)
+    Ok(Value::Object(receipt))
 }
 
 /// One built `OrderLine`.
