@@ -24,7 +24,7 @@
 #define VIPPS_ABI_VERSION 1
 
 // Bodies larger than this are refused unread: no Vipps callback comes close.
-#define MAX_BODY (1024 * 1024)
+#define VIPPS_MAX_BODY (1024 * 1024)
 
 // An opaque client handle. Thread-safe: one handle may be used from many threads at once.
 // It must not be freed while a call on it is still running.

@@ -189,21 +189,7 @@ node -e '
   for (const [k, v] of Object.entries(pkg)) if (!["name", "require-dev", "autoload-dev", "archive"].includes(k)) out[k] = v;
   fs.writeFileSync(dest, JSON.stringify(out, null, 4) + "\n");
 ' bindings/php/composer.json "$php_dir/composer.json" "$VERSION"
-"$PY" - "$php_dir" "$DIST/unofficial-vipps-vipps-ffi-$VERSION.zip" <<'PYZIP'
-import os, sys, time, zipfile
-src, dest = sys.argv[1], sys.argv[2]
-stamp = time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"]))[:6]
-with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
-    for folder, dirs, files in sorted(os.walk(src)):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            info = zipfile.ZipInfo(os.path.relpath(path, src), stamp)
-            info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with open(path, "rb") as f:
-                z.writestr(info, f.read())
-PYZIP
+"$PY" scripts/zip-tree.py "$php_dir" "$DIST/unofficial-vipps-vipps-ffi-$VERSION.zip"
 
 echo "== WooCommerce plugin zip"
 integrations/woocommerce/build-zip.sh "$php_dir" "$DIST" >/dev/null

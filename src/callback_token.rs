@@ -3,8 +3,7 @@
 
 use crate::secret::Secret;
 use base64::Engine;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 
 /// base64url without padding of HMAC-SHA256(key = the secret's UTF-8 bytes, message =
 /// "vipps-callback:" + purpose + ":" + reference). `purpose` separates Checkout tokens
@@ -12,8 +11,7 @@ use sha2::Sha256;
 /// the README ("Callback tokens", with a worked example that `tests/callback_token_doc.rs`
 /// checks): change neither without the other.
 pub fn derive(secret: &Secret, purpose: &str, reference: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
-        .expect("HMAC takes keys of any length");
+    let mut mac = crate::secret::hmac_sha256(secret.expose().as_bytes());
     mac.update(b"vipps-callback:");
     mac.update(purpose.as_bytes());
     mac.update(b":");
@@ -22,10 +20,9 @@ pub fn derive(secret: &Secret, purpose: &str, reference: &str) -> String {
 }
 
 /// A random token for callers who configured no secret and gave no token (they must store it).
-pub fn random() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+pub fn random() -> crate::error::Result<String> {
+    let bytes: [u8; 32] = crate::secret::random_bytes()?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 #[cfg(test)]
@@ -48,6 +45,6 @@ mod tests {
             )
         );
         assert_eq!(a.len(), 43);
-        assert_ne!(random(), random());
+        assert_ne!(random().unwrap(), random().unwrap());
     }
 }

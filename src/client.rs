@@ -3,8 +3,8 @@
 
 use crate::config::Config;
 use crate::error::Result;
+use crate::http::transport::Transport;
 use crate::log::Logger;
-use crate::transport::Transport;
 use std::sync::Arc;
 
 /// A Vipps MobilePay client. `Send + Sync`: share one per process (or per merchant) across

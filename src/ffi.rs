@@ -55,7 +55,7 @@ pub unsafe extern "C" fn vipps_client_new(
         let config = unsafe { read_str(config_json, "config_json") }?;
         Client::new(config)
     })
-    .unwrap_or_else(|_| Err(Error::internal("panic while creating the client")));
+    .unwrap_or_else(|_| Err(caught_panic()));
     let (handle, error) = match outcome {
         Ok(client) => (
             Box::into_raw(Box::new(vipps_client { client })),
@@ -429,7 +429,7 @@ pub unsafe extern "C" fn vipps_make_order_id(request_json: *const c_char) -> *mu
 /// `request_json` must be NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn vipps_idempotency_key(request_json: *const c_char) -> *mut c_char {
-    unsafe { run_without_client(request_json, crate::idempotency::derive_key) }
+    unsafe { run_without_client(request_json, crate::idempotency_key) }
 }
 
 /// Order Management: adds a payment's receipt, `POST /order-management/v2/{paymentType}/receipts/{orderId}`.
@@ -520,7 +520,7 @@ unsafe fn run_without_client(
             .map_err(|e| Error::invalid_input(format!("request_json is not valid JSON: {e}")))?;
         operation(&request)
     }))
-    .unwrap_or_else(|_| Err(Error::internal("a panic inside the library was caught")));
+    .unwrap_or_else(|_| Err(caught_panic()));
     envelope(outcome)
 }
 
@@ -550,7 +550,7 @@ pub(crate) unsafe fn run_with<T: Serialize>(
         let client =
             unsafe { client.as_ref() }.ok_or_else(|| Error::invalid_input("client is NULL"))?;
         let text = unsafe { read_str(request_json, "request_json") }?;
-        let request = crate::input::parse_request_json(text)?;
+        let request = crate::json::input::parse_request_json(text)?;
         operation(&client.client, &request)
     }))
     .unwrap_or_else(|_| Err(caught_panic()));
@@ -576,8 +576,12 @@ pub(crate) unsafe fn run_text<T: Serialize>(
     envelope(outcome)
 }
 
+/// The one message of every caught panic, whichever function caught it.
+const PANIC_MESSAGE: &str =
+    "a panic inside the library was caught; the call had no effect it reported";
+
 fn caught_panic() -> Error {
-    Error::internal("a panic inside the library was caught; the call had no effect it reported")
+    Error::internal(PANIC_MESSAGE)
 }
 
 /// Borrows a C string as UTF-8.

@@ -16,45 +16,45 @@
 //! # Ok::<(), vipps::Error>(())
 //! ```
 #![deny(unsafe_code)]
+// Library code must not panic: a panic in a payment call is a failed request at best. Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable
+    )
+)]
 
-mod amount;
-mod answer;
-mod auth;
-mod base_url;
-mod call;
+// The layers (see ARCHITECTURE.md): `ffi` → `client` → `api` → `http` → `json`/`model`, with
+// `inbound` beside `api` (callbacks received, not calls made). Cross-cutting: `config`, `error`,
+// `log`, `secret`, `deadline`, `per_process`.
+mod api;
 pub mod callback_token;
-mod checkout;
-mod checkout_validation;
 mod client;
 pub mod config;
 mod deadline;
-pub mod ecom;
-mod epayment;
-mod epayment_validation;
 pub mod error;
 pub mod ffi;
-mod idempotency;
+mod http;
 pub mod inbound;
-mod input;
+mod json;
 pub mod log;
+mod model;
 pub mod order_management;
 mod per_process;
-mod problem;
-mod reconcile;
-mod reference;
-mod resolver;
-mod retry;
-mod rfc3339;
 pub mod secret;
-pub mod status;
-mod transport;
-mod webhook_ensure;
-pub mod webhooks;
+
+// The public paths of the flat layout, kept for users, tests, fuzz targets and benches.
+pub use api::{ecom, webhooks};
+pub use model::status;
 
 pub use client::Client;
 pub use error::{Error, ErrorKind, Result};
 /// A stable idempotency key from (reference, operation, attempt): see `vipps_idempotency_key`.
-pub use idempotency::derive_key as idempotency_key;
+pub use http::idempotency::derive_key as idempotency_key;
 pub use status::{Normalized, Status};
 
 /// The library's version (the crate version).

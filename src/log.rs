@@ -4,7 +4,7 @@
 //! the logger also masks every configured secret before a line is written.
 
 use crate::error::{ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::Fields;
 use crate::secret::Secret;
 use std::fs::{File, OpenOptions};
 use std::io::Write;

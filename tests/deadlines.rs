@@ -4,9 +4,9 @@
 //!
 //! The timing assertions are upper bounds: the deadline is the behaviour under test.
 
-mod misbehaving;
+mod common;
 
-use misbehaving::{pending_payment, Reply, Server};
+use common::misbehaving::{pending_payment, Reply, Server};
 use serde_json::json;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -15,8 +15,16 @@ use vipps::ErrorKind;
 /// What a deadline may be overrun by: waking up, closing a socket, building the answer.
 const MARGIN: Duration = Duration::from_millis(100);
 
+/// These tests measure elapsed time against a 100 ms margin: run one at a time, so that the
+/// others' threads do not compete for the CPU and turn scheduling delay into a false failure.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[test]
 fn eight_threads_waiting_for_a_hanging_token_endpoint_each_end_within_their_deadline() {
+    let _alone = alone();
     let server = Server::start(|a| match a.path.as_str() {
         "/accesstoken/get" => Reply::Hang,
         _ => Reply::json(200, pending_payment("dl-hang")),
@@ -66,6 +74,7 @@ fn eight_threads_waiting_for_a_hanging_token_endpoint_each_end_within_their_dead
 
 #[test]
 fn a_waiter_gives_up_at_its_own_deadline_and_says_it_waited_for_the_token() {
+    let _alone = alone();
     let server = Server::start(|a| match a.path.as_str() {
         "/accesstoken/get" => Reply::Hang,
         _ => Reply::json(200, pending_payment("dl-waiter")),
@@ -93,6 +102,7 @@ fn a_waiter_gives_up_at_its_own_deadline_and_says_it_waited_for_the_token() {
 
 #[test]
 fn token_then_401_then_refresh_then_a_hung_api_ends_within_total_ms() {
+    let _alone = alone();
     let server = Server::start(|a| match (a.path.as_str(), a.nth) {
         ("/accesstoken/get", _) => Reply::token().after(400),
         (_, 1) => Reply::json(401, json!({"error": "expired"})),
@@ -116,6 +126,7 @@ fn token_then_401_then_refresh_then_a_hung_api_ends_within_total_ms() {
 
 #[test]
 fn an_ecom_capture_and_its_details_read_share_one_deadline() {
+    let _alone = alone();
     let order_id = "dl-ecom-capture-1";
     let server = Server::start(move |a| {
         if a.path == "/accesstoken/get" {
@@ -158,6 +169,7 @@ fn an_ecom_capture_and_its_details_read_share_one_deadline() {
 
 #[test]
 fn waiting_for_a_final_status_ends_within_timeout_ms_with_the_last_status_seen() {
+    let _alone = alone();
     let server = Server::start(|a| match (a.path.as_str(), a.nth) {
         ("/accesstoken/get", _) => Reply::token(),
         (_, 1) => Reply::json(200, pending_payment("dl-wait")),
@@ -181,6 +193,7 @@ fn waiting_for_a_final_status_ends_within_timeout_ms_with_the_last_status_seen()
 
 #[test]
 fn waiting_with_no_answer_at_all_is_a_timeout_error_within_timeout_ms() {
+    let _alone = alone();
     let server = Server::start(|a| match a.path.as_str() {
         "/accesstoken/get" => Reply::token(),
         _ => Reply::Hang,
@@ -199,6 +212,7 @@ fn waiting_with_no_answer_at_all_is_a_timeout_error_within_timeout_ms() {
 
 #[test]
 fn an_initial_delay_longer_than_the_wait_still_leaves_time_for_one_poll() {
+    let _alone = alone();
     let server = Server::start(|a| match a.path.as_str() {
         "/accesstoken/get" => Reply::token(),
         _ => Reply::json(200, pending_payment("dl-wait-late")),
@@ -217,6 +231,7 @@ fn an_initial_delay_longer_than_the_wait_still_leaves_time_for_one_poll() {
 
 #[test]
 fn a_failed_token_fetch_is_shared_with_the_callers_waiting_for_it() {
+    let _alone = alone();
     let server = Server::start(|a| match a.path.as_str() {
         "/accesstoken/get" => Reply::json(500, json!({"error": "server_error"})).after(800),
         _ => Reply::json(200, pending_payment("dl-shared")),
@@ -257,6 +272,7 @@ fn a_failed_token_fetch_is_shared_with_the_callers_waiting_for_it() {
 
 #[test]
 fn waiting_checks_the_reference_against_the_orders_own_api_before_the_initial_delay() {
+    let _alone = alone();
     let server = Server::start(|a| match a.path.as_str() {
         "/accesstoken/get" => Reply::token(),
         _ => Reply::json(200, pending_payment("unused")),
@@ -280,6 +296,7 @@ fn waiting_checks_the_reference_against_the_orders_own_api_before_the_initial_de
 
 #[test]
 fn ensure_webhook_shares_one_deadline_across_its_list_register_and_delete() {
+    let _alone = alone();
     // Each request takes 800 ms: list + register + delete would be 2.4 s with a deadline each.
     let server = Server::start(|a| {
         match (a.method.as_str(), a.path.as_str()) {

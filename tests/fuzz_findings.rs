@@ -53,7 +53,7 @@ fn order_ids_never_start_with_a_zero() {
 /// `get_payment_events` does not know eCom orders: with `"api": "ecom"` (which capture,
 /// refund, cancel, get_payment and force_approve accept) it answers an `internal` error, "a
 /// bug in this library" by the README, instead of refusing the request (`invalid_input`) or
-/// reading the eCom order's details. `payment_target` in src/epayment.rs reports the eCom
+/// reading the eCom order's details. `payment_target` in src/api/epayment/mod.rs reports the eCom
 /// order as internal because every other caller routes eCom orders away before it; this
 /// caller does not. Found by the operations target; no request is sent.
 #[test]

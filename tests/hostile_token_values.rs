@@ -1,8 +1,8 @@
 //! An access token answer with an absurd lifetime is used safely: no panic, a capped lifetime.
 
-mod misbehaving;
+mod common;
 
-use misbehaving::{pending_payment, Reply, Server};
+use common::misbehaving::{pending_payment, Reply, Server};
 use serde_json::json;
 
 #[test]

@@ -3,6 +3,8 @@
 //! (control characters, U+2028/2029 and bidi controls as visible escapes) and cut to a bounded
 //! length before it reaches a log line or `event.rejection`.
 
+mod common;
+
 use serde_json::{json, Value};
 use vipps::Client;
 
@@ -10,17 +12,9 @@ const SECRET: &str = "a-callback-secret-for-the-log-tests";
 const FORGED: &str = "2026-01-01 vipps INFO forged";
 
 fn client(log: &std::path::Path) -> Client {
-    Client::new(
-        &json!({
-            "base_url": "http://127.0.0.1:9",
-            "system_name": "acme-shop", "system_version": "1.0.0",
-            "plugin_name": "acme-vipps", "plugin_version": "1.0.0",
-            "callback_secret": SECRET,
-            "log": {"level": "debug", "file": log},
-        })
-        .to_string(),
+    common::offline_client(
+        json!({"callback_secret": SECRET, "log": {"level": "debug", "file": log}}),
     )
-    .expect("the test configuration is valid")
 }
 
 fn log_path(name: &str) -> std::path::PathBuf {

@@ -4,6 +4,8 @@
 //! escape, segments after the id) is refused with 400; it never passes as the order in the
 //! body. No simulator is needed: verification is local.
 
+mod common;
+
 use serde_json::{json, Value};
 use vipps::Client;
 
@@ -12,16 +14,7 @@ const ORDER_A: &str = "acme-order-path-a";
 const ORDER_B: &str = "acme-order-path-b";
 
 fn client() -> Client {
-    Client::new(
-        &json!({
-            "base_url": "http://127.0.0.1:9",
-            "system_name": "acme-shop", "system_version": "1.0.0",
-            "plugin_name": "acme-vipps", "plugin_version": "1.0.0",
-            "callback_secret": SECRET,
-        })
-        .to_string(),
-    )
-    .expect("the test configuration is valid")
+    common::offline_client(json!({"callback_secret": SECRET}))
 }
 
 fn request(method: &str, url: &str, token: &str) -> Value {

@@ -3,6 +3,8 @@
 //! naming order B when `reference` was left out. Now `expected_token` without `reference` is an
 //! `invalid_input` error (a mistake of the plugin), and with it the body must name that order.
 
+mod common;
+
 use serde_json::{json, Value};
 use vipps::{Client, ErrorKind};
 
@@ -12,15 +14,7 @@ const TOKEN_A: &str = "the-token-the-plugin-stored-for-order-a";
 
 fn client() -> Client {
     // No callback_secret: the plugin stores its tokens and passes them as expected_token.
-    Client::new(
-        &json!({
-            "base_url": "http://127.0.0.1:9",
-            "system_name": "acme-shop", "system_version": "1.0.0",
-            "plugin_name": "acme-vipps", "plugin_version": "1.0.0",
-        })
-        .to_string(),
-    )
-    .expect("the test configuration is valid")
+    common::offline_client(json!({}))
 }
 
 fn session_body(reference: &str) -> Vec<u8> {

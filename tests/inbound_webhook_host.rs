@@ -4,6 +4,8 @@
 //! (the host it registered the webhook for), else the absolute URL's authority, else the one
 //! `Host` header.
 
+mod common;
+
 use serde_json::{json, Value};
 use std::time::SystemTime;
 use vipps::inbound::webhook_signature::{content_hash, signature};
@@ -14,16 +16,7 @@ const DATE: &str = "Mon, 30 Nov 2026 10:00:00 GMT";
 const PATH: &str = "/vipps/webhook?site=2";
 
 fn client() -> Client {
-    Client::new(
-        &json!({
-            "base_url": "http://127.0.0.1:9",
-            "system_name": "acme-shop", "system_version": "1.0.0",
-            "plugin_name": "acme-vipps", "plugin_version": "1.0.0",
-            "webhook_secrets": [SECRET],
-        })
-        .to_string(),
-    )
-    .expect("the test configuration is valid")
+    common::offline_client(json!({"webhook_secrets": [SECRET]}))
 }
 
 fn body() -> Vec<u8> {

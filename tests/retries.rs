@@ -2,10 +2,9 @@
 //! where a retry cannot help.
 
 mod common;
-mod misbehaving;
 
+use common::misbehaving::{pending_payment, poll_until, Reply, Server};
 use common::{header, payment_request, reference, Harness};
-use misbehaving::{pending_payment, poll_until, Reply, Server};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use vipps::ErrorKind;

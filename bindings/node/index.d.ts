@@ -305,6 +305,10 @@ export interface CallbackOptions {
   kind?: CallbackKind;
   expected_token?: string;
   reference?: string;
+  /** The host the webhook is registered for: the only host its signature is checked against. */
+  host?: string;
+  /** Webhook secrets tried besides the client's (e.g. one just registered with ensureWebhook). */
+  webhook_secrets?: string[];
 }
 
 export interface CallbackRequest extends CallbackOptions {

@@ -21,23 +21,6 @@ cp "$HERE/vipps-core-gateway.php" "$HERE/uninstall.php" "$HERE/autoload.php" "$H
 cp -r "$PACKAGE" "$P/lib/vipps-php"
 mkdir -p "$OUT"
 ZIP="$(cd "$OUT" && pwd)/vipps-core-gateway-$VERSION.zip"
-# Python's zipfile rather than zip(1), which a fresh machine may lack; sorted, with fixed times.
-python3 - "$STAGE" "$ZIP" <<'PY'
-import os, sys, zipfile
-stage, out = sys.argv[1], sys.argv[2]
-stamp = (2026, 1, 1, 0, 0, 0)
-if os.environ.get("SOURCE_DATE_EPOCH"):
-    import time
-    stamp = time.gmtime(int(os.environ["SOURCE_DATE_EPOCH"]))[:6]
-with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-    for root, dirs, files in sorted(os.walk(stage)):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            info = zipfile.ZipInfo(os.path.relpath(path, stage), stamp)
-            info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with open(path, "rb") as f:
-                z.writestr(info, f.read())
-PY
+rm -f "$ZIP"
+python3 "$ROOT/scripts/zip-tree.py" "$STAGE" "$ZIP"
 echo "$ZIP"

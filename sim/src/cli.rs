@@ -12,6 +12,10 @@ usage: vipps-sim [options]
   --msn N               accepted Merchant-Serial-Number; repeatable (default 123456)
   --token-lifetime SECS access token lifetime in simulated seconds (default 3600)
   --seed N              seed of the id generator (default 1)
+  --customer-timeout S  an ePayment payment nobody acts on expires after S simulated
+                        seconds (default 300; 0 = never)
+  --reservation-days N  days a reservation can be captured or cancelled (default 180)
+  --rate-limits         apply the documented per-reference rate limits (default off)
   --help                this text
 
 The base URL is printed as the first line of stdout.";
@@ -32,6 +36,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         if flag == "--help" || flag == "-h" {
             return Ok(Command::Help);
         }
+        if flag == "--rate-limits" {
+            opts.rate_limits = true;
+            continue;
+        }
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--port" => opts.port = number(&flag, &value()?)?,
@@ -41,6 +49,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--msn" => msns.push(value()?),
             "--token-lifetime" => opts.token_lifetime_secs = number(&flag, &value()?)?,
             "--seed" => opts.seed = number(&flag, &value()?)?,
+            "--customer-timeout" => {
+                let secs: u64 = number(&flag, &value()?)?;
+                opts.customer_timeout_secs = (secs > 0).then_some(secs);
+            }
+            "--reservation-days" => opts.reservation_days = number(&flag, &value()?)?,
             other => return Err(format!("unknown option {other}")),
         }
     }

@@ -2,6 +2,11 @@
 
 use crate::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_MSN, DEFAULT_SUBSCRIPTION_KEY};
 
+/// Default of [`SimOptions::customer_timeout_secs`].
+pub const DEFAULT_CUSTOMER_TIMEOUT_SECS: u64 = 300;
+/// Default of [`SimOptions::reservation_days`].
+pub const DEFAULT_RESERVATION_DAYS: u32 = 180;
+
 /// How a simulator instance is configured. `Default` gives an ephemeral port and the `DEFAULT_*`
 /// credentials.
 #[derive(Clone, Debug)]
@@ -17,6 +22,18 @@ pub struct SimOptions {
     pub token_lifetime_secs: u64,
     /// Seed of the id generator: a given seed gives reproducible ids.
     pub seed: u64,
+    /// How long a customer has to act on an ePayment payment created without `expiresAt`
+    /// before it becomes `EXPIRED`, in simulated seconds (`None`: never). The docs give the
+    /// customer 5 minutes to open the request and 5 more to approve it; a customer who never
+    /// acts never opens it, so 300 s (see docs/api-notes.md).
+    pub customer_timeout_secs: Option<u64>,
+    /// Days after authorization during which a reservation can be captured or cancelled
+    /// (6100 / 6030 after it); 180 in Norway, per the docs.
+    pub reservation_days: u32,
+    /// Whether the documented per-reference rate limits apply (429 with `Retry-After`). Off by
+    /// default so that suites that hammer one reference are not slowed; switchable at run time
+    /// with `POST /_sim/rate-limits {"enabled": true}`.
+    pub rate_limits: bool,
 }
 
 impl Default for SimOptions {
@@ -30,6 +47,9 @@ impl Default for SimOptions {
             // One hour, as in the Vipps test environment.
             token_lifetime_secs: 3600,
             seed: 1,
+            customer_timeout_secs: Some(DEFAULT_CUSTOMER_TIMEOUT_SECS),
+            reservation_days: DEFAULT_RESERVATION_DAYS,
+            rate_limits: false,
         }
     }
 }

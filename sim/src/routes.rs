@@ -14,7 +14,12 @@ pub fn app(sim: Arc<Sim>) -> Router {
     Router::new()
         .merge(auth::access_token::routes())
         .merge(checkout::routes())
-        .merge(epayment::routes())
+        .merge(
+            epayment::routes().route_layer(middleware::from_fn_with_state(
+                Arc::clone(&sim),
+                epayment::rate_limit::enforce,
+            )),
+        )
         .merge(webhooks::routes())
         .merge(crate::ecom::routes())
         .merge(crate::order_management::routes())

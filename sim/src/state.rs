@@ -29,6 +29,8 @@ pub struct Sim {
     pub faults: FaultQueue,
     pub outbound: Outbound,
     pub stats: Stats,
+    /// The documented per-reference rate limits (off unless switched on).
+    pub rate_limits: crate::epayment::rate_limit::RateLimiter,
 }
 
 /// The stateful part that changes together, under one lock, so that an operation and its
@@ -62,6 +64,7 @@ impl Store {
 impl Sim {
     pub fn new(opts: SimOptions, base_url: String, runtime: tokio::runtime::Handle) -> Sim {
         let seed = opts.seed;
+        let rate_limits = crate::epayment::rate_limit::RateLimiter::new(opts.rate_limits);
         Sim {
             opts,
             base_url,
@@ -73,6 +76,7 @@ impl Sim {
             faults: FaultQueue::default(),
             outbound: Outbound::new(runtime),
             stats: Stats::default(),
+            rate_limits,
         }
     }
 
@@ -106,6 +110,7 @@ impl Sim {
         self.clock.reset();
         self.ids.reset();
         self.outbound.reset();
+        self.rate_limits.set_enabled(self.opts.rate_limits);
     }
 }
 

@@ -774,6 +774,23 @@ fn epayment_responses_and_webhooks() {
         409,
     );
 
+    // 429 over the documented rate limit: the spec declares no 429, so the body is checked
+    // against its `Problem` (a documented local addition, sim/README.md).
+    h.control("POST", "/_sim/rate-limits", Some(json!({"enabled": true})));
+    let mut limited = None;
+    for i in 0..6 {
+        limited = Some(e.modify("schema-ep-none", "cancel", None, &format!("lim-{i}")));
+    }
+    h.control("POST", "/_sim/rate-limits", Some(json!({"enabled": false})));
+    let r = limited.expect("six calls made");
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.header("retry-after").is_some());
+    report.body(
+        "cancel over the rate limit 429",
+        &s.named(schema::EPAYMENT, "Problem"),
+        &r.json(),
+    );
+
     // Every webhook body is a WebhookEvent.
     let declared = s.named(schema::EPAYMENT, "WebhookEvent");
     hooks.wait_for(12, 10);

@@ -4,7 +4,7 @@
 use super::event::{minor_units, Basis, Event};
 use super::request::{InboundRequest, Kind};
 use super::{token, Outcome};
-use crate::status::from_checkout_session;
+use crate::model::status::from_checkout_session;
 use crate::Client;
 use serde_json::{Map, Value};
 

@@ -6,7 +6,7 @@
 use super::event::{minor_units, Basis, Event};
 use super::request::{InboundRequest, Kind};
 use super::{token, Outcome};
-use crate::status::{Amounts, Status};
+use crate::model::status::{Amounts, Status};
 use crate::Client;
 use serde_json::{json, Map, Value};
 
@@ -179,23 +179,14 @@ pub fn consent_removal(client: &Client, request: &InboundRequest) -> Outcome {
     }
     let mut extra = Map::new();
     extra.insert("user_id".into(), json!(user_id));
-    Outcome::ack(Event {
-        kind: "ecom_consent_removal",
-        api: "ecom",
-        reference: reference.unwrap_or_default().to_owned(),
-        id: format!("ecom-consent:{user_id}"),
-        name: "CONSENT_REMOVED".into(),
-        state: None,
-        status: None,
-        basis: Basis::Total,
-        currency: None,
-        amounts: None,
-        amount: None,
-        timestamp: None,
-        success: true,
+    Outcome::ack(Event::notice(
+        "ecom_consent_removal",
+        "ecom",
+        reference.unwrap_or_default().to_owned(),
+        format!("ecom-consent:{user_id}"),
+        "CONSENT_REMOVED",
         extra,
-        raw: Value::Null,
-    })
+    ))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use super::event::{minor_units, Basis, Event};
 use super::request::InboundRequest;
 use super::webhook_signature::{verify, Signed};
 use super::Outcome;
-use crate::status::{Amounts, Status};
+use crate::model::status::{Amounts, Status};
 use crate::Client;
 use serde_json::{Map, Value};
 use std::time::SystemTime;
@@ -20,12 +20,20 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value, now: Syst
         body: request.body,
     };
     let reference = body.get("reference").and_then(Value::as_str);
-    if let Err(reason) = verify(
-        &signed,
-        &client.config.webhook_secrets,
-        now,
-        client.config.webhook_max_age,
-    ) {
+    // The request's own secrets (a webhook just registered) besides the client's; no copy when
+    // there are none, the usual case.
+    let combined;
+    let secrets = if request.webhook_secrets.is_empty() {
+        &client.config.webhook_secrets
+    } else {
+        combined = [
+            request.webhook_secrets.as_slice(),
+            &client.config.webhook_secrets,
+        ]
+        .concat();
+        &combined
+    };
+    if let Err(reason) = verify(&signed, secrets, now, client.config.webhook_max_age) {
         return Outcome::unauthorized(super::Kind::EpaymentWebhook, reference, reason);
     }
     match event(body) {

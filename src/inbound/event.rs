@@ -5,28 +5,12 @@
 //! plugin needs to decide whether it is newer than what it stored: `rank`, `progress` and
 //! `timestamp` (see "Callbacks and webhooks" in the README, and [`super::record`]).
 
-use crate::answer::Object;
-use crate::status::{Amounts, Status};
+use crate::json::answer::Object;
+use crate::model::status::{Amounts, Status};
 use serde_json::{Map, Value};
 
-/// The rank of a status: it only grows along a payment's life.
-///
-/// `pending` 0 < `authorized` 10 < `partially_captured` 20 < `captured` 30 <
-/// `partially_refunded` 40 < `refunded` 50 < the closed states 60 (`cancelled`, `aborted`,
-/// `expired`, `failed`). A closed state is one in which no money moved and none can move any
-/// more: a payment cancelled *after a partial capture* is `captured` (status.rs), not
-/// `cancelled`, so the refunds that may follow it still rank higher.
-pub fn rank(status: Status) -> u32 {
-    match status {
-        Status::Pending => 0,
-        Status::Authorized => 10,
-        Status::PartiallyCaptured => 20,
-        Status::Captured => 30,
-        Status::PartiallyRefunded => 40,
-        Status::Refunded => 50,
-        Status::Cancelled | Status::Aborted | Status::Expired | Status::Failed => 60,
-    }
-}
+// The rank belongs to the status (the model); its public path here is kept.
+pub use crate::model::status::rank;
 
 /// What an event's amounts mean.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +70,35 @@ impl Event {
             .map(|a| a.progress())
     }
 
+    /// An event that says something happened but carries no payment state or amounts (a
+    /// consent removal, a shipping request). `raw` is attached by the dispatcher.
+    pub(crate) fn notice(
+        kind: &'static str,
+        api: &'static str,
+        reference: String,
+        id: String,
+        name: &str,
+        extra: Map<String, Value>,
+    ) -> Event {
+        Event {
+            kind,
+            api,
+            reference,
+            id,
+            name: name.to_owned(),
+            state: None,
+            status: None,
+            basis: Basis::Total,
+            currency: None,
+            amounts: None,
+            amount: None,
+            timestamp: None,
+            success: true,
+            extra,
+            raw: Value::Null,
+        }
+    }
+
     pub fn to_json(&self) -> Value {
         self.answer().to_value()
     }
@@ -135,7 +148,7 @@ impl Event {
 /// impossible, never 0: it reads as a negative amount, so that `Outcome::ack` refuses the
 /// body with 400 exactly as it refuses a negative amount (issue 15, defect 9).
 pub fn minor_units(value: Option<&Value>) -> Option<i64> {
-    crate::status::minor_number(value)
+    crate::model::status::minor_number(value)
 }
 
 #[cfg(test)]

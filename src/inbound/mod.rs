@@ -19,9 +19,9 @@ pub mod token;
 mod untrusted;
 pub mod webhook_signature;
 
-use crate::answer::{Field, Object};
 use crate::callback_token;
 use crate::error::Result;
+use crate::json::answer::{Field, Object};
 use crate::log::Level;
 use crate::Client;
 use event::Event;
@@ -53,7 +53,7 @@ impl Outcome {
     fn ack(event: Event) -> Outcome {
         let negative_amount = event
             .amount
-            .is_some_and(|a| !(0..=crate::status::MAX_AMOUNT).contains(&a));
+            .is_some_and(|a| !(0..=crate::model::status::MAX_AMOUNT).contains(&a));
         if negative_amount || event.amounts.is_some_and(|a| !a.is_plausible()) {
             return Outcome::bad_request(
                 Kind::parse(event.kind),
@@ -258,7 +258,7 @@ impl Client {
         let request = match request_text::read(request_json, body) {
             Some(request) => request?,
             None => {
-                value = crate::input::parse_request_json(request_json)?;
+                value = crate::json::input::parse_request_json(request_json)?;
                 InboundRequest::parse(&value, body)?
             }
         };
@@ -339,7 +339,8 @@ impl Client {
             Kind::EpaymentWebhook => epayment_webhook::handle(self, request, &body, now),
             Kind::EcomCallback => ecom_callback::handle(self, request, &body),
             Kind::EcomShippingDetails => shipping::ecom(self, request, &body),
-            Kind::EcomConsentRemoval => unreachable!("handled above"),
+            // Answered above, before the body checks a consent removal (no body) would fail.
+            Kind::EcomConsentRemoval => ecom_callback::consent_removal(self, request),
         };
         outcome.with_raw(body)
     }

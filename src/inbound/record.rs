@@ -9,10 +9,10 @@
 //! `authorized` arriving after `captured` cannot move the payment back.
 
 use super::event::rank;
-use crate::answer::Object;
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
-use crate::status::{Amounts, Status};
+use crate::json::answer::Object;
+use crate::json::input::Fields;
+use crate::model::status::{Amounts, Status};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -52,7 +52,7 @@ fn set(a: &mut Amounts, field: &str, value: i64) {
 
 // Amounts above MAX_AMOUNT are refused: found by fuzzing, amounts near i64::MAX made the
 // sums overflow (a panic in debug builds, wrong amounts in release).
-use crate::status::MAX_AMOUNT;
+use crate::model::status::MAX_AMOUNT;
 
 fn read_amounts(f: &Fields) -> Result<Amounts> {
     let mut a = Amounts::default();
@@ -89,7 +89,16 @@ impl Record {
         if let Some(totals) = f.opt_object("totals")? {
             record.totals = read_amounts(&totals)?;
         }
-        if let Some(ops) = f.opt_object("operations")? {
+        // An empty list stands for an empty map: PHP decodes JSON `{}` and `[]` to the same
+        // empty array, so a record with no single operation yet comes back as `[]`.
+        let no_operations = f.entries().any(|(name, value)| {
+            name == "operations" && value.as_array().is_some_and(Vec::is_empty)
+        });
+        if let Some(ops) = (!no_operations)
+            .then(|| f.opt_object("operations"))
+            .transpose()?
+            .flatten()
+        {
             for (id, _) in ops.entries() {
                 let op = ops.req_object(id)?;
                 record.operations.insert(id.clone(), read_amounts(&op)?);
@@ -232,12 +241,14 @@ impl crate::Client {
 /// `{"record": <the stored record or null>, "event": <an event from handle_callback>}` →
 /// `{"applied": bool, "reason": "...", "record": <the record to store>}`.
 pub fn apply(request: &Value) -> Result<Value> {
-    fold(request).map(|applied| serde_json::to_value(applied).expect("an answer serializes"))
+    let applied = fold(request)?;
+    serde_json::to_value(applied)
+        .map_err(|e| Error::internal(format!("the applied record did not serialize: {e}")))
 }
 
 /// [`apply`] before its answer becomes a `Value` (the C ABI serializes it directly).
 pub(crate) fn fold(request: &Value) -> Result<Applied> {
-    let map = crate::call::request_map(request)?;
+    let map = crate::json::input::request_map(request)?;
     let f = Fields::new(map, "", ErrorKind::InvalidInput);
     let mut record = match f.opt_object("record")? {
         Some(r) => Record::read(&r)?,
@@ -316,10 +327,10 @@ pub(crate) fn fold(request: &Value) -> Result<Applied> {
         }
     }
     if let Some(ts) = event.opt_str("timestamp")? {
-        let newer = match (&record.timestamp, crate::rfc3339::parse(ts)) {
+        let newer = match (&record.timestamp, crate::json::rfc3339::parse(ts)) {
             (None, _) => true,
             (Some(old), Some(new)) => {
-                !matches!(crate::rfc3339::parse(old), Some(old) if new <= old)
+                !matches!(crate::json::rfc3339::parse(old), Some(old) if new <= old)
             }
             (Some(_), None) => false,
         };
@@ -342,6 +353,28 @@ pub(crate) fn fold(request: &Value) -> Result<Applied> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_list_of_operations_reads_as_none() {
+        // PHP decodes the record's empty `operations` object to an array, `[]` when encoded again.
+        let stored = serde_json::json!({"reference": "r-1", "operations": [], "seen": ["a"],
+            "totals": {"authorized": 100, "captured": 0, "refunded": 0, "cancelled": 0}});
+        let record = Record::read(&Fields::new(
+            stored.as_object().unwrap(),
+            "record",
+            ErrorKind::InvalidInput,
+        ))
+        .unwrap();
+        assert!(record.operations.is_empty());
+        assert_eq!(record.totals.authorized, 100);
+        let not_empty = serde_json::json!({"operations": [{"authorized": 1}]});
+        assert!(Record::read(&Fields::new(
+            not_empty.as_object().unwrap(),
+            "record",
+            ErrorKind::InvalidInput
+        ))
+        .is_err());
+    }
     use serde_json::json;
 
     fn webhook(name: &str, psp: &str, value: i64) -> Value {

@@ -4,11 +4,13 @@
 //! because signatures are computed over the exact bytes received.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::Fields;
+use crate::secret::Secret;
 use serde_json::Value;
 use std::borrow::Cow;
 
 /// Bodies larger than this are refused unread: no Vipps callback comes close.
+// In the C header as `VIPPS_MAX_BODY` (renamed in cbindgen.toml).
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// The kinds of inbound requests the library understands.
@@ -67,6 +69,7 @@ pub(crate) struct Parts<'s> {
     pub expected_token: Option<&'s str>,
     pub reference: Option<&'s str>,
     pub host: Option<&'s str>,
+    pub webhook_secrets: Vec<&'s str>,
 }
 
 /// The parsed `request_json` plus the body. Its `Debug` output names the headers but hides
@@ -87,6 +90,9 @@ pub struct InboundRequest<'a> {
     pub kind_hint: Option<Kind>,
     pub expected_token: Option<String>,
     pub reference: Option<String>,
+    /// Secrets given with this request (`webhook_secrets`), tried besides the client's: a plugin
+    /// that just registered its webhook need not make a second client to verify its deliveries.
+    pub webhook_secrets: Vec<Secret>,
     pub body: &'a [u8],
 }
 
@@ -94,7 +100,7 @@ impl<'a> InboundRequest<'a> {
     /// Reads `request_json`. Type mistakes are `invalid_input` errors: they are bugs in the
     /// plugin, not something a caller on the internet controls.
     pub fn parse(request: &'a Value, body: &'a [u8]) -> Result<InboundRequest<'a>> {
-        let map = crate::call::request_map(request)?;
+        let map = crate::json::input::request_map(request)?;
         let f = Fields::new(map, "", ErrorKind::InvalidInput);
         let parts = Parts {
             method: f.opt_str("method")?,
@@ -104,6 +110,7 @@ impl<'a> InboundRequest<'a> {
             expected_token: f.opt_str("expected_token")?,
             reference: f.opt_str("reference")?,
             host: f.opt_str("host")?,
+            webhook_secrets: read_secrets(&f)?,
         };
         InboundRequest::from_parts(parts, body)
     }
@@ -154,6 +161,12 @@ impl<'a> InboundRequest<'a> {
         if let Some(host) = parts.host {
             check_host(host).map_err(|message| field_error("host", message))?;
         }
+        if parts.webhook_secrets.iter().any(|s| s.is_empty()) {
+            return Err(field_error(
+                "webhook_secrets",
+                "must hold non-empty strings (the secrets of your webhook registrations)".into(),
+            ));
+        }
         Ok(InboundRequest {
             method,
             path_and_query,
@@ -164,6 +177,7 @@ impl<'a> InboundRequest<'a> {
             kind_hint,
             expected_token: parts.expected_token.map(str::to_owned),
             reference: parts.reference.map(str::to_owned),
+            webhook_secrets: parts.webhook_secrets.into_iter().map(Secret::new).collect(),
             body,
         })
     }
@@ -236,9 +250,9 @@ impl<'a> InboundRequest<'a> {
         };
         let shape_ok = match suffix {
             None => ids.len() == 1,
-            Some(suffix) => ids.len() == 2 && ids[1] == suffix,
+            Some(suffix) => ids.len() == 2 && ids.get(1).is_some_and(|s| s == suffix),
         };
-        if !shape_ok || ids[0].is_empty() {
+        if !shape_ok || ids.first().map_or(true, String::is_empty) {
             let id = if resource == "consents" {
                 "userId"
             } else {
@@ -275,18 +289,38 @@ impl<'a> InboundRequest<'a> {
         let mentioned = joined.matches(&marker).count();
         let at: Vec<usize> = (0..segments.len().saturating_sub(1))
             .filter(|&i| {
-                segments[i].eq_ignore_ascii_case("v2")
-                    && segments[i + 1].eq_ignore_ascii_case(resource)
+                segments
+                    .get(i)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("v2"))
+                    && segments
+                        .get(i + 1)
+                        .is_some_and(|s| s.eq_ignore_ascii_case(resource))
             })
             .collect();
         match (mentioned, at.as_slice()) {
             (0, _) => Ok(None),
-            (1, [i]) => Ok(Some(segments[i + 2..].to_vec())),
+            (1, [i]) => Ok(Some(
+                segments.get(i + 2..).map(<[String]>::to_vec).unwrap_or_default(),
+            )),
             _ => Err(format!(
                 "the URL path is ambiguous: it names /v2/{resource}/ more than once, or inside an escaped segment"
             )),
         }
     }
+}
+
+/// `webhook_secrets` of `request_json`: an array of strings (absent: none).
+fn read_secrets<'s>(f: &Fields<'s>) -> Result<Vec<&'s str>> {
+    f.opt_array("webhook_secrets")?
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, secret)| {
+            secret
+                .as_str()
+                .ok_or_else(|| f.error(&format!("webhook_secrets[{i}]"), "must be a string"))
+        })
+        .collect()
 }
 
 impl std::fmt::Debug for InboundRequest<'_> {
@@ -368,7 +402,7 @@ fn read_headers<'a>(f: &Fields<'a>) -> Result<Vec<(Cow<'a, str>, &'a str)>> {
                     name,
                     format!(
                         "must be a string or an array of strings, got {}",
-                        crate::input::type_name(other)
+                        crate::json::input::type_name(other)
                     ),
                 ))
             }
@@ -403,8 +437,8 @@ fn decode(text: &str, plus_is_space: bool) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
             b'%' => {
                 // Two hex digits exactly: `from_str_radix` alone would take "%+f" too.
                 let hex = text.get(i + 1..i + 3)?;

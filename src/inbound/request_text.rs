@@ -31,6 +31,7 @@ pub(crate) fn read<'a>(text: &'a str, body: &'a [u8]) -> Option<Result<InboundRe
         expected_token: fields.expected_token,
         reference: fields.reference,
         host: fields.host,
+        webhook_secrets: fields.webhook_secrets.unwrap_or_default(),
     };
     Some(InboundRequest::from_parts(parts, body))
 }
@@ -53,6 +54,8 @@ struct RequestFields<'t> {
     reference: Option<&'t str>,
     #[serde(borrow, default)]
     host: Option<&'t str>,
+    #[serde(borrow, default)]
+    webhook_secrets: Option<Vec<&'t str>>,
 }
 
 /// `{name: value or [values]}` as (lower-cased name, value) pairs, ordered by the names as
@@ -84,7 +87,10 @@ impl<'de: 't, 't> Visitor<'de> for HeadersVisitor<'t> {
             named.push((name, map.next_value()?));
         }
         named.sort_by_key(|(name, _)| *name);
-        if named.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+        if named
+            .windows(2)
+            .any(|pair| matches!(pair, [a, b] if a.0 == b.0))
+        {
             // A `Value` keeps the last of repeated keys; leave that to the `Value` way.
             return Err(serde::de::Error::custom("a header name is repeated"));
         }

@@ -3,11 +3,11 @@
 //! the request and hands the address to the plugin; the plugin computes its options and
 //! builds the answer with [`Client::shipping_options_response`].
 
-use super::event::{Basis, Event};
+use super::event::Event;
 use super::request::{InboundRequest, Kind};
 use super::{ecom_callback, token, Outcome};
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::Fields;
 use crate::Client;
 use serde_json::{json, Map, Value};
 
@@ -138,28 +138,20 @@ pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome 
 }
 
 fn shipping_event(kind: Kind, reference: String, extra: Map<String, Value>, body: &Value) -> Event {
-    Event {
-        kind: kind.as_str(),
-        api: kind.api(),
-        id: format!(
-            "{}:{reference}:{}",
-            kind.as_str(),
-            super::webhook_signature::content_hash(body.to_string().as_bytes())
-        ),
+    let id = format!(
+        "{}:{reference}:{}",
+        kind.as_str(),
+        super::webhook_signature::content_hash(body.to_string().as_bytes())
+    );
+    // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.
+    Event::notice(
+        kind.as_str(),
+        kind.api(),
         reference,
-        name: "SHIPPING_OPTIONS_REQUESTED".into(),
-        state: None,
-        status: None,
-        basis: Basis::Total,
-        currency: None,
-        amounts: None,
-        amount: None,
-        timestamp: None,
-        success: true,
+        id,
+        "SHIPPING_OPTIONS_REQUESTED",
         extra,
-        // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.
-        raw: Value::Null,
-    }
+    )
 }
 
 const BRANDS: &[&str] = &[
@@ -193,7 +185,7 @@ impl Client {
     /// "type"?, ...}], "order_id"?, "address_id"?}` (the last two for eCom; take them from the
     /// event). Returns `{"status": 200, "headers": {...}, "body": "<JSON text>"}`.
     pub fn shipping_options_response(&self, request: &Value) -> Result<Value> {
-        let map = crate::call::request_object(request)?;
+        let map = crate::json::input::request_object(request)?;
         let f = Fields::new(&map, "", ErrorKind::InvalidInput);
         let kind = f
             .check_enum("kind", &["checkout_shipping", "ecom_shipping_details"])?
@@ -218,7 +210,7 @@ impl Client {
             Value::Array(options.iter().map(checkout_option).collect::<Result<_>>()?)
         } else {
             let order_id = f.req_str("order_id")?;
-            crate::reference::check_reference(&f, "order_id", order_id, 1, 50)?;
+            crate::model::reference::check_reference(&f, "order_id", order_id, 1, 50)?;
             let address_id = f.opt_i64("address_id")?.ok_or_else(|| {
                 f.error("address_id", "is required (the addressId of the request)")
             })?;
@@ -241,7 +233,7 @@ impl Client {
     }
 }
 
-fn common<'a>(o: &Fields<'a>) -> Result<(&'a str, i64, bool, crate::amount::Amount<'a>)> {
+fn common<'a>(o: &Fields<'a>) -> Result<(&'a str, i64, bool, crate::model::amount::Amount<'a>)> {
     let id = o.req_str("id")?;
     let priority = o
         .opt_i64("priority")?
@@ -255,7 +247,7 @@ fn common<'a>(o: &Fields<'a>) -> Result<(&'a str, i64, bool, crate::amount::Amou
     let is_default = o
         .opt_bool("isDefault")?
         .ok_or_else(|| o.error("isDefault", "is required (true or false)"))?;
-    let amount = crate::amount::read_amount(o, "amount", None, i32::MAX as i64)?;
+    let amount = crate::model::amount::read_amount(o, "amount", None, i32::MAX as i64)?;
     Ok((id, priority, is_default, amount))
 }
 

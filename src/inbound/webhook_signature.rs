@@ -9,7 +9,7 @@ use super::token::same;
 use crate::secret::Secret;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use sha2::{Digest, Sha256};
 use std::time::{Duration, SystemTime};
 
@@ -38,8 +38,7 @@ pub fn signature(
     host: &str,
     hash: &str,
 ) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = crate::secret::hmac_sha256(secret.as_bytes());
     mac.update(format!("{method}\n{path_and_query}\n{date};{host};{hash}").as_bytes());
     STANDARD.encode(mac.finalize().into_bytes())
 }

@@ -2,7 +2,7 @@
 //! minimum height), and named by their content so that an upload can be repeated.
 
 use crate::error::Result;
-use crate::input::Fields;
+use crate::json::input::Fields;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 

@@ -13,13 +13,14 @@ mod transaction;
 pub(crate) mod validation;
 
 pub use receipt::build_receipt;
-pub(crate) use transaction::authorization_psp_reference;
+pub(crate) use transaction::with_psp_reference;
 
-use crate::amount::{read_amount, EPAYMENT_MAX_VALUE};
-use crate::call::{request_object, ApiCall, Auth, CallOptions, Expect};
-use crate::checkout_validation::check_url;
+use crate::api::checkout::validation::check_url;
 use crate::error::{Error, ErrorKind, Result};
-use crate::input::Fields;
+use crate::http::call::{ApiCall, Auth, CallOptions, Expect};
+use crate::json::input::request_object;
+use crate::json::input::Fields;
+use crate::model::amount::{read_amount, EPAYMENT_MAX_VALUE};
 use crate::Client;
 use serde_json::{json, Map, Value};
 use validation::{
@@ -118,7 +119,7 @@ impl Client {
             what: format!("reading order {} from Order Management", target.order_id),
             expect: Expect::Object,
         })?;
-        let mut data = crate::call::object_or_empty(answer.body);
+        let mut data = crate::json::input::object_or_empty(answer.body);
         data.insert("order_id".into(), json!(target.order_id));
         data.insert("payment_type".into(), json!(target.payment_type));
         Ok(Value::Object(data))
@@ -251,7 +252,7 @@ impl Client {
 
 /// A call that creates something once: success is `true`, the API's 409 (it is already there)
 /// is `false`, and any other error stays an error.
-fn created_or_already_there(outcome: Result<crate::call::ApiAnswer>) -> Result<bool> {
+fn created_or_already_there(outcome: Result<crate::http::call::ApiAnswer>) -> Result<bool> {
     match outcome {
         Ok(_) => Ok(true),
         Err(error) if error.kind == ErrorKind::Conflict && error.http_status == Some(409) => {

@@ -17,10 +17,10 @@ use super::validation::{
     parse_quantity, validate_receipt, Expected, Quantity, ORDER_MANAGEMENT, RECEIPT_CURRENCIES,
     TAX_RATE_MAX,
 };
-use crate::amount::{format_minor, read_amount, Amount, EPAYMENT_MAX_VALUE};
-use crate::call::request_map;
 use crate::error::{ErrorKind, Result};
-use crate::input::Fields;
+use crate::json::input::request_map;
+use crate::json::input::Fields;
+use crate::model::amount::{format_minor, read_amount, Amount, EPAYMENT_MAX_VALUE};
 use serde_json::{json, Map, Value};
 
 /// Builds a receipt: `{"amount": {"value", "currency"}, "lines": [{"name", "id",
@@ -194,7 +194,7 @@ fn read_quantity(line: &Fields) -> Result<String> {
                 "must be a whole number or a decimal string such as \"1.5\", got {}",
                 match other {
                     Value::Number(n) => n.to_string(),
-                    other => crate::input::type_name(other).to_owned(),
+                    other => crate::json::input::type_name(other).to_owned(),
                 }
             ),
         )),

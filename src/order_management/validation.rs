@@ -4,9 +4,9 @@
 //! payment's amount. A mistake comes back as `invalid_input` naming the line and the difference,
 //! before anything is sent.
 
-use crate::amount::{format_minor, Amount};
 use crate::error::Result;
-use crate::input::Fields;
+use crate::json::input::Fields;
+use crate::model::amount::{format_minor, Amount};
 
 /// The currencies of the spec's `CurrencyEnum`.
 pub(crate) const RECEIPT_CURRENCIES: &[&str] = &["NOK", "DKK", "EUR"];

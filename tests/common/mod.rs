@@ -150,5 +150,21 @@ pub fn header<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
     request["headers"][name.to_ascii_lowercase()].as_str()
 }
 
+pub mod http_request;
+pub mod misbehaving;
 pub mod poll;
 pub mod receiver;
+
+/// A client for tests that make no request (inbound verification, validation): its base URL is
+/// a closed loopback port, and `extra` settings are merged in.
+pub fn offline_client(extra: Value) -> Client {
+    let mut config = json!({
+        "base_url": "http://127.0.0.1:9",
+        "system_name": "acme-shop", "system_version": "1.0.0",
+        "plugin_name": "acme-vipps", "plugin_version": "1.0.0",
+    });
+    for (k, v) in extra.as_object().expect("extra is an object") {
+        config[k] = v.clone();
+    }
+    Client::new(&config.to_string()).expect("the test configuration is valid")
+}

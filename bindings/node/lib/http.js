@@ -3,7 +3,7 @@
 // library needs (method, URL, headers with their original case and duplicates), the raw body
 // bytes (signatures cover them), and writing the answer back.
 
-/** Bodies over this size are refused by the library with 413 (MAX_BODY in include/vipps.h). */
+/** Bodies over this size are refused by the library with 413 (VIPPS_MAX_BODY in include/vipps.h). */
 const MAX_BODY = 1024 * 1024;
 
 /**

@@ -263,26 +263,16 @@ final class Client
     }
 
     /**
-     * The stored record, encoded back into the JSON the library wrote. PHP decodes answers to
-     * arrays, where an empty JSON object and an empty list are the same `[]`; the record's only
-     * map that can be empty is `operations` (event id → amounts), which the library requires to be
-     * an object, so a record of a payment with no single operation yet would not round-trip. A
-     * record stored as its JSON text is decoded with objects kept (the faithful form); an array
-     * gets its empty `operations` back as an object. (The clean fix is in the core: accept `[]`
-     * there, or write operations as a list; see issue 18.)
+     * The stored record as the library takes it: an array as applyEvent answered it (the library
+     * reads the record's empty `operations`, which PHP turns from `{}` into `[]`, as empty), or
+     * the record stored as its JSON text.
      *
      * @param mixed $record
      * @return mixed
      */
     private static function recordAsTheCoreWroteIt($record)
     {
-        if (is_string($record)) {
-            return json_decode($record, false, 512, JSON_THROW_ON_ERROR);
-        }
-        if (is_array($record) && array_key_exists('operations', $record) && $record['operations'] === []) {
-            $record['operations'] = new \stdClass();
-        }
-        return $record;
+        return is_string($record) ? json_decode($record, false, 512, JSON_THROW_ON_ERROR) : $record;
     }
 
     // ---- Webhooks API ----

@@ -14,7 +14,7 @@ import pytest
 import vipps
 from conftest import base_config, new_reference, payment_request
 
-CHILDREN = 200
+CHILDREN = 500
 WINDOW = 8  # children running at once
 HANG_SECONDS = 5  # a child still running after this is hung (its calls end within total_ms)
 
@@ -115,3 +115,15 @@ def _count(status, ok: int, failed: int, hung: int) -> tuple:
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
         return ok + 1, failed, hung
     return ok, failed + 1, hung
+
+
+def test_the_loader_lock_held_at_a_fork_is_a_new_lock_in_the_child() -> None:
+    from vipps import _lib
+
+    with _lib._lock:  # another thread of the parent, mid-load, at the moment of the fork
+        pid = os.fork()
+        if pid == 0:
+            ok = _lib._lock.acquire(timeout=2)
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, "the child waited on the parent's lock"

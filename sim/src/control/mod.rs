@@ -18,6 +18,11 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/_sim/clock/advance", post(inspect_routes::advance_clock))
         .route("/_sim/stats", get(inspect_routes::stats))
         .route(
+            "/_sim/rate-limits",
+            post(crate::epayment::rate_limit::set_switch)
+                .get(crate::epayment::rate_limit::get_switch),
+        )
+        .route(
             "/_sim/requests",
             get(inspect_routes::requests).delete(inspect_routes::clear_requests),
         )

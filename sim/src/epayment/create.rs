@@ -117,7 +117,7 @@ fn create(sim: &Sim, txn: &mut Txn, msn: &str, key: &str, v: ValidCreate) -> Rep
         user_flow: v.user_flow,
         redirect_url: redirect_url.clone(),
         created_at_ms: now,
-        expires_at_ms: v.expires_at_ms,
+        expires_at_ms: super::time_limits::expiry(sim, now, v.expires_at_ms),
         profile_scope: v.scope,
         profile_sub: None,
         metadata: v.metadata,

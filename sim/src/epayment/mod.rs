@@ -7,7 +7,9 @@ pub mod headers;
 pub mod idempotency;
 pub mod modify;
 pub mod query;
+pub mod rate_limit;
 pub mod test_approve;
+pub mod time_limits;
 
 use crate::state::Sim;
 use axum::routing::{get, post};

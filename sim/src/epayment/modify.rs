@@ -137,6 +137,9 @@ fn apply(
         ids: &sim.ids,
         idempotency_key: Some(key),
     };
+    if let Some(refusal) = super::time_limits::period_over(sim, payment, op.name(), stamp.now_ms) {
+        return refused(sim, &refusal);
+    }
     let value = amount.map_or(0, |(_, v)| v);
     let outcome = match op {
         Op::Capture => payment.capture(value, &stamp),

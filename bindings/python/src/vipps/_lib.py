@@ -29,7 +29,7 @@ VERSION = "0.1.0"
 #: The distribution name on PyPI (``vipps`` there is an unrelated project).
 DISTRIBUTION = "unofficial-vipps"
 
-#: Bodies larger than this are refused unread by ``vipps_handle_callback`` (``MAX_BODY``).
+#: Bodies larger than this are refused unread by ``vipps_handle_callback`` (``VIPPS_MAX_BODY`` in include/vipps.h).
 MAX_BODY = 1024 * 1024
 
 _LIB_NAMES = {
@@ -200,10 +200,23 @@ _lib: Optional[ctypes.CDLL] = None
 _lib_path: Optional[Path] = None
 
 
+def _new_lock_after_fork() -> None:
+    # A thread of the parent may have held the lock at the fork; it does not exist in the child.
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_new_lock_after_fork)
+
+
 def load(path: "Optional[Union[str, os.PathLike[str]]]" = None) -> ctypes.CDLL:
     """Loads libvipps once per process (thread-safe), checks its ABI version and library
     version, and declares every function. ``path`` overrides the discovery on the first call."""
     global _lib, _lib_path
+    loaded = _lib
+    if loaded is not None:  # every call comes here: no lock once loaded
+        return loaded
     with _lock:
         if _lib is not None:
             return _lib

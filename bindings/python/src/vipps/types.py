@@ -216,6 +216,10 @@ class CallbackRequest(TypedDict, total=False):
     ]
     expected_token: str
     reference: str
+    #: The host the webhook is registered for: the only host its signature is checked against.
+    host: str
+    #: Webhook secrets tried besides the client's (e.g. one just registered with ensure_webhook).
+    webhook_secrets: List[str]
 
 
 class HttpResponse(TypedDict):

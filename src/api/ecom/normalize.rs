@@ -1,0 +1,216 @@
+//! The normalized status and amounts of an eCom order, read from `/details`, so that an eCom
+//! order and an ePayment payment with the same history give the same answer.
+
+use crate::model::status::{Amounts, Normalized, Status};
+use serde_json::Value;
+
+/// Normalizes a `/details` answer (`transactionLogHistory` newest first, `transactionSummary`).
+pub fn from_details(details: &Value) -> Normalized {
+    let log: Vec<&Value> = details
+        .get("transactionLogHistory")
+        .and_then(Value::as_array)
+        .map(|entries| entries.iter().collect())
+        .unwrap_or_default();
+    let succeeded = |operation: &str| {
+        log.iter()
+            .filter(|e| e.get("operation").and_then(Value::as_str) == Some(operation))
+            .filter(|e| {
+                e.get("operationSuccess")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+            })
+            .map(|e| e.get("amount").and_then(Value::as_i64).unwrap_or(0))
+            .collect::<Vec<i64>>()
+    };
+    let initiated = succeeded("INITIATE").into_iter().next().unwrap_or(0);
+    // SALE is a direct capture: reserved and captured in one step.
+    let reserved: i64 = succeeded("RESERVE")
+        .into_iter()
+        .chain(succeeded("SALE"))
+        .max()
+        .unwrap_or(0);
+    let summary = details.get("transactionSummary");
+    let summary_amount = |name: &str| summary.and_then(|s| s.get(name)).and_then(Value::as_i64);
+    let captured = summary_amount("capturedAmount").unwrap_or_else(|| {
+        succeeded("CAPTURE").iter().sum::<i64>() + succeeded("SALE").iter().sum::<i64>()
+    });
+    let refunded =
+        summary_amount("refundedAmount").unwrap_or_else(|| succeeded("REFUND").iter().sum());
+    let voided = !succeeded("VOID").is_empty();
+    let cancelled_before_reserve = reserved == 0 && !succeeded("CANCEL").is_empty();
+    // A cancel after a reservation (VOID, or CANCEL with shouldReleaseRemainingFunds after a
+    // partial capture) releases whatever was not captured.
+    let released = reserved > 0 && (voided || !succeeded("CANCEL").is_empty());
+    let amounts = Amounts {
+        authorized: reserved,
+        captured,
+        refunded,
+        cancelled: if released {
+            (reserved - captured).max(0)
+        } else {
+            0
+        },
+    };
+    let status = if reserved > 0 {
+        amounts.authorized_status()
+    } else if cancelled_before_reserve {
+        Status::Cancelled
+    } else if log.iter().any(|e| {
+        e.get("operationSuccess") == Some(&Value::Bool(false))
+            && e.get("operation").and_then(Value::as_str) == Some("RESERVE")
+    }) {
+        Status::Failed
+    } else {
+        Status::Pending
+    };
+    Normalized {
+        status,
+        currency: Some("NOK".to_owned()),
+        amount: initiated.max(reserved),
+        amounts,
+    }
+}
+
+/// Maps the deprecated `/status` answer's `transactionInfo.status` to a normalized status
+/// (amounts are not in that answer; use `/details` for them). `None` for a status this library
+/// does not know: it is not read as `failed`.
+pub fn status_name(status: &str) -> Option<Status> {
+    Some(match status {
+        "INITIATE" | "REGISTER" => Status::Pending,
+        "RESERVE" => Status::Authorized,
+        "SALE" | "CAPTURE" => Status::Captured,
+        "REFUND" => Status::Refunded,
+        "CANCEL" | "VOID" => Status::Cancelled,
+        "REJECTED" => Status::Aborted,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Builds a /details answer from operations given oldest first.
+    fn details(ops: &[(&str, i64)], captured: i64, refunded: i64) -> Value {
+        let log: Vec<Value> = ops.iter().rev().map(|(op, amount)| json!({"operation": op, "amount": amount, "operationSuccess": true, "transactionText": "t"})).collect();
+        json!({"orderId": "o-1", "transactionLogHistory": log, "transactionSummary": {"capturedAmount": captured, "refundedAmount": refunded, "remainingAmountToCapture": 0, "remainingAmountToRefund": 0}})
+    }
+
+    #[test]
+    fn histories_match_the_epayment_statuses() {
+        let cases = [
+            (details(&[("INITIATE", 1000)], 0, 0), "pending", 0, 0),
+            (
+                details(&[("INITIATE", 1000), ("RESERVE", 1000)], 0, 0),
+                "authorized",
+                1000,
+                0,
+            ),
+            (
+                details(
+                    &[("INITIATE", 1000), ("RESERVE", 1000), ("CAPTURE", 400)],
+                    400,
+                    0,
+                ),
+                "partially_captured",
+                600,
+                400,
+            ),
+            (
+                details(
+                    &[("INITIATE", 1000), ("RESERVE", 1000), ("CAPTURE", 1000)],
+                    1000,
+                    0,
+                ),
+                "captured",
+                0,
+                1000,
+            ),
+            (
+                details(
+                    &[
+                        ("INITIATE", 1000),
+                        ("RESERVE", 1000),
+                        ("CAPTURE", 1000),
+                        ("REFUND", 300),
+                    ],
+                    1000,
+                    300,
+                ),
+                "partially_refunded",
+                0,
+                700,
+            ),
+            (
+                details(
+                    &[
+                        ("INITIATE", 1000),
+                        ("RESERVE", 1000),
+                        ("CAPTURE", 1000),
+                        ("REFUND", 1000),
+                    ],
+                    1000,
+                    1000,
+                ),
+                "refunded",
+                0,
+                0,
+            ),
+            (
+                details(
+                    &[("INITIATE", 1000), ("RESERVE", 1000), ("VOID", 1000)],
+                    0,
+                    0,
+                ),
+                "cancelled",
+                0,
+                0,
+            ),
+            (
+                details(
+                    &[
+                        ("INITIATE", 1000),
+                        ("RESERVE", 1000),
+                        ("CAPTURE", 400),
+                        ("CANCEL", 600),
+                    ],
+                    400,
+                    0,
+                ),
+                "captured",
+                0,
+                400,
+            ),
+            (
+                details(&[("INITIATE", 1000), ("CANCEL", 1000)], 0, 0),
+                "cancelled",
+                0,
+                0,
+            ),
+            (
+                details(&[("INITIATE", 1000), ("SALE", 1000)], 1000, 0),
+                "captured",
+                0,
+                1000,
+            ),
+        ];
+        for (input, status, capturable, refundable) in cases {
+            let n = from_details(&input);
+            assert_eq!(n.status.as_str(), status, "{input}");
+            assert_eq!(
+                (n.amounts.capturable(), n.amounts.refundable()),
+                (capturable, refundable),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failed_reservation_is_failed() {
+        let d = json!({"transactionLogHistory": [
+            {"operation": "RESERVE", "amount": 1000, "operationSuccess": false},
+            {"operation": "INITIATE", "amount": 1000, "operationSuccess": true}]});
+        assert_eq!(from_details(&d).status, Status::Failed);
+    }
+}

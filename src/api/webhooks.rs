@@ -1,0 +1,195 @@
+//! The Webhooks API v1: register, list and delete the webhooks that deliver ePayment events.
+
+use crate::error::{ErrorKind, Result};
+use crate::http::call::{Auth, CallOptions, Expect, Operation};
+use crate::json::input::{request_object, Fields};
+use crate::Client;
+use serde_json::{json, Value};
+
+// The operations of Webhooks v1. Registration has no idempotency key in the API: repeating
+// it may register twice (see `call::unreadable_answer`).
+const REGISTER: Operation = Operation {
+    method: "POST",
+    path: "/webhooks/v1/webhooks",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Object,
+    what: "registering a webhook",
+};
+const LIST: Operation = Operation {
+    method: "GET",
+    path: "/webhooks/v1/webhooks",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Object,
+    what: "listing webhooks",
+};
+const DELETE: Operation = Operation {
+    method: "DELETE",
+    path: "/webhooks/v1/webhooks/{}",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Nothing,
+    what: "deleting webhook {}",
+};
+
+/// The ePayment events (`epayments.payment.<name>.v1`).
+pub const EPAYMENT_EVENTS: [&str; 8] = [
+    "epayments.payment.created.v1",
+    "epayments.payment.aborted.v1",
+    "epayments.payment.expired.v1",
+    "epayments.payment.cancelled.v1",
+    "epayments.payment.captured.v1",
+    "epayments.payment.refunded.v1",
+    "epayments.payment.authorized.v1",
+    "epayments.payment.terminated.v1",
+];
+
+/// An event name must be one of [`EPAYMENT_EVENTS`]: the deliveries `handle_callback` reads
+/// (the ePayment `WebhookEvent`, see `inbound::epayment_webhook`). Other services' events
+/// (`recurring.*`, `user.checked-in.v1`, …) are refused here (issue 15, defect 12): their
+/// deliveries would be answered 400 and retried by Vipps for days.
+fn check_event(f: &Fields, index: usize, name: &str) -> Result<()> {
+    if EPAYMENT_EVENTS.contains(&name) {
+        return Ok(());
+    }
+    Err(f.error(
+        &format!("events[{index}]"),
+        format!(
+            "must be one of the events handle_callback reads ({}), got {name:?}",
+            EPAYMENT_EVENTS.join(", "),
+        ),
+    ))
+}
+
+/// An absolute URL that Vipps can call: https, or http on a loopback host (a local shop or
+/// test receiver talking to the simulator).
+fn check_url(f: &Fields, url: &str) -> Result<()> {
+    f.check_len("url", url, 1, 2048)?;
+    let invalid = || {
+        f.error(
+            "url",
+            "must be an absolute https URL (http only for localhost / 127.0.0.1)",
+        )
+    };
+    let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid());
+    }
+    let loopback = host == "localhost" || host.starts_with("127.") || host == "::1";
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(invalid()),
+    }
+}
+
+impl Client {
+    /// Registers a webhook: `{"url", "events": [...]}` → `{"id", "secret", "url", "events"}`.
+    /// The secret is shown only once: store it and put it in `webhook_secrets`.
+    pub fn register_webhook(&self, request: &Value) -> Result<Value> {
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(self, &mut body)?;
+        let f = Fields::new(&body, "", ErrorKind::InvalidInput);
+        let url = f.req_str("url")?;
+        check_url(&f, url)?;
+        let events = f
+            .opt_array("events")?
+            .ok_or_else(|| f.error("events", "is required: a non-empty array of event names"))?;
+        if events.is_empty() {
+            return Err(f.error("events", "must not be empty"));
+        }
+        for (i, event) in events.iter().enumerate() {
+            let name = event
+                .as_str()
+                .ok_or_else(|| f.error(&format!("events[{i}]"), "must be a string"))?;
+            check_event(&f, i, name)?;
+        }
+        let url = url.to_owned();
+        let events = events.clone();
+        let answer = self.call(&REGISTER.call("", &options, Some(Value::Object(body)))?)?;
+        let mut data = crate::json::input::object_or_empty(answer.body);
+        data.insert("url".into(), json!(url));
+        data.insert("events".into(), Value::Array(events));
+        Ok(Value::Object(data))
+    }
+
+    /// Lists the registered webhooks: `{}` → `{"webhooks": [{"id", "url", "events"}]}`.
+    pub fn list_webhooks(&self, request: &Value) -> Result<Value> {
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(self, &mut body)?;
+        let answer = self.call(&LIST.call("", &options, None)?)?;
+        Ok(answer.body)
+    }
+
+    /// Deletes a webhook: `{"id"}` → `{"id", "deleted": true}`.
+    pub fn delete_webhook(&self, request: &Value) -> Result<Value> {
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(self, &mut body)?;
+        let f = Fields::new(&body, "", ErrorKind::InvalidInput);
+        let id = f.req_str("id")?;
+        // The id goes into the path: only the characters of a UUID.
+        crate::model::reference::check_reference(&f, "id", id, 1, 100)?;
+        self.call(&DELETE.call(id, &options, None)?)?;
+        Ok(json!({"id": id, "deleted": true}))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(v: &Value) -> Fields<'_> {
+        Fields::new(v.as_object().unwrap(), "", ErrorKind::InvalidInput)
+    }
+
+    #[test]
+    fn urls_must_be_absolute_and_https_except_on_loopback() {
+        let v = json!({});
+        let f = fields(&v);
+        for ok in [
+            "https://shop.example/vipps/webhook",
+            "http://127.0.0.1:8080/hook",
+            "http://localhost/x",
+            "https://[::1]:8443/x",
+        ] {
+            assert!(check_url(&f, ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://shop.example/hook",
+            "/vipps/webhook",
+            "ftp://x/y",
+            "https:///x",
+            "https://a b/",
+            "",
+        ] {
+            assert!(check_url(&f, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn event_names_are_checked() {
+        let v = json!({});
+        let f = fields(&v);
+        for ok in EPAYMENT_EVENTS {
+            assert!(check_event(&f, 0, ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "recurring.agreement-activated.v1",
+            "user.checked-in.v1",
+            "epayments.payment.captureed.v1",
+            "captured",
+            "Epayments.payment.x.v1",
+            "a.b.v",
+            "a..v1",
+        ] {
+            let err = check_event(&f, 2, bad).unwrap_err();
+            assert!(err.message.contains("events[2]"), "{}", err.message);
+        }
+    }
+}

@@ -1,0 +1,480 @@
+//! One normalized payment status, whichever API the payment lives in.
+//!
+//! A shop stores this status and the amounts beside it, and decides from `capturable` and
+//! `refundable` which buttons to show, instead of interpreting three APIs' state machines.
+
+use serde_json::{json, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Authorized,
+    PartiallyCaptured,
+    Captured,
+    PartiallyRefunded,
+    Refunded,
+    Cancelled,
+    Expired,
+    Aborted,
+    Failed,
+}
+
+impl Status {
+    /// Every status, in the order of a payment's life (the closed states last).
+    pub(crate) const ALL: [Status; 10] = [
+        Status::Pending,
+        Status::Authorized,
+        Status::PartiallyCaptured,
+        Status::Captured,
+        Status::PartiallyRefunded,
+        Status::Refunded,
+        Status::Cancelled,
+        Status::Expired,
+        Status::Aborted,
+        Status::Failed,
+    ];
+
+    /// The status named by `as_str`.
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Authorized => "authorized",
+            Status::PartiallyCaptured => "partially_captured",
+            Status::Captured => "captured",
+            Status::PartiallyRefunded => "partially_refunded",
+            Status::Refunded => "refunded",
+            Status::Cancelled => "cancelled",
+            Status::Expired => "expired",
+            Status::Aborted => "aborted",
+            Status::Failed => "failed",
+        }
+    }
+
+    /// True when nothing more will happen to the payment without the merchant acting
+    /// (no customer action is pending).
+    pub fn is_final(self) -> bool {
+        self != Status::Pending
+    }
+}
+
+/// The largest amount the library accepts from a callback, a webhook or a stored record, in
+/// minor units (10 billion NOK): far above any API's limit (ePayment 65 million, eCom an int32)
+/// and small enough that sums of any number of operations saturate long before they wrap.
+pub(crate) const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// The amounts a shop needs, in minor units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Amounts {
+    pub authorized: i64,
+    pub captured: i64,
+    pub refunded: i64,
+    pub cancelled: i64,
+}
+
+impl Amounts {
+    // Saturating: amounts come from other programs' JSON, and no input may make them wrap.
+    pub fn capturable(&self) -> i64 {
+        self.authorized
+            .saturating_sub(self.captured)
+            .saturating_sub(self.cancelled)
+            .max(0)
+    }
+
+    pub fn refundable(&self) -> i64 {
+        self.captured.saturating_sub(self.refunded).max(0)
+    }
+
+    /// Every amount between 0 and `MAX_AMOUNT`.
+    pub fn is_plausible(&self) -> bool {
+        [
+            self.authorized,
+            self.captured,
+            self.refunded,
+            self.cancelled,
+        ]
+        .iter()
+        .all(|v| (0..=MAX_AMOUNT).contains(v))
+    }
+
+    /// Captured + refunded + cancelled: grows with every money operation, so it orders events
+    /// of the same status (the rank rule of the README).
+    pub fn progress(&self) -> i64 {
+        self.captured
+            .saturating_add(self.refunded)
+            .saturating_add(self.cancelled)
+    }
+
+    /// The status of an authorized payment, from what has happened to its money.
+    pub fn authorized_status(&self) -> Status {
+        if self.refunded > 0 {
+            if self.refundable() == 0 {
+                Status::Refunded
+            } else {
+                Status::PartiallyRefunded
+            }
+        } else if self.captured > 0 {
+            if self.capturable() == 0 {
+                Status::Captured
+            } else {
+                Status::PartiallyCaptured
+            }
+        } else if self.cancelled > 0 {
+            Status::Cancelled
+        } else {
+            Status::Authorized
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Normalized {
+    pub status: Status,
+    pub currency: Option<String>,
+    /// The amount the payment was created for.
+    pub amount: i64,
+    pub amounts: Amounts,
+}
+
+impl Normalized {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "status": self.status.as_str(),
+            "final": self.status.is_final(),
+            "currency": self.currency,
+            "amount": self.amount,
+            "authorized": self.amounts.authorized,
+            "captured": self.amounts.captured,
+            "refunded": self.amounts.refunded,
+            "cancelled": self.amounts.cancelled,
+            "capturable": self.amounts.capturable(),
+            "refundable": self.amounts.refundable(),
+        })
+    }
+}
+
+/// Stands for an amount that is present but impossible (not a whole number of minor units,
+/// or beyond [`MAX_AMOUNT`]): negative, so every plausibility check refuses it. Reading such
+/// an amount as 0 would make a garbled body look like a payment with no money in it.
+pub(crate) const IMPOSSIBLE_AMOUNT: i64 = -1;
+
+/// Reads a minor-unit number: `None` when absent, null or not a number; a whole number (also
+/// written with a fraction, `49900.0`, as older eCom documents declare callback amounts as
+/// double) as itself; any other number (`1.5`, `1e20`, beyond i64) as [`IMPOSSIBLE_AMOUNT`].
+pub(crate) fn minor_number(value: Option<&Value>) -> Option<i64> {
+    let number = value?.as_number()?;
+    let whole = number.as_i64().or_else(|| {
+        let f = number.as_f64()?;
+        (f.fract() == 0.0 && f.abs() <= MAX_AMOUNT as f64).then_some(f as i64)
+    });
+    Some(whole.unwrap_or(IMPOSSIBLE_AMOUNT))
+}
+
+fn minor(value: Option<&Value>) -> i64 {
+    // Amounts appear as {"value": n, "currency": c}; a missing or null one is 0, anything
+    // else that is not a whole number of minor units is impossible (never 0).
+    match value.and_then(|v| v.get("value")) {
+        None | Some(Value::Null) => 0,
+        Some(v) => minor_number(Some(v)).unwrap_or(IMPOSSIBLE_AMOUNT),
+    }
+}
+
+/// Reads an ePayment-style `aggregate` object.
+pub fn amounts_from_aggregate(aggregate: Option<&Value>) -> Amounts {
+    let field = |name: &str| minor(aggregate.and_then(|a| a.get(name)));
+    Amounts {
+        authorized: field("authorizedAmount"),
+        captured: field("capturedAmount"),
+        refunded: field("refundedAmount"),
+        cancelled: field("cancelledAmount"),
+    }
+}
+
+/// The status of an ePayment `state`, `None` for a state this library does not know.
+fn epayment_status(state: Option<&str>, amounts: &Amounts) -> Option<Status> {
+    Some(match state? {
+        "AUTHORIZED" => amounts.authorized_status(),
+        // The customer aborted (or the payment failed in the app).
+        "ABORTED" => Status::Aborted,
+        "EXPIRED" => Status::Expired,
+        // The merchant cancelled before the customer approved (the spec: "The merchant has
+        // terminated the payment via the cancelPayment endpoint").
+        "TERMINATED" => Status::Cancelled,
+        "CREATED" => Status::Pending,
+        _ => return None,
+    })
+}
+
+/// Normalizes an ePayment payment (`GetPaymentResponse` or `ModificationResponse`).
+///
+/// Lenient, for bodies already known to be readable: a missing or unknown `state` reads as
+/// `pending` (nothing final is claimed), never `failed`. The library's own calls use
+/// [`read_epayment`], which refuses such a body instead.
+pub fn from_epayment(payment: &Value) -> Normalized {
+    let amounts = amounts_from_aggregate(payment.get("aggregate"));
+    let state = payment.get("state").and_then(Value::as_str);
+    let status = epayment_status(state, &amounts).unwrap_or(Status::Pending);
+    Normalized {
+        status,
+        currency: payment
+            .pointer("/amount/currency")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        amount: minor(payment.get("amount")),
+        amounts,
+    }
+}
+
+/// Reads an ePayment payment or modification answer, refusing what cannot be read: not an
+/// object, no known `state`, no `aggregate`, or an amount that is not a whole number of minor
+/// units within range. `Err` says what is wrong, for the caller's "unknown outcome" error.
+pub fn read_epayment(payment: &Value) -> Result<Normalized, String> {
+    if !payment.is_object() {
+        return Err("it is not a JSON object".into());
+    }
+    let amounts = amounts_from_aggregate(payment.get("aggregate"));
+    let state = payment.get("state").and_then(Value::as_str);
+    let status = epayment_status(state, &amounts).ok_or("it has no known payment state")?;
+    if !payment.get("aggregate").is_some_and(Value::is_object) {
+        return Err("it has no aggregate amounts".into());
+    }
+    let normalized = Normalized {
+        status,
+        ..from_epayment(payment)
+    };
+    plausible(normalized)
+}
+
+fn plausible(normalized: Normalized) -> Result<Normalized, String> {
+    if normalized.amounts.is_plausible() && (0..=MAX_AMOUNT).contains(&normalized.amount) {
+        Ok(normalized)
+    } else {
+        Err("an amount in it is not a whole number of minor units in range".into())
+    }
+}
+
+/// The status of a Checkout session, `None` for states this library does not know.
+///
+/// Checkout's payment state has only CREATED, AUTHORIZED and TERMINATED: its TERMINATED
+/// covers ePayment's ABORTED (the customer aborted, or an error) and TERMINATED (the merchant
+/// cancelled). They are told apart by the cancelled amount, which only a merchant's cancel
+/// sets, so that `get_session` and `get_payment` agree: cancelled by the merchant is
+/// `cancelled`, ended by the customer is `aborted` (README, "Statuses").
+fn checkout_status(session: Option<&str>, payment: Option<&str>, a: &Amounts) -> Option<Status> {
+    Some(match (session, payment) {
+        (_, Some("AUTHORIZED")) => a.authorized_status(),
+        (Some("SessionExpired"), _) => Status::Expired,
+        (_, Some("TERMINATED")) if a.cancelled > 0 => Status::Cancelled,
+        (Some("PaymentTerminated"), _) | (_, Some("TERMINATED")) => Status::Aborted,
+        (Some("SessionCreated" | "PaymentInitiated" | "PaymentSuccessful"), _) => Status::Pending,
+        _ => return None,
+    })
+}
+
+/// Normalizes a Checkout `SessionResponse` (also the body of a session callback).
+///
+/// Lenient like [`from_epayment`]: a missing or unknown state reads as `pending`, never
+/// `failed`. `get_session` uses [`read_checkout_session`].
+pub fn from_checkout_session(session: &Value) -> Normalized {
+    let details = session.get("paymentDetails");
+    let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
+    let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
+    let session_state = session.get("sessionState").and_then(Value::as_str);
+    let status = checkout_status(session_state, payment_state, &amounts).unwrap_or(Status::Pending);
+    Normalized {
+        status,
+        currency: details
+            .and_then(|d| d.pointer("/amount/currency"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        amount: minor(details.and_then(|d| d.get("amount"))),
+        amounts,
+    }
+}
+
+/// Reads a Checkout `SessionResponse`, refusing what cannot be read (not an object, no known
+/// `sessionState`, impossible amounts).
+pub fn read_checkout_session(session: &Value) -> Result<Normalized, String> {
+    if !session.is_object() {
+        return Err("it is not a JSON object".into());
+    }
+    let details = session.get("paymentDetails");
+    let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
+    let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
+    let session_state = session.get("sessionState").and_then(Value::as_str);
+    if session_state.is_none() {
+        return Err("it has no sessionState".into());
+    }
+    let status = checkout_status(session_state, payment_state, &amounts)
+        .ok_or("it has no known session state")?;
+    plausible(Normalized {
+        status,
+        ..from_checkout_session(session)
+    })
+}
+
+/// The rank of a status: it only grows along a payment's life.
+///
+/// `pending` 0 < `authorized` 10 < `partially_captured` 20 < `captured` 30 <
+/// `partially_refunded` 40 < `refunded` 50 < the closed states 60 (`cancelled`, `aborted`,
+/// `expired`, `failed`). A closed state is one in which no money moved and none can move any
+/// more: a payment cancelled *after a partial capture* is `captured` (status.rs), not
+/// `cancelled`, so the refunds that may follow it still rank higher.
+pub fn rank(status: Status) -> u32 {
+    match status {
+        Status::Pending => 0,
+        Status::Authorized => 10,
+        Status::PartiallyCaptured => 20,
+        Status::Captured => 30,
+        Status::PartiallyRefunded => 40,
+        Status::Refunded => 50,
+        Status::Cancelled | Status::Aborted | Status::Expired | Status::Failed => 60,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nok(v: i64) -> Value {
+        json!({"value": v, "currency": "NOK"})
+    }
+
+    fn payment(state: &str, auth: i64, cap: i64, refd: i64, canc: i64) -> Value {
+        json!({"state": state, "amount": nok(1000), "aggregate": {
+            "authorizedAmount": nok(auth), "capturedAmount": nok(cap),
+            "refundedAmount": nok(refd), "cancelledAmount": nok(canc)}})
+    }
+
+    #[test]
+    fn epayment_history_maps_to_statuses_and_amounts() {
+        let cases = [
+            (payment("CREATED", 0, 0, 0, 0), "pending", 0, 0),
+            (payment("AUTHORIZED", 1000, 0, 0, 0), "authorized", 1000, 0),
+            (
+                payment("AUTHORIZED", 1000, 400, 0, 0),
+                "partially_captured",
+                600,
+                400,
+            ),
+            (payment("AUTHORIZED", 1000, 1000, 0, 0), "captured", 0, 1000),
+            (
+                payment("AUTHORIZED", 1000, 1000, 300, 0),
+                "partially_refunded",
+                0,
+                700,
+            ),
+            (payment("AUTHORIZED", 1000, 1000, 1000, 0), "refunded", 0, 0),
+            (payment("AUTHORIZED", 1000, 0, 0, 1000), "cancelled", 0, 0),
+            (payment("AUTHORIZED", 1000, 400, 0, 600), "captured", 0, 400),
+            (payment("TERMINATED", 0, 0, 0, 1000), "cancelled", 0, 0),
+            (payment("ABORTED", 0, 0, 0, 0), "aborted", 0, 0),
+            (payment("EXPIRED", 0, 0, 0, 0), "expired", 0, 0),
+        ];
+        for (input, status, capturable, refundable) in cases {
+            let n = from_epayment(&input);
+            assert_eq!(n.status.as_str(), status, "{input}");
+            assert_eq!(n.amounts.capturable(), capturable, "{input}");
+            assert_eq!(n.amounts.refundable(), refundable, "{input}");
+        }
+    }
+
+    #[test]
+    fn checkout_sessions_map_to_statuses() {
+        let session = |state: &str, pstate: Option<&str>| {
+            let mut s = json!({"sessionState": state});
+            if let Some(p) = pstate {
+                s["paymentDetails"] = json!({"state": p, "amount": nok(1000), "aggregate": {"authorizedAmount": nok(1000)}});
+            }
+            s
+        };
+        assert_eq!(
+            from_checkout_session(&session("SessionCreated", None)).status,
+            Status::Pending
+        );
+        assert_eq!(
+            from_checkout_session(&session("PaymentInitiated", Some("CREATED"))).status,
+            Status::Pending
+        );
+        assert_eq!(
+            from_checkout_session(&session("PaymentSuccessful", Some("AUTHORIZED"))).status,
+            Status::Authorized
+        );
+        assert_eq!(
+            from_checkout_session(&session("PaymentTerminated", Some("TERMINATED"))).status,
+            Status::Aborted
+        );
+        assert_eq!(
+            from_checkout_session(&session("SessionExpired", None)).status,
+            Status::Expired
+        );
+        let n = from_checkout_session(&session("PaymentSuccessful", Some("AUTHORIZED")));
+        assert_eq!((n.amount, n.amounts.capturable()), (1000, 1000));
+    }
+
+    #[test]
+    fn a_merchant_cancel_is_cancelled_and_a_customer_abort_aborted_in_both_apis() {
+        // Cancelled by the merchant before approval: ePayment TERMINATED with the amount
+        // cancelled; the session shows TERMINATED with the same aggregate.
+        let cancelled = payment("TERMINATED", 0, 0, 0, 1000);
+        let session = json!({"sessionState": "PaymentTerminated", "paymentDetails": cancelled});
+        assert_eq!(from_epayment(&cancelled).status, Status::Cancelled);
+        assert_eq!(from_checkout_session(&session).status, Status::Cancelled);
+        // Aborted by the customer: ePayment ABORTED, Checkout TERMINATED with nothing cancelled.
+        let aborted = payment("ABORTED", 0, 0, 0, 0);
+        let mut session = json!({"sessionState": "PaymentTerminated", "paymentDetails": aborted});
+        session["paymentDetails"]["state"] = json!("TERMINATED");
+        assert_eq!(from_epayment(&aborted).status, Status::Aborted);
+        assert_eq!(from_checkout_session(&session).status, Status::Aborted);
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_read_is_refused_never_failed() {
+        let unreadable = [
+            json!(null),
+            json!([]),
+            json!({}),
+            json!({"state": "SOMETHING_NEW", "aggregate": {}}),
+            json!({"state": "AUTHORIZED"}),
+        ];
+        for body in &unreadable {
+            assert!(read_epayment(body).is_err(), "{body}");
+            assert_ne!(from_epayment(body).status, Status::Failed, "{body}");
+        }
+        let mut garbled = payment("AUTHORIZED", 1000, 400, 0, 0);
+        for bad in [json!(1.5), json!(1e20), json!("400"), json!(u64::MAX)] {
+            garbled["aggregate"]["capturedAmount"]["value"] = bad.clone();
+            assert!(read_epayment(&garbled).is_err(), "{bad}");
+        }
+        assert!(read_epayment(&payment("AUTHORIZED", 1000, 400, 0, 0)).is_ok());
+        for session in [
+            json!({}),
+            json!({"sessionState": "SessionStarted"}),
+            json!(7),
+        ] {
+            assert!(read_checkout_session(&session).is_err(), "{session}");
+            assert_ne!(from_checkout_session(&session).status, Status::Failed);
+        }
+        assert!(read_checkout_session(&json!({"sessionState": "SessionCreated"})).is_ok());
+    }
+
+    #[test]
+    fn minor_numbers_are_whole_or_impossible() {
+        let cases = [
+            (json!(0), Some(0)),
+            (json!(49900), Some(49900)),
+            (json!(49900.0), Some(49900)),
+            (json!(1.5), Some(IMPOSSIBLE_AMOUNT)),
+            (json!(1e20), Some(IMPOSSIBLE_AMOUNT)),
+            (json!(u64::MAX), Some(IMPOSSIBLE_AMOUNT)),
+            (json!("100"), None),
+            (json!(null), None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(minor_number(Some(&value)), expected, "{value}");
+        }
+    }
+}
