@@ -43,12 +43,11 @@ pub mod inbound;
 mod json;
 pub mod log;
 mod model;
-pub mod order_management;
 mod per_process;
 pub mod secret;
 
 // The public paths of the flat layout, kept for users, tests, fuzz targets and benches.
-pub use api::{ecom, webhooks};
+pub use api::{ecom, order_management, webhooks};
 pub use model::status;
 
 pub use client::Client;

@@ -86,7 +86,7 @@ impl Client {
             OrderApi::Epayment => self.epayment_get_payment_events(request),
             OrderApi::Ecom => self.ecom_events(request),
         }
-        .map(crate::order_management::with_psp_reference)
+        .map(crate::api::order_management::with_psp_reference)
     }
 
     /// Captures `amount` (or `modificationAmount`) of an authorized payment:

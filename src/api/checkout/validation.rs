@@ -2,11 +2,11 @@
 //! so a plugin learns about a mistake with the field's name before anything is sent.
 //! Fields the library does not know are left alone: they pass through to the API.
 
+use crate::api::order_management::validation::{validate_receipt, Expected, CHECKOUT};
 use crate::error::Result;
 use crate::json::input::Fields;
 use crate::model::amount::read_amount;
 use crate::model::reference::check_reference;
-use crate::order_management::validation::{validate_receipt, Expected, CHECKOUT};
 
 pub(crate) const REFERENCE_MIN: usize = 8;
 pub(crate) const REFERENCE_MAX: usize = 50;
