@@ -29,3 +29,8 @@ char *vipps_ecom_initiate(const struct vipps_client *client, const char *request
 char *vipps_ecom_status(const struct vipps_client *client, const char *request_json);
 char *vipps_make_order_id(const char *request_json);
 char *vipps_idempotency_key(const char *request_json);
+char *vipps_add_receipt(const struct vipps_client *client, const char *request_json);
+char *vipps_get_order(const struct vipps_client *client, const char *request_json);
+char *vipps_set_category(const struct vipps_client *client, const char *request_json);
+char *vipps_upload_image(const struct vipps_client *client, const char *request_json);
+char *vipps_build_receipt(const char *request_json);

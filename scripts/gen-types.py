@@ -45,6 +45,8 @@ SPEC_FILES = {
     "Webhooks": "webhooks-v1.openapi.yaml",
     "AccessToken": "access-token.openapi.yaml",
     "OrderManagement": "order-management-v2.0-tag-2.3.24.openapi.yaml",
+    # The newest Order Management spec (2025, with taxRate): the receipt operations' contract.
+    "OrderManagementV2": "order-management-v2.openapi.yaml",
 }
 # SOURCES.md: ePayment's receipt points at this URL; the file is kept beside the others.
 REMOTE_REFS = {
@@ -221,6 +223,20 @@ API = opt("api", ("ref", "OrderApi"), "Which API the order belongs to: `epayment
 KEY_USED = req("idempotency_key", STRING, "The idempotency key used: store it and reuse it when retrying.")
 NORMALIZED = req("normalized", ("ref", "Normalized"), "One status across the APIs, with the amounts in minor units.")
 
+OM_ORDER = [
+    opt("reference", STRING, "The payment's reference: the API's orderId (or give orderId)."),
+    opt("orderId", STRING, "The API's name for the reference."),
+    opt("paymentType", ("ref", "PaymentType"), "ECOM (the default) or RECURRING."),
+]
+OM_ANSWER = [
+    req("order_id", STRING, "The order's id."),
+    req("payment_type", ("ref", "PaymentType"), "ECOM or RECURRING."),
+]
+CREATED_ONCE = [
+    req("created", BOOL, "Stored by this call."),
+    req("already_existed", BOOL, "It was already there (the API's 409): success, nothing changed."),
+]
+
 ERROR_KINDS = ["invalid_input", "config", "unauthorized", "api", "conflict", "not_found", "rate_limited",
                "timeout", "network", "signature_invalid", "internal", "unknown_outcome"]
 STATUSES = ["pending", "authorized", "partially_captured", "captured", "partially_refunded", "refunded",
@@ -253,6 +269,22 @@ def library_types(specs: Specs) -> list[Named]:
             opt("error_code", STRING, "The API's error code, e.g. 6090."),
             opt("idempotency_key", STRING, "The key of a money call: retry with it."),
         ]), "The `error` of an error envelope."),
+        Named("PaymentType", ("lit", ["ECOM", "RECURRING"]),
+              "Order Management's paymentType: ECOM for ePayment, Checkout and eCom payments; RECURRING for Recurring."),
+        Named("ReceiptLineInput", ("struct", [
+            req("name", STRING, "The product's name."),
+            req("id", STRING, "The product's id."),
+            opt("quantity", ("union", [INT, STRING]), "A whole number, or a decimal as a string (\"1.5\"); 1 when left out."),
+            opt("quantity_unit", ("lit", ["PCS", "KG", "KM", "MINUTE", "LITRE", "KWH"]), "The quantity's unit (PCS when left out)."),
+            opt("unit_price", INT, f"The price per unit including tax, before the discount, {MINOR}; or total_amount."),
+            opt("total_amount", INT, f"The line's total including tax, after its discount, {MINOR}; or unit_price."),
+            opt("tax_rate", INT, "The tax rate in basis points (2500 = 25 %); or tax_percentage."),
+            opt("tax_percentage", INT, "The tax rate in whole percent (25); or tax_rate."),
+            opt("discount", INT, f"The line's discount, {MINOR}."),
+            opt("is_shipping", BOOL, "A shipping line."),
+            opt("is_return", BOOL, "A returned line: it counts negative."),
+            opt("product_url", STRING, "A link to the product."),
+        ]), "One of the shop's order lines for `build_receipt`."),
         Named("WebhookEventName", ("lit", [f"epayments.payment.{e.lower()}.v1" for e in events]),
               "The webhook events `register_webhook` accepts: ePayment's PaymentEventName, as webhook names."),
     ]
@@ -298,7 +330,9 @@ def operations() -> list[Op]:
            method="get_payment"),
         Op("get_payment_events", "ePayment: a payment's event log, oldest first.",
            [REFERENCE, API, *CALL_KEYS],
-           [REFERENCE, req("events", ("list", ("ref", "EPaymentPaymentEvent")), "The events, oldest first.")]),
+           [REFERENCE, req("events", ("list", ("ref", "EPaymentPaymentEvent")), "The events, oldest first."),
+            req("psp_reference", ("union", [STRING, ("prim", "null")]),
+                "The PSP reference of the authorization (the transaction id to show); null before it.")]),
         Op("capture", "ePayment: capture an amount of an authorized payment (eCom v2 with `api: \"ecom\"`).",
            [REFERENCE, API, ("EPayment", cs + "CaptureModificationRequest"),
             opt("amount", ("ref", "EPaymentAmount"), "The amount to capture (or `modificationAmount`)."), *CALL_KEYS],
@@ -324,6 +358,25 @@ def operations() -> list[Op]:
            [("Ecom", cs + "PaymentStatus"),
             req("normalized_status", ("union", [("ref", "NormalizedStatus"), ("prim", "null")]),
                 "The normalized status name, or null for a status the library does not know.")]),
+        Op("add_receipt", "Order Management v2: add a payment's receipt (a second one, the API's 409, is success with `created: false`).",
+           [*OM_ORDER, ("OrderManagementV2", cs + "Receipt"),
+            opt("payment_amount", ("ref", "EPaymentAmount"),
+                "The payment's amount: the lines (returns negative) plus tipAmount must make it."), *CALL_KEYS[1:]],
+           [*OM_ANSWER, *CREATED_ONCE]),
+        Op("get_order", "Order Management v2: the stored category and receipt of an order.",
+           [*OM_ORDER, *CALL_KEYS[1:]], [("OrderManagementV2", cs + "OrderV2Response"), *OM_ANSWER]),
+        Op("set_category", "Order Management v2: the link the app shows with a payment (the latest wins).",
+           [*OM_ORDER, ("OrderManagementV2", cs + "Order"), *CALL_KEYS[1:]],
+           [*OM_ANSWER, ("OrderManagementV2", cs + "Order"), req("set", BOOL, "The category was set.")]),
+        Op("upload_image", "Order Management v1 images: upload a PNG or JPEG; the id defaults to the hex SHA-256 of its bytes.",
+           [("OrderManagementV2", cs + "Image"), *CALL_KEYS[1:]],
+           [req("image_id", STRING, "The image's id."), req("bytes", INT, "The image's size in bytes."), *CREATED_ONCE],
+           relax=("imageId", "type")),
+        Op("build_receipt", "No I/O: a receipt whose lines add up to the payment's amount (README, \"Receipts\").",
+           [req("amount", ("ref", "EPaymentAmount"), "The amount the payment was created with."),
+            req("lines", ("list", ("ref", "ReceiptLineInput")), "The shop's order lines."),
+            opt("bottom_line", ANY, "Other bottom line fields (receiptNumber, tipAmount, ...), passed through.")],
+           [("OrderManagementV2", cs + "Receipt")]),
         Op("register_webhook", "Webhooks v1: register a URL for ePayment events.",
            [("Webhooks", cs + "RegisterRequest"),
             req("events", ("list", ("ref", "WebhookEventName")), "The ePayment events to deliver."), *CALL_KEYS],

@@ -432,6 +432,79 @@ pub unsafe extern "C" fn vipps_idempotency_key(request_json: *const c_char) -> *
     unsafe { run_without_client(request_json, crate::idempotency_key) }
 }
 
+/// Order Management: adds a payment's receipt, `POST /order-management/v2/{paymentType}/receipts/{orderId}`.
+/// `{"reference" (or "orderId"), "paymentType"?: "ECOM" | "RECURRING", "orderLines",
+/// "bottomLine", "payment_amount"?: {"value", "currency"}}` → `{"order_id", "payment_type",
+/// "created", "already_existed"}`. Checked before sending (with `payment_amount`, the lines must
+/// add up to it); a receipt the order already has (409) is success with `"created": false`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_add_receipt(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::add_receipt) }
+}
+
+/// Order Management: what is stored for an order, `GET /order-management/v2/{paymentType}/{orderId}`:
+/// `{"reference" (or "orderId"), "paymentType"?}` → `{"category", "receipt", "order_id",
+/// "payment_type"}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_get_order(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::get_order) }
+}
+
+/// Order Management: the link the app shows with a payment,
+/// `PUT /order-management/v2/{paymentType}/categories/{orderId}`: `{"reference" (or "orderId"),
+/// "paymentType"?, "category": "GENERAL" | "RECEIPT" | "ORDER_CONFIRMATION" | "DELIVERY" |
+/// "TICKET" | "BOOKING", "orderDetailsUrl", "imageId"?}`.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_set_category(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::set_category) }
+}
+
+/// Order Management: uploads an image for categories, `POST /order-management/v1/images`:
+/// `{"src": "<base64 PNG or JPEG, at most 2,000,000 bytes>", "imageId"?}` → `{"image_id",
+/// "bytes", "created", "already_existed"}`. The id defaults to the hex SHA-256 of the bytes, so
+/// a repeated upload is the API's 409, answered as success.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_upload_image(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::upload_image) }
+}
+
+/// Builds a receipt's `orderLines` and `bottomLine` from a shop's lines, with the tax rounding
+/// of the README's "Receipts": `{"amount": {"value", "currency"}, "lines": [{"name", "id",
+/// "quantity"?, "unit_price" | "total_amount", "tax_rate" (basis points) | "tax_percentage",
+/// "discount"?, "is_shipping"?, "is_return"?, "quantity_unit"?, "product_url"?}],
+/// "bottom_line"?}`. Refuses lines that do not add up to `amount`. Needs no client.
+///
+/// # Safety
+/// `request_json` must be NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_build_receipt(request_json: *const c_char) -> *mut c_char {
+    unsafe { run_without_client(request_json, crate::order_management::build_receipt) }
+}
+
 /// Runs a JSON operation that needs no client: checks the pointer, parses the request,
 /// catches panics and wraps the outcome in an envelope.
 ///

@@ -47,7 +47,7 @@ mod per_process;
 pub mod secret;
 
 // The public paths of the flat layout, kept for users, tests, fuzz targets and benches.
-pub use api::{ecom, webhooks};
+pub use api::{ecom, order_management, webhooks};
 pub use model::status;
 
 pub use client::Client;

@@ -56,6 +56,37 @@ export type ErrorBody = {
   idempotency_key?: string;
 };
 
+/** Order Management's paymentType: ECOM for ePayment, Checkout and eCom payments; RECURRING for Recurring. */
+export type PaymentType = 'ECOM' | 'RECURRING';
+
+/** One of the shop's order lines for `build_receipt`. */
+export type ReceiptLineInput = {
+  /** The product's name. */
+  name: string;
+  /** The product's id. */
+  id: string;
+  /** A whole number, or a decimal as a string ("1.5"); 1 when left out. */
+  quantity?: number | string;
+  /** The quantity's unit (PCS when left out). */
+  quantity_unit?: 'PCS' | 'KG' | 'KM' | 'MINUTE' | 'LITRE' | 'KWH';
+  /** The price per unit including tax, before the discount, in minor units (øre, cents); or total_amount. */
+  unit_price?: number;
+  /** The line's total including tax, after its discount, in minor units (øre, cents); or unit_price. */
+  total_amount?: number;
+  /** The tax rate in basis points (2500 = 25 %); or tax_percentage. */
+  tax_rate?: number;
+  /** The tax rate in whole percent (25); or tax_rate. */
+  tax_percentage?: number;
+  /** The line's discount, in minor units (øre, cents). */
+  discount?: number;
+  /** A shipping line. */
+  is_shipping?: boolean;
+  /** A returned line: it counts negative. */
+  is_return?: boolean;
+  /** A link to the product. */
+  product_url?: string;
+};
+
 /** The webhook events `register_webhook` accepts: ePayment's PaymentEventName, as webhook names. */
 export type WebhookEventName = 'epayments.payment.created.v1' | 'epayments.payment.aborted.v1' | 'epayments.payment.expired.v1' | 'epayments.payment.cancelled.v1' | 'epayments.payment.captured.v1' | 'epayments.payment.refunded.v1' | 'epayments.payment.authorized.v1' | 'epayments.payment.terminated.v1';
 
@@ -1297,6 +1328,8 @@ export type GetPaymentEventsAnswer = {
   reference: string;
   /** The events, oldest first. */
   events: Array<EPaymentPaymentEvent>;
+  /** The PSP reference of the authorization (the transaction id to show); null before it. */
+  psp_reference: string | null;
 };
 
 /** CaptureModificationRequest */
@@ -1648,6 +1681,294 @@ export type EcomStatusAnswer = {
   transactionInfo?: EcomOrderStatusInfoTransactionInfo;
   /** The normalized status name, or null for a status the library does not know. */
   normalized_status: NormalizedStatus | null;
+};
+
+/** Receipt */
+export type OrderManagementV2Receipt = {
+  /** Amounts are specified in minor units (i.e., integers with two trailing zeros). */
+  orderLines: Array<OrderManagementV2OrderLine>;
+  /** Summary of the order. */
+  bottomLine: OrderManagementV2BottomLine;
+};
+
+/** Amounts are specified in minor units (i.e., integers with two trailing zeros). */
+export type OrderManagementV2OrderLine = {
+  /** Name of the product in the order line. */
+  name: string;
+  /** The product ID */
+  id: string;
+  /** Total amount of the order line, including tax and discount. */
+  totalAmount: number;
+  /** Total amount of order line with discount excluding tax. */
+  totalAmountExcludingTax: number;
+  /** Total tax amount paid for the order line. */
+  totalTaxAmount: number;
+  /** Tax percentage for the order line. */
+  taxPercentage?: number | null;
+  /** Tax percentage for the order line, represented with 0.01 decimal points. */
+  taxRate?: number | null;
+  /** Optional. */
+  unitInfo?: OrderManagementV2UnitInfo;
+  /** Total discount for the order line. */
+  discount?: number | null;
+  /** Optional URL linking back to the product at the merchant. */
+  productUrl?: string | null;
+  /** Flag for marking the order line as returned. */
+  isReturn?: boolean | null;
+  /** Flag for marking the order line as a shipping line. */
+  isShipping?: boolean | null;
+};
+
+/** Optional. */
+export type OrderManagementV2UnitInfo = {
+  /** Total price per unit, including tax and excluding discount */
+  unitPrice: number | null;
+  /** Quantity given as a integer or fraction (only for cosmetics) */
+  quantity: string;
+  /** Available units for quantity. */
+  quantityUnit?: OrderManagementV2QuantityUnitEnum;
+};
+
+/** Available units for quantity. */
+export type OrderManagementV2QuantityUnitEnum = 'PCS' | 'KG' | 'KM' | 'MINUTE' | 'LITRE' | 'KWH' | null;
+
+/** Summary of the order. */
+export type OrderManagementV2BottomLine = {
+  /** Currency information */
+  currency: OrderManagementV2CurrencyEnum;
+  /** Tip amount for the order. */
+  tipAmount?: number | null;
+  /** Amount paid by gift card or coupon. */
+  giftCardAmount?: number | null;
+  /** POS ID is the device number of the POS terminal */
+  posId?: string | null;
+  /** Deprecated, sum will be calculated based on the sum of the orderLines */
+  totalAmount?: number | null;
+  /** Deprecated, tax will be calculated based on the sum of the totalTaxAmount field on each orderLine */
+  totalTax?: number | null;
+  /** Deprecated, discount will be calculated based on the sum of the discount field on each orderLine */
+  totalDiscount?: number | null;
+  /** Deprecated, use a regular orderLine with "isShipping" flag. */
+  shippingAmount?: number | null;
+  /** Deprecated, use a regular orderLine with "isShipping" flag. */
+  shippingInfo?: OrderManagementV2ShippingInfo;
+  paymentSources?: OrderManagementV2PaymentSources;
+  barcode?: OrderManagementV2Barcode;
+  receiptNumber?: string | null;
+  /** Deprecated, use "posId" instead. */
+  terminalId?: string | null;
+};
+
+/** Currency information */
+export type OrderManagementV2CurrencyEnum = 'NOK' | 'DKK' | 'EUR' | null;
+
+/** Deprecated, use a regular orderLine with "isShipping" flag. */
+export type OrderManagementV2ShippingInfo = {
+  /** Total amount for the shipping, including tax and discount */
+  amount: number | null;
+  /** Total amount for shipping excluding tax */
+  amountExcludingTax: number | null;
+  /** Total tax amount paid for the shipping */
+  taxAmount: number | null;
+  /** Tax-percentage for the Shipping */
+  taxPercentage: number | null;
+};
+
+export type OrderManagementV2PaymentSources = {
+  giftCard?: number | null;
+  card?: number | null;
+  voucher?: number | null;
+  cash?: number | null;
+};
+
+/** Barcode */
+export type OrderManagementV2Barcode = {
+  format: OrderManagementV2BarcodeFormatEnum;
+  data: string | null;
+};
+
+/** BarcodeFormatEnum */
+export type OrderManagementV2BarcodeFormatEnum = 'EAN-13' | 'CODE 39' | 'CODE 128' | null;
+
+/** Order Management v2: add a payment's receipt (a second one, the API's 409, is success with `created: false`). */
+export type AddReceiptRequest = {
+  /** The payment's reference: the API's orderId (or give orderId). */
+  reference?: string;
+  /** The API's name for the reference. */
+  orderId?: string;
+  /** ECOM (the default) or RECURRING. */
+  paymentType?: PaymentType;
+  /** Amounts are specified in minor units (i.e., integers with two trailing zeros). */
+  orderLines: Array<OrderManagementV2OrderLine>;
+  /** Summary of the order. */
+  bottomLine: OrderManagementV2BottomLine;
+  /** The payment's amount: the lines (returns negative) plus tipAmount must make it. */
+  payment_amount?: EPaymentAmount;
+  /** Per-call override of the configured merchant serial number (partners). */
+  merchant_serial_number?: string;
+  /** Per-call override of the Vipps-System-Name header. */
+  system_name?: string;
+  /** Per-call override of the Vipps-System-Version header. */
+  system_version?: string;
+  /** Per-call override of the Vipps-System-Plugin-Name header. */
+  plugin_name?: string;
+  /** Per-call override of the Vipps-System-Plugin-Version header. */
+  plugin_version?: string;
+};
+
+/** Order Management v2: add a payment's receipt (a second one, the API's 409, is success with `created: false`). */
+export type AddReceiptAnswer = {
+  /** The order's id. */
+  order_id: string;
+  /** ECOM or RECURRING. */
+  payment_type: PaymentType;
+  /** Stored by this call. */
+  created: boolean;
+  /** It was already there (the API's 409): success, nothing changed. */
+  already_existed: boolean;
+};
+
+/** Order Management v2: the stored category and receipt of an order. */
+export type GetOrderRequest = {
+  /** The payment's reference: the API's orderId (or give orderId). */
+  reference?: string;
+  /** The API's name for the reference. */
+  orderId?: string;
+  /** ECOM (the default) or RECURRING. */
+  paymentType?: PaymentType;
+  /** Per-call override of the configured merchant serial number (partners). */
+  merchant_serial_number?: string;
+  /** Per-call override of the Vipps-System-Name header. */
+  system_name?: string;
+  /** Per-call override of the Vipps-System-Version header. */
+  system_version?: string;
+  /** Per-call override of the Vipps-System-Plugin-Name header. */
+  plugin_name?: string;
+  /** Per-call override of the Vipps-System-Plugin-Version header. */
+  plugin_version?: string;
+};
+
+/** OrderV2Response */
+export type OrderManagementV2OrderV2Response = {
+  category?: OrderManagementV2Order;
+  receipt?: OrderManagementV2Receipt;
+};
+
+export type OrderManagementV2Order = {
+  category: OrderManagementV2CategoryEnum;
+  /** URL linking back to the merchant's website/store. */
+  orderDetailsUrl: string;
+  imageId?: string | null;
+};
+
+/** CategoryEnum */
+export type OrderManagementV2CategoryEnum = 'GENERAL' | 'RECEIPT' | 'ORDER_CONFIRMATION' | 'DELIVERY' | 'TICKET' | 'BOOKING' | null;
+
+/** Order Management v2: the stored category and receipt of an order. */
+export type GetOrderAnswer = {
+  category?: OrderManagementV2Order;
+  receipt?: OrderManagementV2Receipt;
+  /** The order's id. */
+  order_id: string;
+  /** ECOM or RECURRING. */
+  payment_type: PaymentType;
+};
+
+/** Order Management v2: the link the app shows with a payment (the latest wins). */
+export type SetCategoryRequest = {
+  /** The payment's reference: the API's orderId (or give orderId). */
+  reference?: string;
+  /** The API's name for the reference. */
+  orderId?: string;
+  /** ECOM (the default) or RECURRING. */
+  paymentType?: PaymentType;
+  category: OrderManagementV2CategoryEnum;
+  /** URL linking back to the merchant's website/store. */
+  orderDetailsUrl: string;
+  imageId?: string | null;
+  /** Per-call override of the configured merchant serial number (partners). */
+  merchant_serial_number?: string;
+  /** Per-call override of the Vipps-System-Name header. */
+  system_name?: string;
+  /** Per-call override of the Vipps-System-Version header. */
+  system_version?: string;
+  /** Per-call override of the Vipps-System-Plugin-Name header. */
+  plugin_name?: string;
+  /** Per-call override of the Vipps-System-Plugin-Version header. */
+  plugin_version?: string;
+};
+
+/** Order Management v2: the link the app shows with a payment (the latest wins). */
+export type SetCategoryAnswer = {
+  /** The order's id. */
+  order_id: string;
+  /** ECOM or RECURRING. */
+  payment_type: PaymentType;
+  category: OrderManagementV2CategoryEnum;
+  /** URL linking back to the merchant's website/store. */
+  orderDetailsUrl: string;
+  imageId?: string | null;
+  /** The category was set. */
+  set: boolean;
+};
+
+export type OrderManagementV2Image = {
+  /** Id of the image to be added */
+  imageId: string;
+  /** The image data as a base64 encoded string (not a URL). */
+  src: string;
+  type: OrderManagementV2ImageType;
+};
+
+export type OrderManagementV2ImageType = 'base64';
+
+/** Order Management v1 images: upload a PNG or JPEG; the id defaults to the hex SHA-256 of its bytes. */
+export type UploadImageRequest = {
+  /** Id of the image to be added */
+  imageId?: string;
+  /** The image data as a base64 encoded string (not a URL). */
+  src: string;
+  type?: OrderManagementV2ImageType;
+  /** Per-call override of the configured merchant serial number (partners). */
+  merchant_serial_number?: string;
+  /** Per-call override of the Vipps-System-Name header. */
+  system_name?: string;
+  /** Per-call override of the Vipps-System-Version header. */
+  system_version?: string;
+  /** Per-call override of the Vipps-System-Plugin-Name header. */
+  plugin_name?: string;
+  /** Per-call override of the Vipps-System-Plugin-Version header. */
+  plugin_version?: string;
+};
+
+/** Order Management v1 images: upload a PNG or JPEG; the id defaults to the hex SHA-256 of its bytes. */
+export type UploadImageAnswer = {
+  /** The image's id. */
+  image_id: string;
+  /** The image's size in bytes. */
+  bytes: number;
+  /** Stored by this call. */
+  created: boolean;
+  /** It was already there (the API's 409): success, nothing changed. */
+  already_existed: boolean;
+};
+
+/** No I/O: a receipt whose lines add up to the payment's amount (README, "Receipts"). */
+export type BuildReceiptRequest = {
+  /** The amount the payment was created with. */
+  amount: EPaymentAmount;
+  /** The shop's order lines. */
+  lines: Array<ReceiptLineInput>;
+  /** Other bottom line fields (receiptNumber, tipAmount, ...), passed through. */
+  bottom_line?: unknown;
+};
+
+/** No I/O: a receipt whose lines add up to the payment's amount (README, "Receipts"). */
+export type BuildReceiptAnswer = {
+  /** Amounts are specified in minor units (i.e., integers with two trailing zeros). */
+  orderLines: Array<OrderManagementV2OrderLine>;
+  /** Summary of the order. */
+  bottomLine: OrderManagementV2BottomLine;
 };
 
 export type WebhooksRegisterRequest = {

@@ -202,6 +202,8 @@ export interface PaymentEvent {
 export interface PaymentEventsAnswer {
   reference?: string;
   events: PaymentEvent[];
+  /** The PSP reference of the authorization event (the transaction id to show), null before it. */
+  psp_reference?: string | null;
   [extra: string]: unknown;
 }
 
@@ -412,6 +414,131 @@ export interface OrderIdRequest {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Order Management v2
+
+/** Names the order: `reference` (the payment's reference) or the API's `orderId`. */
+export interface OrderRequest extends CallOptions {
+  reference?: string;
+  orderId?: string;
+  /** "ECOM" (the default: ePayment, Checkout and eCom payments) or "RECURRING". */
+  paymentType?: 'ECOM' | 'RECURRING';
+}
+
+/** One line of Order Management's receipt (amounts in minor units; totalAmount = excl. tax + tax). */
+export interface ReceiptOrderLine {
+  name: string;
+  id: string;
+  totalAmount: number;
+  totalAmountExcludingTax: number;
+  totalTaxAmount: number;
+  /** Basis points: 2500 = 25 %. This or taxPercentage. */
+  taxRate?: number;
+  /** Deprecated: whole percent. */
+  taxPercentage?: number;
+  unitInfo?: { unitPrice: number; quantity: string; quantityUnit?: 'PCS' | 'KG' | 'KM' | 'MINUTE' | 'LITRE' | 'KWH' };
+  discount?: number;
+  productUrl?: string;
+  isReturn?: boolean;
+  isShipping?: boolean;
+  [extra: string]: unknown;
+}
+
+export interface ReceiptBottomLine {
+  currency: 'NOK' | 'DKK' | 'EUR';
+  tipAmount?: number;
+  giftCardAmount?: number;
+  posId?: string;
+  receiptNumber?: string;
+  [extra: string]: unknown;
+}
+
+export interface Receipt {
+  orderLines: ReceiptOrderLine[];
+  bottomLine: ReceiptBottomLine;
+}
+
+export interface AddReceiptRequest extends OrderRequest, Receipt {
+  /** When given, the lines (returns negative) + tipAmount - giftCardAmount must equal it. */
+  payment_amount?: Amount;
+}
+
+export interface CreatedOnce {
+  created: boolean;
+  /** True when the API answered 409: it was already there (success, not an error). */
+  already_existed: boolean;
+}
+
+export interface AddReceiptAnswer extends CreatedOnce {
+  order_id: string;
+  payment_type: 'ECOM' | 'RECURRING';
+}
+
+export interface OrderAnswer {
+  order_id: string;
+  payment_type: 'ECOM' | 'RECURRING';
+  category?: { category: OrderCategory; orderDetailsUrl: string; imageId?: string | null; [extra: string]: unknown } | null;
+  receipt?: Receipt | null;
+  [extra: string]: unknown;
+}
+
+export type OrderCategory = 'GENERAL' | 'RECEIPT' | 'ORDER_CONFIRMATION' | 'DELIVERY' | 'TICKET' | 'BOOKING';
+
+export interface SetCategoryRequest extends OrderRequest {
+  category: OrderCategory;
+  orderDetailsUrl: string;
+  imageId?: string;
+}
+
+export interface SetCategoryAnswer {
+  order_id: string;
+  payment_type: 'ECOM' | 'RECURRING';
+  category: OrderCategory;
+  orderDetailsUrl: string;
+  imageId: string | null;
+  set: boolean;
+}
+
+export interface UploadImageRequest extends CallOptions {
+  /** The PNG or JPEG as base64 (at most 2,000,000 bytes, at least 167 pixels high). */
+  src: string;
+  /** Defaults to the hex SHA-256 of the image's bytes. */
+  imageId?: string;
+}
+
+export interface UploadImageAnswer extends CreatedOnce {
+  image_id: string;
+  bytes: number;
+}
+
+/** A shop's order line for buildReceipt (amounts in minor units). */
+export interface BuildReceiptLine {
+  name: string;
+  id: string;
+  /** A whole number, or a decimal as a string ("1.5"); 1 when left out. */
+  quantity?: number | string;
+  quantity_unit?: 'PCS' | 'KG' | 'KM' | 'MINUTE' | 'LITRE' | 'KWH';
+  /** Price per unit including tax; or total_amount. */
+  unit_price?: number;
+  /** The line's total including tax, after its discount; or unit_price. */
+  total_amount?: number;
+  /** Basis points: 2500 = 25 %; or tax_percentage (whole percent). */
+  tax_rate?: number;
+  tax_percentage?: number;
+  discount?: number;
+  is_shipping?: boolean;
+  is_return?: boolean;
+  product_url?: string;
+}
+
+export interface BuildReceiptRequest {
+  /** The amount the payment was created with. */
+  amount: Amount;
+  lines: BuildReceiptLine[];
+  /** Other bottom line fields (receiptNumber, tipAmount, ...), passed through. */
+  bottom_line?: Partial<ReceiptBottomLine>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The client
 
 /** A request given as an object (JSON-encoded by the binding) or as JSON text. */
@@ -455,6 +582,13 @@ export class Client {
    */
   ensureWebhook(request: Req<EnsureWebhookRequest>): Promise<EnsuredWebhook>;
 
+  /** A receipt the order already has (409) resolves with `created: false, already_existed: true`. */
+  addReceipt(request: Req<AddReceiptRequest>): Promise<AddReceiptAnswer>;
+  getOrder(request: Req<OrderRequest>): Promise<OrderAnswer>;
+  setCategory(request: Req<SetCategoryRequest>): Promise<SetCategoryAnswer>;
+  /** The id defaults to the hex SHA-256 of the image, so a repeated upload succeeds. */
+  uploadImage(request: Req<UploadImageRequest>): Promise<UploadImageAnswer>;
+
   handleCallback(request: Req<CallbackRequest>, body: Buffer | Uint8Array | string | null): Promise<CallbackAnswer>;
   handleCallbackSync(request: Req<CallbackRequest>, body: Buffer | Uint8Array | string | null): CallbackAnswer;
   /** Reads a Node request (rawHeaders, raw body) and verifies it with handleCallback. */
@@ -472,6 +606,8 @@ export class Client {
 }
 
 export function makeOrderId(request: Req<OrderIdRequest>): string;
+/** A receipt whose lines add up (README "Receipts"); throws InvalidInputError naming the lines and the difference. Synchronous. */
+export function buildReceipt(request: Req<BuildReceiptRequest>): Receipt;
 /** The webhook state a plugin stores, as ensureWebhook answered it. */
 export interface WebhookState {
   id: string;

@@ -2,7 +2,7 @@
 // vipps: Node binding of libvipps (Vipps MobilePay), see README.md.
 
 const { native, findLibrary, setLibraryPath, ABI_VERSION } = require('./lib/native');
-const { Client, makeOrderId, idempotencyKey } = require('./lib/client');
+const { Client, makeOrderId, idempotencyKey, buildReceipt } = require('./lib/client');
 const errors = require('./lib/errors');
 const http = require('./lib/http');
 const money = require('./lib/money');
@@ -21,6 +21,7 @@ module.exports = {
   Client,
   makeOrderId,
   idempotencyKey,
+  buildReceipt,
   toMinorUnits: money.toMinorUnits,
   fromMinorUnits: money.fromMinorUnits,
   version,

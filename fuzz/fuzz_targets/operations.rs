@@ -12,7 +12,7 @@ use vipps_fuzz::{check_offline_error, client, round_trip};
 
 type Operation = fn(&Client, &Value) -> Result<Value>;
 
-const OPERATIONS: [(&str, Operation); 20] = [
+const OPERATIONS: [(&str, Operation); 25] = [
     ("create_session", Client::create_session),
     ("get_session", Client::get_session),
     ("update_session", Client::update_session),
@@ -36,10 +36,18 @@ const OPERATIONS: [(&str, Operation); 20] = [
         Client::shipping_options_response,
     ),
     ("apply_event", Client::apply_event),
+    ("add_receipt", Client::add_receipt),
+    ("get_order", Client::get_order),
+    ("set_category", Client::set_category),
+    ("upload_image", Client::upload_image),
+    // The receipt builder needs no client (vipps_build_receipt).
+    ("build_receipt", |_, request| {
+        vipps::order_management::build_receipt(request)
+    }),
 ];
 
 /// Operations that answer without the network.
-const OFFLINE: [&str; 2] = ["shipping_options_response", "apply_event"];
+const OFFLINE: [&str; 3] = ["shipping_options_response", "apply_event", "build_receipt"];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {

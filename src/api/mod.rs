@@ -4,6 +4,7 @@
 pub(crate) mod checkout;
 pub mod ecom;
 pub(crate) mod epayment;
+pub mod order_management;
 pub(crate) mod orders;
 pub(crate) mod reconcile;
 pub(crate) mod webhook_ensure;

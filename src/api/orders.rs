@@ -79,12 +79,14 @@ impl Client {
         }
     }
 
-    /// The payment's event log (`{"reference"}`): `data.events`, oldest first.
+    /// The payment's event log (`{"reference"}`): `data.events`, oldest first, and
+    /// `data.psp_reference`, the PSP reference of the authorization (null before it).
     pub fn get_payment_events(&self, request: &Value) -> Result<Value> {
         match order_api(request)? {
             OrderApi::Epayment => self.epayment_get_payment_events(request),
             OrderApi::Ecom => self.ecom_events(request),
         }
+        .map(crate::api::order_management::with_psp_reference)
     }
 
     /// Captures `amount` (or `modificationAmount`) of an authorized payment:

@@ -187,6 +187,14 @@ class Client {
   /** One registration for url, in step with `current` (the answer stored last time). */
   ensureWebhook(request) { return this.#op('ensureWebhook', request); }
 
+  // Order Management v2: the receipt, category link and images the app shows with a payment
+  /** A receipt the order already has (409) resolves with `created: false, already_existed: true`. */
+  addReceipt(request) { return this.#op('addReceipt', request); }
+  getOrder(request) { return this.#op('getOrder', request); }
+  setCategory(request) { return this.#op('setCategory', request); }
+  /** The id defaults to the hex SHA-256 of the image, so a repeated upload succeeds. */
+  uploadImage(request) { return this.#op('uploadImage', request); }
+
   // Inbound side (no network: the synchronous variants are cheap)
   shippingOptionsResponse(request) { return this.#op('shippingOptionsResponse', request); }
   shippingOptionsResponseSync(request) { return this.#opSync('shippingOptionsResponse', request); }
@@ -266,4 +274,18 @@ function idempotencyKey(request) {
   return unwrap(native().idempotencyKey(json), 'idempotencyKey').idempotency_key;
 }
 
-module.exports = { Client, makeOrderId, idempotencyKey, requestJson, unwrap };
+/**
+ * A receipt's orderLines and bottomLine from a shop's lines and the payment's amount, with the
+ * tax rounding of the README's "Receipts" (integer minor units, per line half away from zero,
+ * tax derived from the gross): {amount: {value, currency}, lines: [{name, id, quantity?,
+ * unit_price | total_amount, tax_rate (basis points, 2500 = 25 %) | tax_percentage, discount?,
+ * is_shipping?, is_return?, quantity_unit?, product_url?}], bottom_line?}. Throws an
+ * InvalidInputError naming the lines and the difference when they do not add up to amount.
+ * Synchronous, no I/O: pass the answer to client.addReceipt.
+ */
+function buildReceipt(request) {
+  const json = requestJson(request, 'buildReceipt');
+  return unwrap(native().buildReceipt(json), 'buildReceipt');
+}
+
+module.exports = { Client, makeOrderId, idempotencyKey, buildReceipt, requestJson, unwrap };

@@ -158,6 +158,7 @@ function native() {
     clientFree: lib.func('vipps_client_free', 'void', [ClientPtr]),
     makeOrderId: lib.func('vipps_make_order_id', OwnedString, ['const char *']),
     idempotencyKey: lib.func('vipps_idempotency_key', OwnedString, ['const char *']),
+    buildReceipt: lib.func('vipps_build_receipt', OwnedString, ['const char *']),
     handleCallback: lib.func('vipps_handle_callback', OwnedString, [
       ClientPtr,
       'const char *',
@@ -186,6 +187,10 @@ function native() {
       listWebhooks: op('vipps_list_webhooks'),
       deleteWebhook: op('vipps_delete_webhook'),
       ensureWebhook: op('vipps_ensure_webhook'),
+      addReceipt: op('vipps_add_receipt'),
+      getOrder: op('vipps_get_order'),
+      setCategory: op('vipps_set_category'),
+      uploadImage: op('vipps_upload_image'),
     },
   };
   return loaded;

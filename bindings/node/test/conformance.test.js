@@ -12,7 +12,7 @@ const vipps = require('..');
 const CASES = path.join(ROOT, 'conformance', 'cases');
 const BASE_CONFIG = JSON.parse(fs.readFileSync(path.join(ROOT, 'conformance', 'config.json'), 'utf8'));
 const PRESENT = '<present>';
-const HELPERS = { make_order_id: vipps.makeOrderId, idempotency_key: vipps.idempotencyKey };
+const HELPERS = { make_order_id: vipps.makeOrderId, idempotency_key: vipps.idempotencyKey, build_receipt: vipps.buildReceipt };
 
 const camel = (snake) => snake.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 

@@ -40,6 +40,22 @@ namespace Vipps;
  *     idempotency_key?: string,
  *     ...
  * }
+ * @psalm-type PaymentType 'ECOM'|'RECURRING'
+ * @psalm-type ReceiptLineInput array{
+ *     name: string,
+ *     id: string,
+ *     quantity?: int|string,
+ *     quantity_unit?: 'PCS'|'KG'|'KM'|'MINUTE'|'LITRE'|'KWH',
+ *     unit_price?: int,
+ *     total_amount?: int,
+ *     tax_rate?: int,
+ *     tax_percentage?: int,
+ *     discount?: int,
+ *     is_shipping?: bool,
+ *     is_return?: bool,
+ *     product_url?: string,
+ *     ...
+ * }
  * @psalm-type WebhookEventName 'epayments.payment.created.v1'|'epayments.payment.aborted.v1'|'epayments.payment.expired.v1'|'epayments.payment.cancelled.v1'|'epayments.payment.captured.v1'|'epayments.payment.refunded.v1'|'epayments.payment.authorized.v1'|'epayments.payment.terminated.v1'
  * @psalm-type EPaymentPaymentEvent array{
  *     reference: EPaymentReference,
@@ -804,6 +820,7 @@ namespace Vipps;
  * @psalm-type GetPaymentEventsAnswer array{
  *     reference: string,
  *     events: list<EPaymentPaymentEvent>,
+ *     psp_reference: string|null,
  *     ...
  * }
  * @psalm-type EPaymentCaptureModificationRequest array{
@@ -1013,6 +1030,180 @@ namespace Vipps;
  *     orderId?: string,
  *     transactionInfo?: EcomOrderStatusInfoTransactionInfo,
  *     normalized_status: NormalizedStatus|null,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2Receipt array{
+ *     orderLines: list<OrderManagementV2OrderLine>,
+ *     bottomLine: OrderManagementV2BottomLine,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2OrderLine array{
+ *     name: string,
+ *     id: string,
+ *     totalAmount: int,
+ *     totalAmountExcludingTax: int,
+ *     totalTaxAmount: int,
+ *     taxPercentage?: int|null,
+ *     taxRate?: int|null,
+ *     unitInfo?: OrderManagementV2UnitInfo,
+ *     discount?: int|null,
+ *     productUrl?: string|null,
+ *     isReturn?: bool|null,
+ *     isShipping?: bool|null,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2UnitInfo array{
+ *     unitPrice: int|null,
+ *     quantity: string,
+ *     quantityUnit?: OrderManagementV2QuantityUnitEnum,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2QuantityUnitEnum 'PCS'|'KG'|'KM'|'MINUTE'|'LITRE'|'KWH'|null
+ * @psalm-type OrderManagementV2BottomLine array{
+ *     currency: OrderManagementV2CurrencyEnum,
+ *     tipAmount?: int|null,
+ *     giftCardAmount?: int|null,
+ *     posId?: string|null,
+ *     totalAmount?: int|null,
+ *     totalTax?: int|null,
+ *     totalDiscount?: int|null,
+ *     shippingAmount?: int|null,
+ *     shippingInfo?: OrderManagementV2ShippingInfo,
+ *     paymentSources?: OrderManagementV2PaymentSources,
+ *     barcode?: OrderManagementV2Barcode,
+ *     receiptNumber?: string|null,
+ *     terminalId?: string|null,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2CurrencyEnum 'NOK'|'DKK'|'EUR'|null
+ * @psalm-type OrderManagementV2ShippingInfo array{
+ *     amount: int|null,
+ *     amountExcludingTax: int|null,
+ *     taxAmount: int|null,
+ *     taxPercentage: int|null,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2PaymentSources array{
+ *     giftCard?: int|null,
+ *     card?: int|null,
+ *     voucher?: int|null,
+ *     cash?: int|null,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2Barcode array{
+ *     format: OrderManagementV2BarcodeFormatEnum,
+ *     data: string|null,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2BarcodeFormatEnum 'EAN-13'|'CODE 39'|'CODE 128'|null
+ * @psalm-type AddReceiptRequest array{
+ *     reference?: string,
+ *     orderId?: string,
+ *     paymentType?: PaymentType,
+ *     orderLines: list<OrderManagementV2OrderLine>,
+ *     bottomLine: OrderManagementV2BottomLine,
+ *     payment_amount?: EPaymentAmount,
+ *     merchant_serial_number?: string,
+ *     system_name?: string,
+ *     system_version?: string,
+ *     plugin_name?: string,
+ *     plugin_version?: string,
+ *     ...
+ * }
+ * @psalm-type AddReceiptAnswer array{
+ *     order_id: string,
+ *     payment_type: PaymentType,
+ *     created: bool,
+ *     already_existed: bool,
+ *     ...
+ * }
+ * @psalm-type GetOrderRequest array{
+ *     reference?: string,
+ *     orderId?: string,
+ *     paymentType?: PaymentType,
+ *     merchant_serial_number?: string,
+ *     system_name?: string,
+ *     system_version?: string,
+ *     plugin_name?: string,
+ *     plugin_version?: string,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2OrderV2Response array{
+ *     category?: OrderManagementV2Order,
+ *     receipt?: OrderManagementV2Receipt,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2Order array{
+ *     category: OrderManagementV2CategoryEnum,
+ *     orderDetailsUrl: string,
+ *     imageId?: string|null,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2CategoryEnum 'GENERAL'|'RECEIPT'|'ORDER_CONFIRMATION'|'DELIVERY'|'TICKET'|'BOOKING'|null
+ * @psalm-type GetOrderAnswer array{
+ *     category?: OrderManagementV2Order,
+ *     receipt?: OrderManagementV2Receipt,
+ *     order_id: string,
+ *     payment_type: PaymentType,
+ *     ...
+ * }
+ * @psalm-type SetCategoryRequest array{
+ *     reference?: string,
+ *     orderId?: string,
+ *     paymentType?: PaymentType,
+ *     category: OrderManagementV2CategoryEnum,
+ *     orderDetailsUrl: string,
+ *     imageId?: string|null,
+ *     merchant_serial_number?: string,
+ *     system_name?: string,
+ *     system_version?: string,
+ *     plugin_name?: string,
+ *     plugin_version?: string,
+ *     ...
+ * }
+ * @psalm-type SetCategoryAnswer array{
+ *     order_id: string,
+ *     payment_type: PaymentType,
+ *     category: OrderManagementV2CategoryEnum,
+ *     orderDetailsUrl: string,
+ *     imageId?: string|null,
+ *     set: bool,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2Image array{
+ *     imageId: string,
+ *     src: string,
+ *     type: OrderManagementV2ImageType,
+ *     ...
+ * }
+ * @psalm-type OrderManagementV2ImageType 'base64'
+ * @psalm-type UploadImageRequest array{
+ *     imageId?: string,
+ *     src: string,
+ *     type?: OrderManagementV2ImageType,
+ *     merchant_serial_number?: string,
+ *     system_name?: string,
+ *     system_version?: string,
+ *     plugin_name?: string,
+ *     plugin_version?: string,
+ *     ...
+ * }
+ * @psalm-type UploadImageAnswer array{
+ *     image_id: string,
+ *     bytes: int,
+ *     created: bool,
+ *     already_existed: bool,
+ *     ...
+ * }
+ * @psalm-type BuildReceiptRequest array{
+ *     amount: EPaymentAmount,
+ *     lines: list<ReceiptLineInput>,
+ *     bottom_line?: mixed,
+ *     ...
+ * }
+ * @psalm-type BuildReceiptAnswer array{
+ *     orderLines: list<OrderManagementV2OrderLine>,
+ *     bottomLine: OrderManagementV2BottomLine,
  *     ...
  * }
  * @psalm-type WebhooksRegisterRequest array{

@@ -103,6 +103,26 @@ final class Client
         return (string) $data['idempotency_key'];
     }
 
+    /**
+     * A receipt's orderLines and bottomLine from a shop's lines and the payment's amount, with the
+     * tax rounding of the README's "Receipts" (integer minor units, per line half away from zero,
+     * tax derived from the gross). Throws InvalidInputException naming the lines and the
+     * difference when they do not add up to the amount. Needs no client and does no I/O; pass
+     * the answer to addReceipt().
+     *
+     * @param array<string, mixed> $request {amount: {value, currency}, lines: [{name, id,
+     *     quantity?, unit_price | total_amount, tax_rate (basis points, 2500 = 25 %) |
+     *     tax_percentage, discount?, is_shipping?, is_return?, quantity_unit?, product_url?}],
+     *     bottom_line?}
+     * @return array<string, mixed> {orderLines, bottomLine}
+     */
+    public static function buildReceipt(array $request, ?string $libraryPath = null): array
+    {
+        $ffi = Native::ffi($libraryPath);
+        $data = Native::unwrap(Native::take($ffi, $ffi->vipps_build_receipt(Native::encode($request))));
+        return is_array($data) ? $data : [];
+    }
+
     // ---- Checkout v3 ----
 
     /** @param array<string, mixed> $request @return array<string, mixed> */
@@ -301,6 +321,44 @@ final class Client
     public function ecomStatus(array $request): array
     {
         return $this->call('vipps_ecom_status', $request);
+    }
+
+    // ---- Order Management v2 ----
+
+    /**
+     * Adds the payment's receipt. A receipt the order already has (the API's 409) is success:
+     * ['created' => false, 'already_existed' => true].
+     *
+     * @param array<string, mixed> $request {reference, paymentType?, orderLines, bottomLine, payment_amount?}
+     * @return array<string, mixed> {order_id, payment_type, created, already_existed}
+     */
+    public function addReceipt(array $request): array
+    {
+        return $this->call('vipps_add_receipt', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference, paymentType?} @return array<string, mixed> {category, receipt, order_id, payment_type} */
+    public function getOrder(array $request): array
+    {
+        return $this->call('vipps_get_order', $request);
+    }
+
+    /** @param array<string, mixed> $request {reference, paymentType?, category, orderDetailsUrl, imageId?} @return array<string, mixed> */
+    public function setCategory(array $request): array
+    {
+        return $this->call('vipps_set_category', $request);
+    }
+
+    /**
+     * Uploads a PNG or JPEG for category links. The id defaults to the hex SHA-256 of the image,
+     * so uploading the same image again succeeds with 'created' => false.
+     *
+     * @param array<string, mixed> $request {src: base64 image, imageId?}
+     * @return array<string, mixed> {image_id, bytes, created, already_existed}
+     */
+    public function uploadImage(array $request): array
+    {
+        return $this->call('vipps_upload_image', $request);
     }
 
     /**

@@ -11,7 +11,7 @@ use Vipps\VippsException;
 final class ConformanceTest extends SimTestCase
 {
     private const PRESENT = '<present>';
-    private const HELPERS = ['make_order_id' => 'makeOrderId', 'idempotency_key' => 'idempotencyKey'];
+    private const HELPERS = ['make_order_id' => 'makeOrderId', 'idempotency_key' => 'idempotencyKey', 'build_receipt' => 'buildReceipt'];
 
     private static function dir(): string
     {

@@ -134,3 +134,39 @@ def test_ecom_answers_fit_the_generated_types(client, express: bool) -> None:
     checks.append((client.get_payment(reference=order_id, api="ecom"), t.EcomGetPaymentAnswer))
     found = [p for answer, expected in checks for p in problems(answer, expected, expected.__name__)]
     assert found == []
+
+
+def test_order_management_answers_fit_the_generated_types(client, sim) -> None:
+    import base64
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    side = 170
+    rows = b"".join(b"\x00" + b"\x5a" * side for _ in range(side))
+    image = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    reference = new_reference("typesom")
+    client.create_payment(reference=reference, amount={"value": 14900, "currency": "NOK"},
+                          paymentMethod={"type": "WALLET"}, userFlow="WEB_REDIRECT",
+                          returnUrl="https://shop.example/return", paymentDescription="typed receipt")
+    sim.approve(reference)
+    build: t.BuildReceiptRequest = {
+        "amount": {"value": 14900, "currency": "NOK"},
+        "lines": [{"name": "Socks", "id": "sku-1", "quantity": 2, "unit_price": 5000, "tax_rate": 2500},
+                  {"name": "Shipping", "id": "ship", "total_amount": 4900, "tax_percentage": 25, "is_shipping": True}],
+    }
+    import vipps
+    receipt = vipps.build_receipt(dict(build))
+    checks: List[tuple] = [(receipt, t.BuildReceiptAnswer)]
+    checks.append((client.add_receipt(reference=reference, **receipt), t.AddReceiptAnswer))
+    uploaded = client.upload_image(src=base64.b64encode(image).decode())
+    checks.append((uploaded, t.UploadImageAnswer))
+    category: t.SetCategoryRequest = {"reference": reference, "category": "RECEIPT",
+                                      "orderDetailsUrl": "https://shop.example/receipt", "imageId": uploaded["image_id"]}
+    checks.append((client.set_category(dict(category)), t.SetCategoryAnswer))
+    checks.append((client.get_order(reference=reference), t.GetOrderAnswer))
+    found = [p for answer, expected in checks for p in problems(answer, expected, expected.__name__)]
+    assert found == []

@@ -16,7 +16,7 @@ from conftest import REPO
 CASES = REPO / "conformance" / "cases"
 BASE_CONFIG = json.loads((REPO / "conformance" / "config.json").read_text())
 PRESENT = "<present>"
-HELPERS = {"make_order_id": vipps.make_order_id, "idempotency_key": vipps.idempotency_key}
+HELPERS = {"make_order_id": vipps.make_order_id, "idempotency_key": vipps.idempotency_key, "build_receipt": vipps.build_receipt}
 
 
 def substitute(value: Any, names: Dict[str, Any]) -> Any:

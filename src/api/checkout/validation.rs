@@ -2,6 +2,7 @@
 //! so a plugin learns about a mistake with the field's name before anything is sent.
 //! Fields the library does not know are left alone: they pass through to the API.
 
+use crate::api::order_management::validation::{validate_receipt, Expected, CHECKOUT};
 use crate::error::Result;
 use crate::json::input::Fields;
 use crate::model::amount::read_amount;
@@ -53,7 +54,7 @@ fn validate_merchant_info(info: &Fields) -> Result<()> {
 }
 
 fn validate_transaction(transaction: &Fields) -> Result<String> {
-    read_amount(transaction, "amount", None, i32::MAX as i64)?;
+    let amount = read_amount(transaction, "amount", None, i32::MAX as i64)?;
     let reference = transaction.req_str("reference")?;
     check_reference(
         transaction,
@@ -65,52 +66,17 @@ fn validate_transaction(transaction: &Fields) -> Result<String> {
     let description = transaction.req_str("paymentDescription")?;
     transaction.check_len("paymentDescription", description, 3, 100)?;
     if let Some(summary) = transaction.opt_object("orderSummary")? {
-        let lines = summary.opt_object_array("orderLines")?;
-        if summary
-            .opt_array("orderLines")?
-            .is_some_and(|l| l.is_empty())
-        {
-            return Err(summary.error("orderLines", "must have at least one line"));
-        }
-        for line in &lines {
-            validate_order_line(line)?;
-        }
-        let bottom = summary.req_object("orderBottomLine")?;
-        let currency = bottom.req_str("currency")?;
-        bottom.check_len("currency", currency, 3, 3)?;
-        for name in ["tipAmount", "giftCardAmount"] {
-            non_negative(&bottom, name)?;
-        }
+        // The session creates the receipt itself: the same checks and sums as add_receipt.
+        validate_receipt(
+            &summary,
+            CHECKOUT,
+            Some(Expected {
+                payment: amount,
+                from: "transaction.amount",
+            }),
+        )?;
     }
     Ok(reference.to_owned())
-}
-
-fn validate_order_line(line: &Fields) -> Result<()> {
-    line.check_len("name", line.req_str("name")?, 1, 2048)?;
-    line.check_len("id", line.req_str("id")?, 1, 255)?;
-    for name in ["totalAmount", "totalAmountExcludingTax", "totalTaxAmount"] {
-        if line.req_i64(name)? < 0 {
-            return Err(line.error(name, "must not be negative"));
-        }
-    }
-    non_negative(line, "discount")?;
-    // The 2023 spec requires taxPercentage (0-100); the live API replaced it with taxRate
-    // (0-10000, 2500 = 25 %). Either is accepted; at least one must be there.
-    let percentage = line.opt_i64("taxPercentage")?;
-    let rate = line.opt_i64("taxRate")?;
-    if percentage.is_some_and(|p| !(0..=100).contains(&p)) {
-        return Err(line.error("taxPercentage", "must be 0 to 100"));
-    }
-    if rate.is_some_and(|r| !(0..=10_000).contains(&r)) {
-        return Err(line.error("taxRate", "must be 0 to 10000 (2500 = 25 %)"));
-    }
-    if percentage.is_none() && rate.is_none() {
-        return Err(line.error("taxRate", "or taxPercentage is required"));
-    }
-    for name in ["isReturn", "isShipping"] {
-        line.opt_bool(name)?;
-    }
-    Ok(())
 }
 
 fn validate_logistics(logistics: &Fields) -> Result<()> {
@@ -179,13 +145,6 @@ fn validate_configuration(configuration: &Fields) -> Result<()> {
         consent
             .opt_bool("required")?
             .ok_or_else(|| consent.error("required", "is required"))?;
-    }
-    Ok(())
-}
-
-fn non_negative(fields: &Fields, name: &str) -> Result<()> {
-    if fields.opt_i64(name)?.is_some_and(|v| v < 0) {
-        return Err(fields.error(name, "must not be negative"));
     }
     Ok(())
 }

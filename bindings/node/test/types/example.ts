@@ -6,6 +6,7 @@ import {
   ConflictError,
   VippsError,
   VippsTimeoutError,
+  buildReceipt,
   makeOrderId,
   sendCallbackResponse,
   type CallbackEvent,
@@ -51,6 +52,30 @@ async function captureAll(reference: string): Promise<NormalizedStatus> {
     throw e;
   }
 }
+
+async function receipt(reference: string): Promise<boolean> {
+  const built = buildReceipt({
+    amount: { value: 12478, currency: 'NOK' },
+    lines: [
+      { name: 'Apples', id: 'apples', quantity: '1.5', quantity_unit: 'KG', unit_price: 4990, tax_rate: 1500 },
+      { name: 'Home delivery', id: 'shipping', total_amount: 4993, tax_rate: 2500, is_shipping: true },
+    ],
+  });
+  const tax: number = built.orderLines[0].totalTaxAmount;
+  void tax;
+  const added = await client.addReceipt({ reference, payment_amount: { value: 12478, currency: 'NOK' }, ...built });
+  await client.setCategory({ reference, category: 'ORDER_CONFIRMATION', orderDetailsUrl: 'https://shop.example/orders/1' });
+  // @ts-expect-error: not a category of the spec
+  await client.setCategory({ reference, category: 'SHIPPING_INFO', orderDetailsUrl: 'https://shop.example/' });
+  const image = await client.uploadImage({ src: 'iVBORw0KGgo=' });
+  const order = await client.getOrder({ reference });
+  const events = await client.getPaymentEvents({ reference });
+  const psp: string | null | undefined = events.psp_reference;
+  void psp;
+  void order.receipt?.orderLines.length;
+  return added.created || added.already_existed || image.already_existed;
+}
+void receipt;
 
 const records = new Map<string, EventRecord | null>();
 

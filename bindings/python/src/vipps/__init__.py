@@ -12,7 +12,7 @@ or ``target/debug``; it is loaded on first use, and its version must be this bin
 
 from . import web
 from ._lib import ABI_VERSION, MAX_BODY, VERSION, LibraryNotFoundError, find_library, library_path, load
-from .client import AsyncClient, Client, abi_version, idempotency_key, make_order_id, version
+from .client import AsyncClient, Client, abi_version, build_receipt, idempotency_key, make_order_id, version
 from .money import from_minor_units, to_minor_units
 from .errors import (
     ERROR_CLASSES,
@@ -57,6 +57,7 @@ __all__ = [
     "VippsError",
     "VippsTimeoutError",
     "abi_version",
+    "build_receipt",
     "error_from_envelope",
     "find_library",
     "from_minor_units",

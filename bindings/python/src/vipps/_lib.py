@@ -61,6 +61,10 @@ CLIENT_OPERATIONS = (
     "ensure_webhook",
     "ecom_initiate",
     "ecom_status",
+    "add_receipt",
+    "get_order",
+    "set_category",
+    "upload_image",
 )
 
 
@@ -187,6 +191,8 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.vipps_make_order_id.restype = c_void_p
     lib.vipps_idempotency_key.argtypes = [c_char_p]
     lib.vipps_idempotency_key.restype = c_void_p
+    lib.vipps_build_receipt.argtypes = [c_char_p]
+    lib.vipps_build_receipt.restype = c_void_p
 
 
 _lock = threading.Lock()

@@ -62,6 +62,38 @@ class ErrorBody(_ErrorBodyRequired, total=False):
     idempotency_key: str
 
 
+class _ReceiptLineInputRequired(TypedDict):
+    #: The product's name.
+    name: str
+    #: The product's id.
+    id: str
+
+
+class ReceiptLineInput(_ReceiptLineInputRequired, total=False):
+    """One of the shop's order lines for `build_receipt`."""
+
+    #: A whole number, or a decimal as a string ("1.5"); 1 when left out.
+    quantity: Union[int, str]
+    #: The quantity's unit (PCS when left out).
+    quantity_unit: Literal["PCS", "KG", "KM", "MINUTE", "LITRE", "KWH"]
+    #: The price per unit including tax, before the discount, in minor units (øre, cents); or total_amount.
+    unit_price: int
+    #: The line's total including tax, after its discount, in minor units (øre, cents); or unit_price.
+    total_amount: int
+    #: The tax rate in basis points (2500 = 25 %); or tax_percentage.
+    tax_rate: int
+    #: The tax rate in whole percent (25); or tax_rate.
+    tax_percentage: int
+    #: The line's discount, in minor units (øre, cents).
+    discount: int
+    #: A shipping line.
+    is_shipping: bool
+    #: A returned line: it counts negative.
+    is_return: bool
+    #: A link to the product.
+    product_url: str
+
+
 class _EPaymentPaymentEventRequired(TypedDict):
     #: A reference
     reference: EPaymentReference
@@ -1415,6 +1447,8 @@ class GetPaymentEventsAnswer(TypedDict):
     reference: str
     #: The events, oldest first.
     events: List[EPaymentPaymentEvent]
+    #: The PSP reference of the authorization (the transaction id to show); null before it.
+    psp_reference: Union[str, None]
 
 
 class EPaymentCaptureModificationRequest(TypedDict):
@@ -1818,6 +1852,327 @@ class EcomStatusAnswer(_EcomStatusAnswerRequired, total=False):
     transactionInfo: EcomOrderStatusInfoTransactionInfo
 
 
+class OrderManagementV2Receipt(TypedDict):
+    """Receipt"""
+
+    #: Amounts are specified in minor units (i.e., integers with two trailing zeros).
+    orderLines: List[OrderManagementV2OrderLine]
+    #: Summary of the order.
+    bottomLine: OrderManagementV2BottomLine
+
+
+class _OrderManagementV2OrderLineRequired(TypedDict):
+    #: Name of the product in the order line.
+    name: str
+    #: The product ID
+    id: str
+    #: Total amount of the order line, including tax and discount.
+    totalAmount: int
+    #: Total amount of order line with discount excluding tax.
+    totalAmountExcludingTax: int
+    #: Total tax amount paid for the order line.
+    totalTaxAmount: int
+
+
+class OrderManagementV2OrderLine(_OrderManagementV2OrderLineRequired, total=False):
+    """Amounts are specified in minor units (i.e., integers with two trailing zeros)."""
+
+    #: Tax percentage for the order line.
+    taxPercentage: Union[int, None]
+    #: Tax percentage for the order line, represented with 0.01 decimal points.
+    taxRate: Union[int, None]
+    #: Optional.
+    unitInfo: OrderManagementV2UnitInfo
+    #: Total discount for the order line.
+    discount: Union[int, None]
+    #: Optional URL linking back to the product at the merchant.
+    productUrl: Union[str, None]
+    #: Flag for marking the order line as returned.
+    isReturn: Union[bool, None]
+    #: Flag for marking the order line as a shipping line.
+    isShipping: Union[bool, None]
+
+
+class _OrderManagementV2UnitInfoRequired(TypedDict):
+    #: Total price per unit, including tax and excluding discount
+    unitPrice: Union[int, None]
+    #: Quantity given as a integer or fraction (only for cosmetics)
+    quantity: str
+
+
+class OrderManagementV2UnitInfo(_OrderManagementV2UnitInfoRequired, total=False):
+    """Optional."""
+
+    #: Available units for quantity.
+    quantityUnit: OrderManagementV2QuantityUnitEnum
+
+
+class _OrderManagementV2BottomLineRequired(TypedDict):
+    #: Currency information
+    currency: OrderManagementV2CurrencyEnum
+
+
+class OrderManagementV2BottomLine(_OrderManagementV2BottomLineRequired, total=False):
+    """Summary of the order."""
+
+    #: Tip amount for the order.
+    tipAmount: Union[int, None]
+    #: Amount paid by gift card or coupon.
+    giftCardAmount: Union[int, None]
+    #: POS ID is the device number of the POS terminal
+    posId: Union[str, None]
+    #: Deprecated, sum will be calculated based on the sum of the orderLines
+    totalAmount: Union[int, None]
+    #: Deprecated, tax will be calculated based on the sum of the totalTaxAmount field on each orderLine
+    totalTax: Union[int, None]
+    #: Deprecated, discount will be calculated based on the sum of the discount field on each orderLine
+    totalDiscount: Union[int, None]
+    #: Deprecated, use a regular orderLine with "isShipping" flag.
+    shippingAmount: Union[int, None]
+    #: Deprecated, use a regular orderLine with "isShipping" flag.
+    shippingInfo: OrderManagementV2ShippingInfo
+    paymentSources: OrderManagementV2PaymentSources
+    barcode: OrderManagementV2Barcode
+    receiptNumber: Union[str, None]
+    #: Deprecated, use "posId" instead.
+    terminalId: Union[str, None]
+
+
+class OrderManagementV2ShippingInfo(TypedDict):
+    """Deprecated, use a regular orderLine with "isShipping" flag."""
+
+    #: Total amount for the shipping, including tax and discount
+    amount: Union[int, None]
+    #: Total amount for shipping excluding tax
+    amountExcludingTax: Union[int, None]
+    #: Total tax amount paid for the shipping
+    taxAmount: Union[int, None]
+    #: Tax-percentage for the Shipping
+    taxPercentage: Union[int, None]
+
+
+class OrderManagementV2PaymentSources(TypedDict, total=False):
+    giftCard: Union[int, None]
+    card: Union[int, None]
+    voucher: Union[int, None]
+    cash: Union[int, None]
+
+
+class OrderManagementV2Barcode(TypedDict):
+    """Barcode"""
+
+    format: OrderManagementV2BarcodeFormatEnum
+    data: Union[str, None]
+
+
+class _AddReceiptRequestRequired(TypedDict):
+    #: Amounts are specified in minor units (i.e., integers with two trailing zeros).
+    orderLines: List[OrderManagementV2OrderLine]
+    #: Summary of the order.
+    bottomLine: OrderManagementV2BottomLine
+
+
+class AddReceiptRequest(_AddReceiptRequestRequired, total=False):
+    """Order Management v2: add a payment's receipt (a second one, the API's 409, is success with `created: false`)."""
+
+    #: The payment's reference: the API's orderId (or give orderId).
+    reference: str
+    #: The API's name for the reference.
+    orderId: str
+    #: ECOM (the default) or RECURRING.
+    paymentType: PaymentType
+    #: The payment's amount: the lines (returns negative) plus tipAmount must make it.
+    payment_amount: EPaymentAmount
+    #: Per-call override of the configured merchant serial number (partners).
+    merchant_serial_number: str
+    #: Per-call override of the Vipps-System-Name header.
+    system_name: str
+    #: Per-call override of the Vipps-System-Version header.
+    system_version: str
+    #: Per-call override of the Vipps-System-Plugin-Name header.
+    plugin_name: str
+    #: Per-call override of the Vipps-System-Plugin-Version header.
+    plugin_version: str
+
+
+class AddReceiptAnswer(TypedDict):
+    """Order Management v2: add a payment's receipt (a second one, the API's 409, is success with `created: false`)."""
+
+    #: The order's id.
+    order_id: str
+    #: ECOM or RECURRING.
+    payment_type: PaymentType
+    #: Stored by this call.
+    created: bool
+    #: It was already there (the API's 409): success, nothing changed.
+    already_existed: bool
+
+
+class GetOrderRequest(TypedDict, total=False):
+    """Order Management v2: the stored category and receipt of an order."""
+
+    #: The payment's reference: the API's orderId (or give orderId).
+    reference: str
+    #: The API's name for the reference.
+    orderId: str
+    #: ECOM (the default) or RECURRING.
+    paymentType: PaymentType
+    #: Per-call override of the configured merchant serial number (partners).
+    merchant_serial_number: str
+    #: Per-call override of the Vipps-System-Name header.
+    system_name: str
+    #: Per-call override of the Vipps-System-Version header.
+    system_version: str
+    #: Per-call override of the Vipps-System-Plugin-Name header.
+    plugin_name: str
+    #: Per-call override of the Vipps-System-Plugin-Version header.
+    plugin_version: str
+
+
+class OrderManagementV2OrderV2Response(TypedDict, total=False):
+    """OrderV2Response"""
+
+    category: OrderManagementV2Order
+    receipt: OrderManagementV2Receipt
+
+
+class _OrderManagementV2OrderRequired(TypedDict):
+    category: OrderManagementV2CategoryEnum
+    #: URL linking back to the merchant's website/store.
+    orderDetailsUrl: str
+
+
+class OrderManagementV2Order(_OrderManagementV2OrderRequired, total=False):
+    imageId: Union[str, None]
+
+
+class _GetOrderAnswerRequired(TypedDict):
+    #: The order's id.
+    order_id: str
+    #: ECOM or RECURRING.
+    payment_type: PaymentType
+
+
+class GetOrderAnswer(_GetOrderAnswerRequired, total=False):
+    """Order Management v2: the stored category and receipt of an order."""
+
+    category: OrderManagementV2Order
+    receipt: OrderManagementV2Receipt
+
+
+class _SetCategoryRequestRequired(TypedDict):
+    category: OrderManagementV2CategoryEnum
+    #: URL linking back to the merchant's website/store.
+    orderDetailsUrl: str
+
+
+class SetCategoryRequest(_SetCategoryRequestRequired, total=False):
+    """Order Management v2: the link the app shows with a payment (the latest wins)."""
+
+    #: The payment's reference: the API's orderId (or give orderId).
+    reference: str
+    #: The API's name for the reference.
+    orderId: str
+    #: ECOM (the default) or RECURRING.
+    paymentType: PaymentType
+    imageId: Union[str, None]
+    #: Per-call override of the configured merchant serial number (partners).
+    merchant_serial_number: str
+    #: Per-call override of the Vipps-System-Name header.
+    system_name: str
+    #: Per-call override of the Vipps-System-Version header.
+    system_version: str
+    #: Per-call override of the Vipps-System-Plugin-Name header.
+    plugin_name: str
+    #: Per-call override of the Vipps-System-Plugin-Version header.
+    plugin_version: str
+
+
+class _SetCategoryAnswerRequired(TypedDict):
+    #: The order's id.
+    order_id: str
+    #: ECOM or RECURRING.
+    payment_type: PaymentType
+    category: OrderManagementV2CategoryEnum
+    #: URL linking back to the merchant's website/store.
+    orderDetailsUrl: str
+    #: The category was set.
+    set: bool
+
+
+class SetCategoryAnswer(_SetCategoryAnswerRequired, total=False):
+    """Order Management v2: the link the app shows with a payment (the latest wins)."""
+
+    imageId: Union[str, None]
+
+
+class OrderManagementV2Image(TypedDict):
+    #: Id of the image to be added
+    imageId: str
+    #: The image data as a base64 encoded string (not a URL).
+    src: str
+    type: OrderManagementV2ImageType
+
+
+class _UploadImageRequestRequired(TypedDict):
+    #: The image data as a base64 encoded string (not a URL).
+    src: str
+
+
+class UploadImageRequest(_UploadImageRequestRequired, total=False):
+    """Order Management v1 images: upload a PNG or JPEG; the id defaults to the hex SHA-256 of its bytes."""
+
+    #: Id of the image to be added
+    imageId: str
+    type: OrderManagementV2ImageType
+    #: Per-call override of the configured merchant serial number (partners).
+    merchant_serial_number: str
+    #: Per-call override of the Vipps-System-Name header.
+    system_name: str
+    #: Per-call override of the Vipps-System-Version header.
+    system_version: str
+    #: Per-call override of the Vipps-System-Plugin-Name header.
+    plugin_name: str
+    #: Per-call override of the Vipps-System-Plugin-Version header.
+    plugin_version: str
+
+
+class UploadImageAnswer(TypedDict):
+    """Order Management v1 images: upload a PNG or JPEG; the id defaults to the hex SHA-256 of its bytes."""
+
+    #: The image's id.
+    image_id: str
+    #: The image's size in bytes.
+    bytes: int
+    #: Stored by this call.
+    created: bool
+    #: It was already there (the API's 409): success, nothing changed.
+    already_existed: bool
+
+
+class _BuildReceiptRequestRequired(TypedDict):
+    #: The amount the payment was created with.
+    amount: EPaymentAmount
+    #: The shop's order lines.
+    lines: List[ReceiptLineInput]
+
+
+class BuildReceiptRequest(_BuildReceiptRequestRequired, total=False):
+    """No I/O: a receipt whose lines add up to the payment's amount (README, "Receipts")."""
+
+    #: Other bottom line fields (receiptNumber, tipAmount, ...), passed through.
+    bottom_line: Any
+
+
+class BuildReceiptAnswer(TypedDict):
+    """No I/O: a receipt whose lines add up to the payment's amount (README, "Receipts")."""
+
+    #: Amounts are specified in minor units (i.e., integers with two trailing zeros).
+    orderLines: List[OrderManagementV2OrderLine]
+    #: Summary of the order.
+    bottomLine: OrderManagementV2BottomLine
+
+
 class WebhooksRegisterRequest(TypedDict):
     #: The URL that updates should be sent to.
     url: str
@@ -1931,6 +2286,9 @@ NormalizedStatus = Literal["pending", "authorized", "partially_captured", "captu
 #: The stable error kinds; each binding maps them to exception classes.
 ErrorKind = Literal["invalid_input", "config", "unauthorized", "api", "conflict", "not_found", "rate_limited", "timeout", "network", "signature_invalid", "internal", "unknown_outcome"]
 
+#: Order Management's paymentType: ECOM for ePayment, Checkout and eCom payments; RECURRING for Recurring.
+PaymentType = Literal["ECOM", "RECURRING"]
+
 #: The webhook events `register_webhook` accepts: ePayment's PaymentEventName, as webhook names.
 WebhookEventName = Literal["epayments.payment.created.v1", "epayments.payment.aborted.v1", "epayments.payment.expired.v1", "epayments.payment.cancelled.v1", "epayments.payment.captured.v1", "epayments.payment.refunded.v1", "epayments.payment.authorized.v1", "epayments.payment.terminated.v1"]
 
@@ -2032,3 +2390,17 @@ EcomShippingDetailsIsDefault = Literal["Y", "N"]
 
 #: Status which gives the current state of the payment within Vipps.
 EcomOrderStatusInfoTransactionInfoStatus = Literal["INITIATE", "REGISTER", "RESERVE", "SALE", "CAPTURE", "REFUND", "CANCEL", "VOID", "FAILED", "REJECTED"]
+
+#: Available units for quantity.
+OrderManagementV2QuantityUnitEnum = Union[Literal["PCS", "KG", "KM", "MINUTE", "LITRE", "KWH"], None]
+
+#: Currency information
+OrderManagementV2CurrencyEnum = Union[Literal["NOK", "DKK", "EUR"], None]
+
+#: BarcodeFormatEnum
+OrderManagementV2BarcodeFormatEnum = Union[Literal["EAN-13", "CODE 39", "CODE 128"], None]
+
+#: CategoryEnum
+OrderManagementV2CategoryEnum = Union[Literal["GENERAL", "RECEIPT", "ORDER_CONFIRMATION", "DELIVERY", "TICKET", "BOOKING"], None]
+
+OrderManagementV2ImageType = Literal["base64"]

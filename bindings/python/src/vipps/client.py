@@ -101,6 +101,20 @@ def idempotency_key(request: Optional[Request] = None, **fields: Any) -> str:
     return cast(str, data["idempotency_key"])
 
 
+def build_receipt(request: Optional[Request] = None, **fields: Any) -> Dict[str, Any]:
+    """A receipt's ``orderLines`` and ``bottomLine`` from a shop's lines and the payment's
+    amount, with the tax rounding of the README's "Receipts" (integer minor units, per line
+    half away from zero, tax derived from the gross): ``{"amount": {"value", "currency"},
+    "lines": [{"name", "id", "quantity"?, "unit_price" | "total_amount", "tax_rate"
+    (basis points, 2500 = 25 %) | "tax_percentage", "discount"?, "is_shipping"?,
+    "is_return"?, "quantity_unit"?, "product_url"?}], "bottom_line"?}``. Raises
+    :class:`~vipps.InvalidInputError` naming the lines and the difference when they do not
+    add up to ``amount``. Needs no client; pass the answer to :meth:`Client.add_receipt`."""
+    lib = _lib.load()
+    payload = _encode(cast(Request, request), fields)
+    return cast(Dict[str, Any], _unwrap(_lib.take_string(lib, lib.vipps_build_receipt(payload))))
+
+
 # Every open Client, so a forked child can reset their call bookkeeping (see _reset_after_fork).
 _live_clients: "weakref.WeakSet[Client]" = weakref.WeakSet()
 
@@ -329,6 +343,32 @@ class Client:
         return self._call("ecom_status", cast(Request, request), fields)
 
 
+    # -- Order Management v2 ---------------------------------------------------------------
+
+    def add_receipt(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+        """``POST /order-management/v2/{paymentType}/receipts/{orderId}``: ``{reference,
+        paymentType?, orderLines, bottomLine, payment_amount?}`` → ``{order_id, payment_type,
+        created, already_existed}``. A receipt the order already has (409) is not an error:
+        ``created`` is false and ``already_existed`` true."""
+        return self._call("add_receipt", request, fields)
+
+    def get_order(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+        """``GET /order-management/v2/{paymentType}/{orderId}``: the stored ``category`` and
+        ``receipt``."""
+        return self._call("get_order", request, fields)
+
+    def set_category(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+        """``PUT /order-management/v2/{paymentType}/categories/{orderId}``: ``{reference,
+        category, orderDetailsUrl, imageId?}``, the link the app shows with the payment."""
+        return self._call("set_category", request, fields)
+
+    def upload_image(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+        """``POST /order-management/v1/images``: ``{src: <base64 PNG or JPEG>, imageId?}`` →
+        ``{image_id, bytes, created, already_existed}``; the id defaults to the hex SHA-256 of
+        the bytes, so uploading the same image again succeeds with ``created`` false."""
+        return self._call("upload_image", request, fields)
+
+
 def _async_method(name: str) -> Callable[..., Any]:
     sync = getattr(Client, name)
 
@@ -406,3 +446,7 @@ class AsyncClient:
     ensure_webhook = _async_method("ensure_webhook")
     ecom_initiate = _async_method("ecom_initiate")
     ecom_status = _async_method("ecom_status")
+    add_receipt = _async_method("add_receipt")
+    get_order = _async_method("get_order")
+    set_category = _async_method("set_category")
+    upload_image = _async_method("upload_image")

@@ -1,0 +1,263 @@
+//! Order Management API v2 (`order-management-v2.openapi.yaml`): the receipt, the category link
+//! and the images a payment shows in the customer's app (the eCom checklist's "add information to
+//! the payment history"). `paymentType` is `ECOM` for ePayment, Checkout and eCom payments.
+//!
+//! Every call goes through `Client::call`, so it carries the `Vipps-System-*` headers and is
+//! retried like the other calls. None of them has an idempotency key, so a POST or PUT is not
+//! repeated once it may have reached the API; repeating `add_receipt` or `upload_image`
+//! yourself is safe, since the API's 409 for a second one is answered as success here.
+
+mod image;
+pub(crate) mod receipt;
+mod transaction;
+pub(crate) mod validation;
+
+pub use receipt::build_receipt;
+pub(crate) use transaction::with_psp_reference;
+
+use crate::api::checkout::validation::check_url;
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::call::{ApiCall, Auth, CallOptions, Expect};
+use crate::json::input::request_object;
+use crate::json::input::Fields;
+use crate::model::amount::{read_amount, EPAYMENT_MAX_VALUE};
+use crate::Client;
+use serde_json::{json, Map, Value};
+use validation::{
+    check_path_id, validate_receipt, Expected, IMAGE_ID_MAX, ORDER_ID_MAX, ORDER_MANAGEMENT,
+    RECEIPT_CURRENCIES,
+};
+
+const BASE_PATH: &str = "/order-management";
+/// The spec's `PaymentType`: ECOM for ePayment, Checkout and eCom; RECURRING for Recurring.
+const PAYMENT_TYPES: &[&str] = &["ECOM", "RECURRING"];
+/// The spec's `CategoryEnum`.
+const CATEGORIES: &[&str] = &[
+    "GENERAL",
+    "RECEIPT",
+    "ORDER_CONFIRMATION",
+    "DELIVERY",
+    "TICKET",
+    "BOOKING",
+];
+
+/// The order a call acts on, the call's options, and the remaining fields (the body).
+struct OrderTarget {
+    order_id: String,
+    payment_type: &'static str,
+    options: CallOptions,
+    body: Map<String, Value>,
+}
+
+impl Client {
+    /// Adds the receipt of a payment: `{"reference" (or "orderId"), "paymentType"?: "ECOM" |
+    /// "RECURRING", "orderLines", "bottomLine", "payment_amount"?: {"value", "currency"}}` (build
+    /// the lines with `build_receipt`). Checked before sending; with `payment_amount` the lines
+    /// must also add up to it. A receipt the order already has (the API's 409) is success:
+    /// `{"created": false, "already_existed": true}`.
+    pub fn add_receipt(&self, request: &Value) -> Result<Value> {
+        let mut target = self.om_target(request)?;
+        let holder: Map<String, Value> = target
+            .body
+            .remove_entry("payment_amount")
+            .into_iter()
+            .collect();
+        let holder_fields = Fields::new(&holder, "", ErrorKind::InvalidInput);
+        let expected = match holder_fields.opt_object("payment_amount")? {
+            Some(_) => Some(read_amount(
+                &holder_fields,
+                "payment_amount",
+                Some(RECEIPT_CURRENCIES),
+                EPAYMENT_MAX_VALUE,
+            )?),
+            None => None,
+        };
+        validate_receipt(
+            &Fields::new(&target.body, "", ErrorKind::InvalidInput),
+            ORDER_MANAGEMENT,
+            expected.map(|payment| Expected {
+                payment,
+                from: "payment_amount",
+            }),
+        )?;
+        let OrderTarget {
+            order_id,
+            payment_type,
+            options,
+            body,
+        } = target;
+        let outcome = self.call(&ApiCall {
+            method: "POST",
+            path: format!("{BASE_PATH}/v2/{payment_type}/receipts/{order_id}"),
+            body: Some(Value::Object(body)),
+            auth: Auth::Bearer,
+            options: &options,
+            idempotency: None,
+            what: format!("adding the receipt of order {order_id}"),
+            expect: Expect::Nothing,
+        });
+        let created = created_or_already_there(outcome)?;
+        Ok(json!({
+            "order_id": order_id,
+            "payment_type": payment_type,
+            "created": created,
+            "already_existed": !created,
+        }))
+    }
+
+    /// Reads what Order Management stores for an order: `{"reference" (or "orderId"),
+    /// "paymentType"?}` → the API's `{"category", "receipt"}` plus `order_id` and `payment_type`.
+    pub fn get_order(&self, request: &Value) -> Result<Value> {
+        let target = self.om_target(request)?;
+        let answer = self.call(&ApiCall {
+            method: "GET",
+            path: format!("{BASE_PATH}/v2/{}/{}", target.payment_type, target.order_id),
+            body: None,
+            auth: Auth::Bearer,
+            options: &target.options,
+            idempotency: None,
+            what: format!("reading order {} from Order Management", target.order_id),
+            expect: Expect::Object,
+        })?;
+        let mut data = crate::json::input::object_or_empty(answer.body);
+        data.insert("order_id".into(), json!(target.order_id));
+        data.insert("payment_type".into(), json!(target.payment_type));
+        Ok(Value::Object(data))
+    }
+
+    /// Sets the order's category, the link the app shows with the payment: `{"reference" (or
+    /// "orderId"), "paymentType"?, "category", "orderDetailsUrl", "imageId"?}`. `category` is
+    /// one of the spec's `CategoryEnum`: `GENERAL`, `RECEIPT`, `ORDER_CONFIRMATION`, `DELIVERY`
+    /// (shipping information), `TICKET`, `BOOKING`. The latest category wins.
+    pub fn set_category(&self, request: &Value) -> Result<Value> {
+        let target = self.om_target(request)?;
+        let fields = Fields::new(&target.body, "", ErrorKind::InvalidInput);
+        let category = fields.req_str("category")?;
+        fields.check_enum("category", CATEGORIES)?;
+        let url = fields.req_str("orderDetailsUrl")?;
+        check_url(&fields, "orderDetailsUrl", url)?;
+        let image_id = fields.opt_str("imageId")?;
+        if let Some(image_id) = image_id {
+            check_path_id(&fields, "imageId", image_id, IMAGE_ID_MAX)?;
+        }
+        let data = json!({
+            "order_id": target.order_id,
+            "payment_type": target.payment_type,
+            "category": category,
+            "orderDetailsUrl": url,
+            "imageId": image_id,
+            "set": true,
+        });
+        self.call(&ApiCall {
+            method: "PUT",
+            path: format!(
+                "{BASE_PATH}/v2/{}/categories/{}",
+                target.payment_type, target.order_id
+            ),
+            body: Some(Value::Object(target.body.clone())),
+            auth: Auth::Bearer,
+            options: &target.options,
+            idempotency: None,
+            what: format!("setting the category of order {}", target.order_id),
+            expect: Expect::Nothing,
+        })?;
+        Ok(data)
+    }
+
+    /// Uploads an image for categories: `{"src": "<base64 PNG or JPEG>", "imageId"?}` →
+    /// `{"image_id", "created", "already_existed"}`. Without `imageId` the id is the hex SHA-256
+    /// of the image's bytes, so uploading the same image again is answered by the API's 409,
+    /// which is success here.
+    pub fn upload_image(&self, request: &Value) -> Result<Value> {
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(self, &mut body)?;
+        let fields = Fields::new(&body, "", ErrorKind::InvalidInput);
+        let src = fields.req_str("src")?;
+        let bytes = image::decode(&fields, "src", src)?;
+        let image_id = match fields.opt_str("imageId")? {
+            Some(given) => {
+                check_path_id(&fields, "imageId", given, IMAGE_ID_MAX)?;
+                given.to_owned()
+            }
+            None => image::content_id(&bytes),
+        };
+        fields.check_enum("type", &["base64"])?;
+        body.insert("imageId".into(), json!(image_id));
+        body.insert("type".into(), json!("base64"));
+        let outcome = self.call(&ApiCall {
+            method: "POST",
+            path: format!("{BASE_PATH}/v1/images"),
+            body: Some(Value::Object(body)),
+            auth: Auth::Bearer,
+            options: &options,
+            idempotency: None,
+            what: format!("uploading image {image_id}"),
+            expect: Expect::Nothing,
+        });
+        let created = created_or_already_there(outcome)?;
+        Ok(json!({
+            "image_id": image_id,
+            "bytes": bytes.len(),
+            "created": created,
+            "already_existed": !created,
+        }))
+    }
+
+    /// Splits an Order Management request into its order id (`reference`, the library's name
+    /// for it everywhere, or the API's `orderId`), `paymentType` (default `ECOM`), the call
+    /// options, and the remaining fields.
+    fn om_target(&self, request: &Value) -> Result<OrderTarget> {
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(self, &mut body)?;
+        let reference = body.remove("reference");
+        let order_id = body.remove("orderId");
+        let payment_type = body.remove("paymentType");
+        let given: Map<String, Value> = [
+            ("reference", reference),
+            ("orderId", order_id),
+            ("paymentType", payment_type),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+        .collect();
+        let fields = Fields::new(&given, "", ErrorKind::InvalidInput);
+        let (name, order_id) = match (fields.opt_str("reference")?, fields.opt_str("orderId")?) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(Error::invalid_input(format!(
+                    "reference ({a:?}) and orderId ({b:?}) name different orders: give one"
+                )))
+            }
+            (Some(a), _) => ("reference", a),
+            (None, Some(b)) => ("orderId", b),
+            (None, None) => {
+                return Err(fields.error(
+                    "reference",
+                    "is required: the payment's reference (the API's orderId)",
+                ))
+            }
+        };
+        check_path_id(&fields, name, order_id, ORDER_ID_MAX)?;
+        let payment_type = match fields.check_enum("paymentType", PAYMENT_TYPES)? {
+            Some("RECURRING") => "RECURRING",
+            _ => "ECOM",
+        };
+        Ok(OrderTarget {
+            order_id: order_id.to_owned(),
+            payment_type,
+            options,
+            body,
+        })
+    }
+}
+
+/// A call that creates something once: success is `true`, the API's 409 (it is already there)
+/// is `false`, and any other error stays an error.
+fn created_or_already_there(outcome: Result<crate::http::call::ApiAnswer>) -> Result<bool> {
+    match outcome {
+        Ok(_) => Ok(true),
+        Err(error) if error.kind == ErrorKind::Conflict && error.http_status == Some(409) => {
+            Ok(false)
+        }
+        Err(error) => Err(error),
+    }
+}
