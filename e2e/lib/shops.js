@@ -61,6 +61,9 @@ async function waitForHttp(url, proc, ms = 20000) {
   );
 }
 
+/** The customer's page of an order, which each shop links from the receipt (ORDER_CONFIRMATION). */
+const orderPageUrl = (shop, order) => `${shop.url}/return?order=${encodeURIComponent(order.id)}`;
+
 const kr = (minor) => `NOK ${(minor / 100).toFixed(2)}`;
 
 const php = {
@@ -68,6 +71,7 @@ const php = {
   title: 'PHP shop',
   binding: 'PHP binding (FFI), php -S',
   price: 24900,
+  productName: 'Two pairs of wool socks',
   async start({ simUrl, publicUrl, port = 0, dataDir } = {}) {
     port = await procs.freePort(port);
     const dir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'vipps-e2e-php-'));
@@ -130,6 +134,7 @@ const python = {
   title: 'Python shop',
   binding: 'Python binding (ctypes), wsgiref',
   price: 19900,
+  productName: 'Two pairs of wool socks',
   async start({ simUrl, publicUrl, port = 0 } = {}) {
     const env = { VIPPS_BASE_URL: simUrl, VIPPS_LIB: LIB, PORT: String(port), PYTHONUNBUFFERED: '1' };
     if (publicUrl) env.PUBLIC_URL = publicUrl;
@@ -182,6 +187,7 @@ const node = {
   title: 'Node shop',
   binding: 'Node binding (koffi), node:http',
   price: 19900,
+  productName: 'Wool socks',
   async start({ simUrl, publicUrl, port = 0 } = {}) {
     const env = { VIPPS_BASE_URL: simUrl, VIPPS_LIB: LIB, PORT: String(port) };
     if (publicUrl) env.PUBLIC_URL = publicUrl;
@@ -237,4 +243,4 @@ const node = {
 
 const SHOPS = { php, python, node };
 
-module.exports = { SHOPS, request, kr, PRODUCT };
+module.exports = { SHOPS, request, kr, orderPageUrl, PRODUCT };
