@@ -8,6 +8,7 @@
 //                                       // callbacks and webhooks only (null: none applied)
 //     deliveries,                       // how many verified deliveries the shop applied
 //     raw }                             // the shop's own JSON
+// and `receiptProblem(raw)` what the shop recorded when posting the receipt failed (or null).
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -119,6 +120,7 @@ const php = {
     const res = await request('POST', `${shop.url}/admin/orders/${id}/refund`, { form: { amount: decimal }, json: true });
     await expectStatus(res, [200], 'admin refund');
   },
+  receiptProblem: (raw) => (raw.notes || []).find((n) => /Receipt not posted/.test(n)) || null,
   // pages
   buyButton: (page, flow) =>
     page
@@ -173,6 +175,7 @@ const python = {
     const res = await request('POST', `${shop.url}/admin/refund`, { form: { order: id, amount: String(amount) } });
     await expectStatus(res, [303], 'admin refund');
   },
+  receiptProblem: (raw) => (raw.log || []).find((l) => /^receipt not posted/.test(l)) || null,
   buyButton: (page, flow) =>
     page
       .locator('tr', { hasText: 'wool socks' })
@@ -232,6 +235,7 @@ const node = {
     });
     await expectStatus(res, [303], 'admin refund');
   },
+  receiptProblem: (raw) => (raw.receipt && !raw.receipt.posted ? raw.receipt.error : null),
   buyButton: (page, flow) =>
     page
       .locator('.product', { hasText: 'Wool socks' })
