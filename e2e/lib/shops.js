@@ -8,6 +8,7 @@
 //                                       // callbacks and webhooks only (null: none applied)
 //     deliveries,                       // how many verified deliveries the shop applied
 //     raw }                             // the shop's own JSON
+// and `receiptProblem(raw)` what the shop recorded when posting the receipt failed (or null).
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -61,6 +62,9 @@ async function waitForHttp(url, proc, ms = 20000) {
   );
 }
 
+/** The customer's page of an order, which each shop links from the receipt (ORDER_CONFIRMATION). */
+const orderPageUrl = (shop, order) => `${shop.url}/return?order=${encodeURIComponent(order.id)}`;
+
 const kr = (minor) => `NOK ${(minor / 100).toFixed(2)}`;
 
 const php = {
@@ -68,6 +72,7 @@ const php = {
   title: 'PHP shop',
   binding: 'PHP binding (FFI), php -S',
   price: 24900,
+  productName: 'Two pairs of wool socks',
   async start({ simUrl, publicUrl, port = 0, dataDir } = {}) {
     port = await procs.freePort(port);
     const dir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'vipps-e2e-php-'));
@@ -115,6 +120,7 @@ const php = {
     const res = await request('POST', `${shop.url}/admin/orders/${id}/refund`, { form: { amount: decimal }, json: true });
     await expectStatus(res, [200], 'admin refund');
   },
+  receiptProblem: (raw) => (raw.notes || []).find((n) => /Receipt not posted/.test(n)) || null,
   // pages
   buyButton: (page, flow) =>
     page
@@ -130,6 +136,7 @@ const python = {
   title: 'Python shop',
   binding: 'Python binding (ctypes), wsgiref',
   price: 19900,
+  productName: 'Two pairs of wool socks',
   async start({ simUrl, publicUrl, port = 0 } = {}) {
     const env = { VIPPS_BASE_URL: simUrl, VIPPS_LIB: LIB, PORT: String(port), PYTHONUNBUFFERED: '1' };
     if (publicUrl) env.PUBLIC_URL = publicUrl;
@@ -168,6 +175,7 @@ const python = {
     const res = await request('POST', `${shop.url}/admin/refund`, { form: { order: id, amount: String(amount) } });
     await expectStatus(res, [303], 'admin refund');
   },
+  receiptProblem: (raw) => (raw.log || []).find((l) => /^receipt not posted/.test(l)) || null,
   buyButton: (page, flow) =>
     page
       .locator('tr', { hasText: 'wool socks' })
@@ -182,6 +190,7 @@ const node = {
   title: 'Node shop',
   binding: 'Node binding (koffi), node:http',
   price: 19900,
+  productName: 'Wool socks',
   async start({ simUrl, publicUrl, port = 0 } = {}) {
     const env = { VIPPS_BASE_URL: simUrl, VIPPS_LIB: LIB, PORT: String(port) };
     if (publicUrl) env.PUBLIC_URL = publicUrl;
@@ -226,6 +235,7 @@ const node = {
     });
     await expectStatus(res, [303], 'admin refund');
   },
+  receiptProblem: (raw) => (raw.receipt && !raw.receipt.posted ? raw.receipt.error : null),
   buyButton: (page, flow) =>
     page
       .locator('.product', { hasText: 'Wool socks' })
@@ -237,4 +247,4 @@ const node = {
 
 const SHOPS = { php, python, node };
 
-module.exports = { SHOPS, request, kr, PRODUCT };
+module.exports = { SHOPS, request, kr, orderPageUrl, PRODUCT };

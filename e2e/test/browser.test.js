@@ -4,7 +4,9 @@
 //   checkout         buy with Vipps Checkout, fill contact and address and pick shipping in the
 //                    Checkout iframe served by the simulator, Pay; the return page shows the
 //                    order authorized, the shop's record says a verified callback did it; capture
-//                    from the admin page, see it captured
+//                    from the admin page, see it captured; the customer's app (the simulator's
+//                    payment history page) shows the receipt the shop posted at capture and a
+//                    link to the shop's order page
 //   epayment         the redirect flow: Approve on the simulator's landing page; then as above
 //   epayment-reject  Reject on the landing page: the order ends aborted, never authorized
 //   checkout-cancel  Cancel in the Checkout iframe: the order ends aborted, never authorized
@@ -15,7 +17,7 @@ const path = require('node:path');
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startSim, until } = require('../lib/sim');
-const { SHOPS } = require('../lib/shops');
+const { SHOPS, orderPageUrl } = require('../lib/shops');
 const { launchBrowser, screenshot, SCREENSHOTS } = require('../lib/browser');
 
 const CUSTOMER = {
@@ -28,6 +30,9 @@ const CUSTOMER = {
   city: 'Oslo',
 };
 const CLOSED = /^\s*(aborted|cancelled)\b/;
+// CUSTOMER.phone as an MSISDN; also the simulator's default user when an approval gives no phone
+const APP_PHONE = '4791234567';
+const VAT_RATE = 2500; // the shops sell at 25 % Norwegian VAT
 
 let sim;
 let browser;
@@ -118,6 +123,37 @@ async function captureInAdmin(page, adapter, shop, order, name) {
   return screenshot(page, name);
 }
 
+/**
+ * The customer's app (the simulator's payment history page) after a capture: the order's payment
+ * is listed with the receipt the shop posted (one line for the product, adding up to the price,
+ * the VAT derived from the gross) and the ORDER_CONFIRMATION link to the shop's order page.
+ */
+async function expectReceiptInApp(page, adapter, shop, order, name) {
+  await page.goto(`${sim.url}/sim/app/${APP_PHONE}`);
+  const payment = page.locator(`#payments > li.payment[data-reference="${order.reference}"]`);
+  await payment.waitFor();
+  assert.equal(await payment.locator('.no-receipt').count(), 0, 'the payment has a receipt');
+  const lines = payment.locator('tr.receipt-line');
+  assert.equal(await lines.count(), 1, 'one line: the product (no shipping charged)');
+  const line = lines.first();
+  assert.equal((await line.locator('.line-name').textContent()).trim(), adapter.productName);
+  assert.ok(await line.getAttribute('data-line-id'), 'the line has the shop\'s id');
+  assert.equal(Number(await line.getAttribute('data-total-amount')), adapter.price);
+  assert.equal(await line.getAttribute('data-shipping'), 'false');
+  const bottom = payment.locator('.bottom-line');
+  assert.equal(Number(await bottom.getAttribute('data-total-amount')), adapter.price);
+  assert.equal(Number(await bottom.getAttribute('data-total-tax')), Math.round((adapter.price * VAT_RATE) / (10000 + VAT_RATE)));
+  assert.equal(await bottom.getAttribute('data-currency'), 'NOK');
+  const link = payment.locator('a.category-link');
+  assert.equal(await link.getAttribute('data-category'), 'ORDER_CONFIRMATION');
+  assert.equal(await link.getAttribute('href'), orderPageUrl(shop, order));
+  await screenshot(page, `${name}-app`);
+  // the link leads back to the shop's page of this order
+  await link.click();
+  await page.waitForURL(orderPageUrl(shop, order));
+  await page.locator('#status', { hasText: /^\s*captured\b/ }).waitFor();
+}
+
 async function expectClosed(page, adapter, shop, name) {
   const id = orderIdFrom(page);
   await page.locator('#status', { hasText: CLOSED }).waitFor();
@@ -165,6 +201,7 @@ for (const adapter of Object.values(SHOPS)) {
       assert.equal(body.shippingDetails?.streetAddress, CUSTOMER.streetAddress);
       assert.equal(body.shippingDetails?.shippingMethodId, shippingId);
       await captureInAdmin(page, adapter, shop, order, name);
+      await expectReceiptInApp(page, adapter, shop, order, name);
     });
 
     run('epayment', async (page, shop, name) => {
@@ -175,6 +212,7 @@ for (const adapter of Object.values(SHOPS)) {
       const order = await expectAuthorizedByCallback(page, adapter, shop);
       await screenshot(page, `${name}-return`);
       await captureInAdmin(page, adapter, shop, order, name);
+      await expectReceiptInApp(page, adapter, shop, order, name);
     });
 
     run('epayment-reject', async (page, shop, name) => {

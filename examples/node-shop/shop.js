@@ -159,6 +159,7 @@ async function createShop(options = {}) {
       redirectUrl: null,
       events: [],
       actions: [],
+      receipt: null, // what posting the receipt at capture answered (or its error)
     };
     orders.set(id, order);
     return order;
@@ -351,6 +352,33 @@ ${refused ? `<h2>Refused or unknown deliveries</h2><ul>${refused}</ul>` : ''}`,
     }
     order.api = answer.normalized;
     order.actions.push({ at: new Date().toISOString(), action, amount, idempotency_key: answer.idempotency_key });
+    if (action === 'capture') await postReceipt(order, answer.normalized.authorized || order.amount);
+  }
+
+  /**
+   * The order's lines and a link to its page in the customer's payment history (Order
+   * Management). The money has moved already: a failure is recorded on the order and never
+   * fails the capture. After a second capture the API answers "already there" (409), a success.
+   */
+  async function postReceipt(order, paid) {
+    const lines = [{ name: order.name, id: order.product, quantity: 1, unit_price: order.amount, tax_rate: 2500 }];
+    if (paid > order.amount) {
+      // what Checkout added for the shipping option picked
+      lines.push({ name: 'Shipping', id: 'shipping', total_amount: paid - order.amount, tax_rate: 2500, is_shipping: true });
+    }
+    try {
+      const receipt = vipps.buildReceipt({ amount: { value: paid, currency: order.currency }, lines });
+      const added = await client.addReceipt({ reference: order.id, ...receipt });
+      await client.setCategory({
+        reference: order.id,
+        category: 'ORDER_CONFIRMATION',
+        orderDetailsUrl: `${publicUrl}/return?order=${encodeURIComponent(order.id)}`,
+      });
+      order.receipt = { posted: true, created: added.created };
+    } catch (e) {
+      order.receipt = { posted: false, error: `${e.name}: ${e.message}` };
+      console.error(`[shop] receipt for ${order.id} not posted: ${e.name}: ${e.message}`);
+    }
   }
 
   // ---- routing -------------------------------------------------------------------------

@@ -67,7 +67,7 @@ try {
             return true;
         }
         $flow = ($_POST['flow'] ?? '') === 'epayment' ? 'epayment' : 'checkout';
-        $order = shop_store()->create(['title' => $product['title'], 'total' => $product['price'], 'currency' => 'NOK',
+        $order = shop_store()->create(['sku' => $_POST['product'], 'title' => $product['title'], 'total' => $product['price'], 'currency' => 'NOK',
             'flow' => $flow, 'status' => 'pending', 'payment_status' => 'pending']);
         $result = shop_gateway()->process_payment((int) $order['id']);
         if (wants_json()) {

@@ -57,6 +57,7 @@ WEBHOOK_EVENTS = [f"epayments.payment.{name}.v1" for name in
 @dataclass
 class Order:
     id: str
+    sku: str
     product: str
     amount: int
     flow: str  # "checkout" or "epayment"
@@ -132,7 +133,7 @@ class Shop:
     def new_order(self, product: str, flow: str) -> Order:
         name, amount = PRODUCTS[product]
         order_id = vipps.make_order_id(prefix="pyshop", order_number=f"{self.run_id}{next(self.numbers):04d}")
-        order = Order(id=order_id, product=name, amount=amount, flow=flow)
+        order = Order(id=order_id, sku=product, product=name, amount=amount, flow=flow)
         with self.orders_lock:
             self.orders[order.id] = order
         return order
@@ -350,7 +351,27 @@ class Shop:
                 order.operations += 1
                 order.polled = dict(answer.get("normalized") or {}, reference=order.id)
                 order.log.append(f"admin {action}: {order.polled.get('status')}")
+                if action == "capture":
+                    self.post_receipt(order, truth.get("authorized") or order.amount)
         return self.redirect(start_response, "/admin")
+
+    def post_receipt(self, order: Order, paid: int) -> None:
+        """Puts the order's lines and a link to its page into the customer's payment history
+        (Order Management). The money has moved already: a failure here is logged on the
+        order, never undoes the capture. A second capture's receipt is answered as already
+        there (409), so this runs at every capture."""
+        lines = [{"name": order.product, "id": order.sku, "quantity": 1, "unit_price": order.amount, "tax_rate": 2500}]
+        if paid > order.amount:  # what Checkout added for the shipping option picked
+            lines.append({"name": "Shipping", "id": "shipping", "total_amount": paid - order.amount,
+                          "tax_rate": 2500, "is_shipping": True})
+        try:
+            receipt = vipps.build_receipt(amount={"value": paid, "currency": order.currency}, lines=lines)
+            added = self.client.add_receipt(dict(receipt, reference=order.id))
+            self.client.set_category(reference=order.id, category="ORDER_CONFIRMATION",
+                                     orderDetailsUrl=f"{self.url}/return?order={order.id}")
+            order.log.append("receipt " + ("posted" if added["created"] else "already there"))
+        except vipps.VippsError as exc:
+            order.log.append(f"receipt not posted: {exc}")
 
     # -- Vipps → shop --------------------------------------------------------------------
 

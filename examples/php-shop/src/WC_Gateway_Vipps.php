@@ -258,12 +258,37 @@ final class WC_Gateway_Vipps
         $pending = $order['pending_capture'];
         $answer = $this->client()->capture(['reference' => $order['reference'], 'amount' => [
             'value' => $pending['amount'], 'currency' => $order['currency']], 'idempotency_key' => $pending['idempotency_key']]);
-        return $this->orders->update($order_id, function (array $o) use ($answer, $pending): array {
+        $this->orders->update($order_id, function (array $o) use ($answer, $pending): array {
             unset($o['pending_capture']);
             $o['captured'] = (int) $answer['normalized']['captured'];
             $o['notes'][] = gmdate('c') . sprintf(' Captured %s %s', self::format_amount($pending['amount']), $o['currency']);
             return $this->set_payment_status($o, (string) $answer['normalized']['status'], true);
         });
+        $this->post_receipt($order_id);
+        return $this->orders->get($order_id);
+    }
+
+    /**
+     * The order's lines and a link to its page in the customer's payment history (Order
+     * Management). The money has moved already: a failure becomes an order note and never
+     * fails the capture. A receipt already there (409) counts as posted.
+     */
+    private function post_receipt(int $order_id): void
+    {
+        $order = $this->orders->get($order_id);
+        try {
+            $receipt = Client::buildReceipt([
+                'amount' => ['value' => (int) $order['total'], 'currency' => $order['currency']],
+                'lines' => [['name' => $order['title'], 'id' => $order['sku'] ?? (string) $order_id, 'quantity' => 1,
+                    'unit_price' => (int) $order['total'], 'tax_rate' => 2500]],
+            ], $this->libraryPath);
+            $added = $this->client()->addReceipt(['reference' => $order['reference']] + $receipt);
+            $this->client()->setCategory(['reference' => $order['reference'], 'category' => 'ORDER_CONFIRMATION',
+                'orderDetailsUrl' => $this->url('/return', ['order' => $order_id])]);
+            $this->note($order_id, $added['created'] ? 'Receipt posted to Vipps MobilePay' : 'Receipt already at Vipps MobilePay');
+        } catch (VippsException $e) {
+            $this->note($order_id, 'Receipt not posted: ' . $e->getMessage());
+        }
     }
 
     /**

@@ -42,6 +42,31 @@ final class VippsCore_WC_Order implements ShopOrder
         return (string) $this->order->get_currency();
     }
 
+    public function lines(): array
+    {
+        $lines = [];
+        foreach ($this->order->get_items(['line_item', 'shipping', 'fee']) as $item) {
+            $net = (float) $item->get_total();
+            $tax = (float) $item->get_total_tax();
+            $lines[] = [
+                'name' => (string) $item->get_name(),
+                'id' => $item->get_type() === 'line_item' && $item->get_product() ? (string) ($item->get_product()->get_sku() ?: $item->get_product_id()) : $item->get_type() . '-' . $item->get_id(),
+                'quantity' => max(1, (int) $item->get_quantity()),
+                // as charged: after the line's discount, with its tax, in the shop's decimals
+                'total' => (string) wc_format_decimal($net + $tax, wc_get_price_decimals()),
+                // WooCommerce keeps amounts, not the rate: the rate they imply, in basis points
+                'tax_rate' => $net > 0 ? (int) round($tax / $net * 10000) : 0,
+                'is_shipping' => $item->get_type() === 'shipping',
+            ];
+        }
+        return $lines;
+    }
+
+    public function orderPageUrl(): ?string
+    {
+        return $this->order->get_customer_id() ? (string) $this->order->get_view_order_url() : null;
+    }
+
     public function status(): string
     {
         return (string) $this->order->get_status();

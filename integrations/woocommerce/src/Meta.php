@@ -21,6 +21,8 @@ final class Meta
     public const RECORDS = 'records';
     /** A money call whose outcome is not known yet, per operation: {amount, key, attempt}. */
     public const PENDING = 'pending_';
+    /** The reference whose receipt is in Order Management (posted at capture). */
+    public const RECEIPT = 'receipt';
     /** How many calls of an operation were made (captures, refunds, cancels). */
     public const COUNT = 'count_';
 

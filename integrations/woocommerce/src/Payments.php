@@ -78,10 +78,42 @@ final class Payments
         $status = $this->sync->poll($order, $reference);
         $owed = $this->minorUnits($order->total(), $order->currency()) - (int) $status['captured'];
         $amount = min((int) $status['capturable'], $owed);
-        if ($amount <= 0) {
+        if ($amount > 0) {
+            $this->send($order, 'capture', $reference, $this->stage($order, 'capture', $reference, $amount));
+        }
+        if ($amount > 0 || (int) $status['captured'] > 0) {
+            $this->postReceipt($order, $reference, (int) ($status['amount'] ?? $status['authorized']));
+        }
+    }
+
+    /**
+     * Puts the order's lines into the customer's payment history (Order Management), with the
+     * order's page as ORDER_CONFIRMATION when the order has one. Once per reference. The money
+     * has moved already, so a failure (lines that do not add up to the payment, the API not
+     * answering) becomes an order note and the capture stands; the next completion tries again.
+     */
+    private function postReceipt(ShopOrder $order, string $reference, int $paymentAmount): void
+    {
+        $lines = $order->lines();
+        if ($lines === [] || $order->get(Meta::RECEIPT) === $reference) {
             return;
         }
-        $this->send($order, 'capture', $reference, $this->stage($order, 'capture', $reference, $amount));
+        try {
+            $receipt = Client::buildReceipt([
+                'amount' => ['value' => $paymentAmount, 'currency' => $order->currency()],
+                'lines' => array_map(fn (array $line): array => $this->receiptLine($line, $order->currency()), $lines),
+            ]);
+            $this->client->addReceipt(['reference' => $reference] + $receipt);
+            $order->set(Meta::RECEIPT, $reference);
+            $order->addNote(sprintf('Vipps MobilePay: the receipt (%d lines) is in the customer\'s app.', count($lines)));
+            $url = $order->orderPageUrl();
+            if ($url !== null) {
+                $this->client->setCategory(['reference' => $reference, 'category' => 'ORDER_CONFIRMATION', 'orderDetailsUrl' => $url]);
+            }
+        } catch (VippsException | PaymentException $e) {
+            $order->addNote('Vipps MobilePay: the receipt was not posted: ' . $e->getMessage());
+        }
+        $order->save();
     }
 
     /**
@@ -232,6 +264,21 @@ final class Payments
         if (isset($answer['normalized']) && is_array($answer['normalized'])) {
             $this->sync->settle($order, $reference, $answer['normalized'], 'the ' . $operation);
         }
+    }
+
+    /**
+     * A ShopOrder line for build_receipt: with its unit price (so the app shows the quantity)
+     * when the total divides evenly by the quantity, else as a total.
+     *
+     * @param array{name: string, id: string, quantity: int, total: string, tax_rate: int, is_shipping: bool} $line
+     * @return array<string, mixed>
+     */
+    private function receiptLine(array $line, string $currency): array
+    {
+        $total = $this->minorUnits($line['total'], $currency);
+        $quantity = max(1, $line['quantity']);
+        $amount = $total % $quantity === 0 ? ['quantity' => $quantity, 'unit_price' => intdiv($total, $quantity)] : ['total_amount' => $total];
+        return ['name' => $line['name'], 'id' => $line['id'], 'tax_rate' => $line['tax_rate'], 'is_shipping' => $line['is_shipping']] + $amount;
     }
 
     private function reference(ShopOrder $order): ?string

@@ -21,6 +21,18 @@ interface ShopOrder
 
     public function currency(): string;
 
+    /**
+     * The order's lines for the receipt in the customer's app (products, shipping, fees), each
+     * as charged: `total` the line's decimal total including tax and after its discount ("99.50"),
+     * `tax_rate` in basis points (2500 = 25 %), `quantity` a whole number.
+     *
+     * @return list<array{name: string, id: string, quantity: int, total: string, tax_rate: int, is_shipping: bool}>
+     */
+    public function lines(): array;
+
+    /** The customer's page of the order (the app links to it), or null when there is none. */
+    public function orderPageUrl(): ?string;
+
     /** The WooCommerce status without the "wc-" prefix: pending, processing, completed, ... */
     public function status(): string;
 

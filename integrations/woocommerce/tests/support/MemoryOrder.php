@@ -18,8 +18,11 @@ final class MemoryOrder implements ShopOrder
     /** @var list<string> */
     public array $notes = [];
 
+    /**
+     * @param list<array{name: string, id: string, quantity: int, total: string, tax_rate: int, is_shipping: bool}> $lines
+     */
     public function __construct(private MemoryOrders $store, public readonly int $id, private string $total,
-        private string $currency = 'NOK', private string $gateway = 'vipps_core')
+        private string $currency = 'NOK', private string $gateway = 'vipps_core', private array $lines = [])
     {
     }
 
@@ -30,6 +33,8 @@ final class MemoryOrder implements ShopOrder
     public function status(): string { return $this->store->row($this->id)['status']; }
 
     public function setTotal(string $total): void { $this->total = $total; }
+    public function lines(): array { return $this->lines; }
+    public function orderPageUrl(): ?string { return "https://shop.example/my-account/view-order/{$this->id}/"; }
 
     public function get(string $key): mixed
     {

@@ -13,7 +13,7 @@ final class MemoryOrders implements OrderRepository
 {
     /** @var array<int, array{status: string, meta: array<string, mixed>, notes: list<string>, transaction_id: ?string, created: int}> */
     private array $rows = [];
-    /** @var array<int, array{total: string, currency: string, gateway: string}> */
+    /** @var array<int, array{total: string, currency: string, gateway: string, lines?: list<array{name: string, id: string, quantity: int, total: string, tax_rate: int, is_shipping: bool}>}> */
     private array $shape = [];
     /** @var array<int, bool> */
     public array $locked = [];
@@ -24,6 +24,13 @@ final class MemoryOrders implements OrderRepository
         $this->shape[$id] = ['total' => $total, 'currency' => $currency, 'gateway' => $gateway];
         return $this->find($id);
     }
+
+    /**
+     * The order's lines as WooCommerce would give them (see ShopOrder::lines()).
+     *
+     * @param list<array{name: string, id: string, quantity: int, total: string, tax_rate: int, is_shipping: bool}> $lines
+     */
+    public function setLines(int $id, array $lines): void { $this->shape[$id]['lines'] = $lines; }
 
     /** @return array{status: string, meta: array<string, mixed>, notes: list<string>, transaction_id: ?string, created: int} */
     public function row(int $id): array { return $this->rows[$id]; }
@@ -42,7 +49,7 @@ final class MemoryOrders implements OrderRepository
             return null;
         }
         $s = $this->shape[$id];
-        return new MemoryOrder($this, $id, $s['total'], $s['currency'], $s['gateway']);
+        return new MemoryOrder($this, $id, $s['total'], $s['currency'], $s['gateway'], $s['lines'] ?? []);
     }
 
     public function findByReference(string $reference): ?ShopOrder
