@@ -198,3 +198,24 @@ fn the_test_environment_needs_every_credential() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("TEST client id"));
 }
+
+#[test]
+fn an_unwritable_stdout_is_an_error_message_not_a_panic() {
+    // `vipps-check --help | head -1`, or a full disk, must not end in a Rust panic.
+    let h = Harness::start();
+    for args in [vec!["--help"], vec!["--base-url", h.base_url()]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_vipps-check"))
+            .args(&args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(stderr.contains("could not write"), "{stderr}");
+    }
+}

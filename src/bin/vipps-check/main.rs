@@ -6,6 +6,7 @@ mod options;
 mod report;
 mod wire;
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -19,10 +20,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let parsed = options::parse(&args, &|name| std::env::var(name).ok());
     let opts = match parsed {
-        Ok(o) if o.help => {
-            println!("{}", options::USAGE);
-            return ExitCode::SUCCESS;
-        }
+        Ok(o) if o.help => return output(&format!("{}\n", options::USAGE), ExitCode::SUCCESS),
         Ok(o) => o,
         Err(e) => return refuse(&e),
     };
@@ -35,15 +33,32 @@ fn main() -> ExitCode {
         Err(e) => return refuse(&format!("configuration: {e}")),
     };
     let report = run(&opts, target, &client);
-    if opts.json {
-        println!("{:#}", report.to_json());
+    let text = if opts.json {
+        format!("{:#}\n", report.to_json())
     } else {
-        print!("{}", report.to_text());
-    }
-    if report.passed() {
+        report.to_text()
+    };
+    let code = if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    };
+    output(&text, code)
+}
+
+/// Writes to stdout; a closed pipe or a full disk is reported, not a panic (as `println!`
+/// would), and fails the run: a report nobody can keep is no proof.
+fn output(text: &str, code: ExitCode) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => code,
+        Err(e) => {
+            eprintln!("vipps-check: could not write to stdout: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
