@@ -151,7 +151,7 @@ npm_pack "$np"
 
 nm="$STAGE/npm-main"
 mkdir -p "$nm"
-cp -r bindings/node/{index.js,index.d.ts,api-types.d.ts,lib,README.md} LICENSE "$nm/"
+cp -r bindings/node/{index.js,index.d.ts,api-types.d.ts,lib,bin,README.md} LICENSE "$nm/"
 # The platform package joins as an optionalDependency here, not in the checkout: npm ci there
 # would look for it in the registry, where it is not published.
 node -e '
@@ -177,7 +177,7 @@ echo "== Composer zip"
 php_dir="$STAGE/php"
 mkdir -p "$php_dir/include" "$php_dir/lib/linux-x86_64-gnu" "$php_dir/bin"
 cp -r bindings/php/{src,autoload.php,preload.php,README.md} LICENSE "$php_dir/"
-cp bindings/php/bin/scoped-header.php "$php_dir/bin/"
+cp bindings/php/bin/scoped-header.php bindings/php/bin/vipps-check "$php_dir/bin/"
 cp include/vipps_php.h include/vipps.h "$php_dir/include/"
 cp "$LIB" "$php_dir/lib/linux-x86_64-gnu/libvipps.so"
 # An artifact repository reads the version from the zip's composer.json.
