@@ -282,3 +282,26 @@ fn a_huge_retry_after_returns_the_answer_without_a_panic() {
         assert_eq!(server.count("GET", "/epayment/v1/payments/rt-ra-huge"), 1);
     }
 }
+
+#[test]
+fn a_token_service_500_is_retryable_because_the_operation_was_never_sent() {
+    // The capture itself never left: repeating the whole call (same key) cannot act twice, so
+    // a plugin must be told to retry rather than to give up on the order.
+    let server = Server::start(|a| match a.path.as_str() {
+        "/accesstoken/get" => Reply::json(500, json!({"title": "token service down"})),
+        _ => Reply::json(200, json!({})),
+    });
+    let client = server.client(
+        3000,
+        json!({"retry": {"max_attempts": 2, "base_delay_ms": 10}}),
+    );
+    let err = client
+        .capture(&json!({"reference": "rt-tok500", "amount": {"value": 100, "currency": "NOK"}}))
+        .unwrap_err();
+    assert_eq!(err.http_status, Some(500), "{err}");
+    assert!(err.retryable, "a failed token fetch changed nothing: {err}");
+    assert_eq!(
+        server.count("POST", "/epayment/v1/payments/rt-tok500/capture"),
+        0
+    );
+}

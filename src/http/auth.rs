@@ -219,10 +219,10 @@ impl Client {
             deadline,
         )?;
         if !response.is_success() {
-            // Reported as a request not safe to repeat, as it always was: a 500 of the token
-            // service, already retried by the transport, is not called retryable.
+            // A token fetch changes nothing and the operation was never sent, so a 5xx of the
+            // token service tells the plugin to retry the whole call (with the same key).
             let mut error =
-                crate::http::problem::api_error(&response, "fetching an access token", false);
+                crate::http::problem::api_error(&response, "fetching an access token", true);
             if matches!(response.status, 400 | 401 | 403) {
                 error.kind = ErrorKind::Unauthorized;
                 error.message = format!(
