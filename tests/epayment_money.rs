@@ -311,8 +311,9 @@ fn force_approve_is_refused_in_production_before_sending() {
         "{}",
         err.message
     );
-    // No network was touched (it would have failed or taken time: this machine has no route out).
-    assert!(started.elapsed() < std::time::Duration::from_millis(50));
+    // No network was touched: a request would have ended in a `network` error (this machine
+    // has no route out) after a connect attempt; the bound is loose for a loaded CI machine.
+    assert!(started.elapsed() < std::time::Duration::from_millis(1000));
 }
 
 #[test]
