@@ -54,6 +54,8 @@ pub struct Store {
     pub order_management: crate::order_management::OmStore,
     /// ePayment `qrFormat` of `userFlow: QR` payments, by reference (`GET /sim/qr/{reference}`).
     pub qr_codes: HashMap<String, crate::epayment::qr::QrFormat>,
+    /// The first six digits of the card a `CARD` payment was paid with (`paymentMethod.cardBin`).
+    pub card_bins: HashMap<String, String>,
 }
 
 impl Store {

@@ -248,6 +248,7 @@ fn card_payments_are_web_redirect_only_and_paid_through_the_card_form() {
     let got = e.get("card-0001").json();
     assert_eq!(got["state"], "AUTHORIZED");
     assert_eq!(got["paymentMethod"]["type"], "CARD");
+    assert_eq!(got["paymentMethod"]["cardBin"], "492500");
 }
 
 #[test]

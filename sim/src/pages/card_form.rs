@@ -1,7 +1,8 @@
 //! The card form of the landing page for `paymentMethod.type: CARD` (freestanding card
 //! payments, web redirect only): card number, expiry and CVC instead of the app's Approve.
-//! No card data is kept: the number only has to be plausible (13 to 19 digits, Luhn check), the
-//! expiry `MM/YY` and the CVC 3 or 4 digits; there is no 3-D Secure step.
+//! Only the BIN (the first six digits, `paymentMethod.cardBin` in get payment) is kept: the
+//! number only has to be plausible (13 to 19 digits, Luhn check), the expiry `MM/YY` and the
+//! CVC 3 or 4 digits; there is no 3-D Secure step.
 //!
 //! Stable hooks: `form#card-form` with `#card-number`, `#card-expiry`, `#card-cvc` and
 //! `button#pay-card`; a refused card answers 400 with `#card-error`.
@@ -21,8 +22,9 @@ pub fn form_html(action: &str) -> String {
     )
 }
 
-/// `Ok(())` for a plausible card, else what is wrong (for the person at the form).
-pub fn check(form: &HashMap<String, String>) -> Result<(), &'static str> {
+/// The card's BIN (its first six digits) for a plausible card, else what is wrong (for the
+/// person at the form).
+pub fn check(form: &HashMap<String, String>) -> Result<String, &'static str> {
     let field = |k: &str| {
         form.get(k)
             .map(|v| v.trim().replace(' ', ""))
@@ -47,7 +49,7 @@ pub fn check(form: &HashMap<String, String>) -> Result<(), &'static str> {
     if !(3..=4).contains(&cvc.len()) || !cvc.bytes().all(|b| b.is_ascii_digit()) {
         return Err("The CVC must be 3 or 4 digits.");
     }
-    Ok(())
+    Ok(number[..6].to_string())
 }
 
 fn luhn(digits: &str) -> bool {
@@ -80,7 +82,10 @@ mod tests {
 
     #[test]
     fn plausible_cards_pass_and_others_say_why() {
-        assert_eq!(check(&form("4925 0000 0000 0004", "12/30", "123")), Ok(()));
+        assert_eq!(
+            check(&form("4925 0000 0000 0004", "12/30", "123")),
+            Ok("492500".to_string())
+        );
         assert!(check(&form("4925000000000005", "12/30", "123")).is_err());
         assert!(check(&form("4925000000000004", "13/30", "123")).is_err());
         assert!(check(&form("4925000000000004", "12/30", "12")).is_err());

@@ -101,23 +101,28 @@ pub async fn approve(
     Path(reference): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
+    let mut card_bin = None;
     if view(&sim, &reference).is_some_and(|v| v.card && v.state == PaymentState::Created) {
-        if let Err(why) = super::card_form::check(&html::parse_form(&body)) {
-            let main = format!(
-                "<h1>Card refused</h1>\n<p id=\"card-error\" role=\"alert\">{}</p>",
-                escape(why)
-            );
-            return html::page(400, html::document("Vipps MobilePay", "en", &main));
+        match super::card_form::check(&html::parse_form(&body)) {
+            Err(why) => {
+                let main = format!(
+                    "<h1>Card refused</h1>\n<p id=\"card-error\" role=\"alert\">{}</p>",
+                    escape(why)
+                );
+                return html::page(400, html::document("Vipps MobilePay", "en", &main));
+            }
+            Ok(bin) => card_bin = Some(bin),
         }
     }
-    act(&sim, &reference, true)
+    act(&sim, &reference, true, card_bin)
 }
 
 pub async fn reject(State(sim): State<Arc<Sim>>, Path(reference): Path<String>) -> Response {
-    act(&sim, &reference, false)
+    act(&sim, &reference, false, None)
 }
 
-fn act(sim: &Arc<Sim>, reference: &str, approve: bool) -> Response {
+/// `card_bin`: the BIN of the card that paid, kept once the approval succeeded.
+fn act(sim: &Arc<Sim>, reference: &str, approve: bool, card_bin: Option<String>) -> Response {
     let Some(v) = view(sim, reference) else {
         return not_found(reference);
     };
@@ -126,6 +131,9 @@ fn act(sim: &Arc<Sim>, reference: &str, approve: bool) -> Response {
     } else {
         user_actions::reject_payment(sim, reference)
     };
+    if let (Ok(_), Some(bin)) = (&outcome, card_bin) {
+        sim.store().card_bins.insert(reference.to_string(), bin);
+    }
     match outcome {
         Ok(_) => match &v.return_url {
             Some(url) => html::see_other(url),
