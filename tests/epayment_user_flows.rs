@@ -410,5 +410,6 @@ fn card_payment_passes_its_fields_through_and_is_paid_with_the_card_form() {
     let payment = client.get_payment(&json!({"reference": r})).unwrap();
     assert_eq!(payment["normalized"]["status"], "authorized");
     assert_eq!(payment["paymentMethod"]["type"], "CARD");
+    assert_eq!(payment["paymentMethod"]["cardBin"], "492500");
     assert_eq!(payment["metadata"]["orderId"], "1001");
 }
