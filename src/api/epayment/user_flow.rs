@@ -6,7 +6,8 @@
 //!   `QR`"; sent with another flow it would be ignored, which hides a mistake, so it is refused);
 //! - `expiresAt` (checked in `validation`) needs a `receipt` (error code 6130);
 //! - `receiptUrl`: an `https://` URL or a custom scheme, like `returnUrl`;
-//! - `industryData` an object; `profile.scope` space-separated names from the documented list.
+//! - `industryData.airlineData` with its four required fields; `profile.scope` space-separated
+//!   names from the documented list.
 
 use crate::error::Result;
 use crate::json::input::Fields;
@@ -45,7 +46,11 @@ pub(crate) fn validate_flow_rules(body: &Fields, flow: &str) -> Result<()> {
     if let Some(url) = body.opt_str("receiptUrl")? {
         check_url(body, "receiptUrl", url)?;
     }
-    body.opt_object("industryData")?;
+    if let Some(industry) = body.opt_object("industryData")? {
+        if let Some(airline) = industry.opt_object("airlineData")? {
+            check_airline_data(&airline)?;
+        }
+    }
     if let Some(profile) = body.opt_object("profile")? {
         if let Some(scope) = profile.opt_str("scope")? {
             check_scope(&profile, scope)?;
@@ -68,6 +73,31 @@ fn check_url(body: &Fields, name: &str, url: &str) -> Result<()> {
     }
     if scheme.eq_ignore_ascii_case("http") {
         return Err(body.error(name, "must use https://, not http://"));
+    }
+    Ok(())
+}
+
+/// `industryData.airlineData` (the spec's `AirlineData`): "If present, `passengerName`,
+/// `airlineCode`, `airlineDesignatorCode`, and `agencyInvoiceNumber` are all required."
+fn check_airline_data(airline: &Fields) -> Result<()> {
+    for (name, min, max) in [
+        ("agencyInvoiceNumber", 1, 6),
+        ("airlineCode", 3, 3),
+        ("airlineDesignatorCode", 2, 2),
+        ("passengerName", 1, 49),
+    ] {
+        let value = airline.req_str(name)?;
+        airline.check_len(name, value, min, max)?;
+    }
+    if !airline
+        .req_str("airlineCode")?
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+    {
+        return Err(airline.error("airlineCode", "must be the IATA 3-digit code, e.g. 074"));
+    }
+    if let Some(ticket) = airline.opt_str("ticketNumber")? {
+        airline.check_len("ticketNumber", ticket, 1, 150)?;
     }
     Ok(())
 }
@@ -189,6 +219,17 @@ mod tests {
             ("receiptUrl", json!("not a url"), "receiptUrl"),
             ("industryData", json!("airline"), "industryData"),
             (
+                "industryData",
+                json!({"airlineData": {"airlineCode": "074"}}),
+                "industryData.airlineData.agencyInvoiceNumber",
+            ),
+            (
+                "industryData",
+                json!({"airlineData": {"agencyInvoiceNumber": "1", "airlineCode": "KLM",
+                                       "airlineDesignatorCode": "KL", "passengerName": "A"}}),
+                "industryData.airlineData.airlineCode",
+            ),
+            (
                 "profile",
                 json!({"scope": "name shoeSize"}),
                 "profile.scope",
@@ -203,7 +244,8 @@ mod tests {
         }
         let mut b = base("WEB_REDIRECT");
         b["receiptUrl"] = json!("myapp://receipt/1");
-        b["industryData"] = json!({"airlineData": {"agencyInvoiceNumber": "1"}});
+        b["industryData"] = json!({"airlineData": {"agencyInvoiceNumber": "1", "airlineCode": "074",
+            "airlineDesignatorCode": "KL", "passengerName": "LOVELACE ADA MRS"}});
         b["profile"] = json!({"scope": "name email address phoneNumber birthDate"});
         b["customerInteraction"] = json!("CUSTOMER_PRESENT");
         b["metadata"] = json!({"orderId": "1"});
