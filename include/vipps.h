@@ -144,6 +144,15 @@ char *vipps_cancel(const struct vipps_client *client, const char *request_json);
 // As for `vipps_create_session`.
 char *vipps_force_approve(const struct vipps_client *client, const char *request_json);
 
+// Userinfo API: the profile a customer shared with a payment (`profile.scope` at creation),
+// `GET /vipps-userinfo-api/userinfo/{sub}`: `{"sub"}` (the payment's `profile.sub`) → the
+// claims for the granted scopes (`name`, `email`, `phone_number`, `address`, `birthdate`, ...),
+// plus `sub`. Personal data: never logged.
+//
+// # Safety
+// As for `vipps_create_session`.
+char *vipps_get_userinfo(const struct vipps_client *client, const char *request_json);
+
 // The normalized status of a payment: `{"reference"}` → `{"status", "final", amounts}`.
 //
 // # Safety

@@ -16,6 +16,7 @@ char *vipps_capture(const struct vipps_client *client, const char *request_json)
 char *vipps_refund(const struct vipps_client *client, const char *request_json);
 char *vipps_cancel(const struct vipps_client *client, const char *request_json);
 char *vipps_force_approve(const struct vipps_client *client, const char *request_json);
+char *vipps_get_userinfo(const struct vipps_client *client, const char *request_json);
 char *vipps_reconcile(const struct vipps_client *client, const char *request_json);
 char *vipps_wait_for_final_status(const struct vipps_client *client, const char *request_json);
 char *vipps_handle_callback(const struct vipps_client *client, const char *request_json, const uint8_t *body, uintptr_t body_len);

@@ -235,6 +235,21 @@ pub unsafe extern "C" fn vipps_force_approve(
     unsafe { run(client, request_json, Client::force_approve) }
 }
 
+/// Userinfo API: the profile a customer shared with a payment (`profile.scope` at creation),
+/// `GET /vipps-userinfo-api/userinfo/{sub}`: `{"sub"}` (the payment's `profile.sub`) → the
+/// claims for the granted scopes (`name`, `email`, `phone_number`, `address`, `birthdate`, ...),
+/// plus `sub`. Personal data: never logged.
+///
+/// # Safety
+/// As for `vipps_create_session`.
+#[no_mangle]
+pub unsafe extern "C" fn vipps_get_userinfo(
+    client: *const vipps_client,
+    request_json: *const c_char,
+) -> *mut c_char {
+    unsafe { run(client, request_json, Client::get_userinfo) }
+}
+
 /// The normalized status of a payment: `{"reference"}` → `{"status", "final", amounts}`.
 ///
 /// # Safety

@@ -1516,6 +1516,48 @@ export type ForceApproveRequest = {
 export type ForceApproveAnswer = {
 };
 
+/** Userinfo API: the profile a customer shared with a payment (personal data). */
+export type GetUserinfoRequest = {
+  /** The payment's profile.sub (present once it is authorized). */
+  sub: string;
+  /** Per-call override of the configured merchant serial number (partners). */
+  merchant_serial_number?: string;
+  /** Per-call override of the Vipps-System-Name header. */
+  system_name?: string;
+  /** Per-call override of the Vipps-System-Version header. */
+  system_version?: string;
+  /** Per-call override of the Vipps-System-Plugin-Name header. */
+  plugin_name?: string;
+  /** Per-call override of the Vipps-System-Plugin-Version header. */
+  plugin_version?: string;
+};
+
+/** Userinfo API: the profile a customer shared with a payment (personal data). */
+export type GetUserinfoAnswer = {
+  /** The customer's id for this merchant. */
+  sub: string;
+  /** Scope name: the full name. */
+  name?: string;
+  /** Scope name: the first name. */
+  given_name?: string;
+  /** Scope name: the last name. */
+  family_name?: string;
+  /** Scope email. */
+  email?: string;
+  /** Scope email: the address is verified. */
+  email_verified?: boolean;
+  /** Scope phoneNumber: MSISDN, e.g. 4791234567. */
+  phone_number?: string;
+  /** Scope address: the home address (street_address, postal_code, region, country, ...). */
+  address?: unknown;
+  /** Scope address: further addresses. */
+  other_addresses?: Array<unknown>;
+  /** Scope birthDate: YYYY-MM-DD. */
+  birthdate?: string;
+  /** Scope nin: the national identity number. */
+  nin?: string;
+};
+
 export type EcomInitiatePaymentCommand = {
   customerInfo: EcomCustomerInfo;
   /** Information about the merchant. */

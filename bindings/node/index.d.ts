@@ -226,6 +226,27 @@ export interface ForceApproveAnswer {
   [extra: string]: unknown;
 }
 
+/** Userinfo API: a payment's `profile.sub` (present once it is authorized). */
+export interface UserinfoRequest extends CallOptions {
+  sub: string;
+}
+
+/** The claims of the scopes the customer granted (OpenID Connect names); personal data. */
+export interface UserinfoAnswer {
+  sub: string;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  email?: string;
+  email_verified?: boolean;
+  phone_number?: string;
+  address?: { street_address?: string; postal_code?: string; region?: string; country?: string; formatted?: string; address_type?: string; [extra: string]: unknown };
+  other_addresses?: Array<Record<string, unknown>>;
+  birthdate?: string;
+  nin?: string;
+  [extra: string]: unknown;
+}
+
 export interface ReconcileAnswer extends Normalized {
   reference?: string;
   /** The PSP reference of the authorization (the transaction id to show), when known. */
@@ -565,6 +586,7 @@ export class Client {
   refund(request: Req<MoneyRequest>): Promise<MoneyAnswer>;
   cancel(request: Req<CancelRequest>): Promise<MoneyAnswer>;
   forceApprove(request: Req<ForceApproveRequest>): Promise<ForceApproveAnswer>;
+  getUserinfo(request: Req<UserinfoRequest>): Promise<UserinfoAnswer>;
   reconcile(request: Req<ReferenceRequest>): Promise<ReconcileAnswer>;
   /** Holds one libuv worker thread while it polls. */
   waitForFinalStatus(request: Req<WaitRequest>): Promise<WaitAnswer>;

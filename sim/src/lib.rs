@@ -31,6 +31,7 @@ mod server;
 pub mod state;
 pub mod timefmt;
 pub mod user_actions;
+pub mod userinfo;
 pub mod validate;
 pub mod webhooks;
 

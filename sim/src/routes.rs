@@ -23,6 +23,7 @@ pub fn app(sim: Arc<Sim>) -> Router {
         .merge(webhooks::routes())
         .merge(crate::ecom::routes())
         .merge(crate::order_management::routes())
+        .merge(crate::userinfo::routes())
         .merge(control::routes())
         .merge(pages::routes())
         .fallback(not_found)

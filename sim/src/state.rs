@@ -52,6 +52,10 @@ pub struct Store {
     pub shipping_offers: HashMap<String, Vec<crate::pages::logistics::ShipOption>>,
     /// Order Management receipts, categories and images, and who approved which payment.
     pub order_management: crate::order_management::OmStore,
+    /// ePayment `qrFormat` of `userFlow: QR` payments, by reference (`GET /sim/qr/{reference}`).
+    pub qr_codes: HashMap<String, crate::epayment::qr::QrFormat>,
+    /// The first six digits of the card a `CARD` payment was paid with (`paymentMethod.cardBin`).
+    pub card_bins: HashMap<String, String>,
 }
 
 impl Store {

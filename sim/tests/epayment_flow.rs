@@ -324,7 +324,9 @@ fn expires_at_is_honoured_lazily() {
         "paymentMethod": {"type": "WALLET"},
         "reference": "order-expiry-1",
         "userFlow": "QR",
-        "expiresAt": vipps_sim::timefmt::rfc3339_ms(at)
+        "expiresAt": vipps_sim::timefmt::rfc3339_ms(at),
+        // A long-living payment needs a receipt (spec; error code 6130).
+        "receipt": {"orderLines": [], "bottomLine": {"currency": "NOK"}}
     });
     assert_eq!(create_with(&h, &e, body).status, 201);
     h.control(

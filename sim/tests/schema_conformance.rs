@@ -1192,3 +1192,182 @@ fn order_management_responses() {
     report.response("order 200 (category)", &r, om_file, ORDER, "get", 200);
     report.finish("order management");
 }
+
+/// The user flows (issue 20): QR, push, card and long-living creations and their payments and
+/// webhook against the ePayment spec; the Userinfo API against the local schema
+/// `schema/userinfo.local.json` (no spec covers it; docs/api-notes.md, section 5).
+#[test]
+fn epayment_user_flows_and_userinfo() {
+    let h = start();
+    let s = specs();
+    let mut report = Report::default();
+    let e = h.epayment();
+    let hooks = Receiver::start("/hooks", &[]);
+    let reg = json!({"url": hooks.url, "events": ["epayments.payment.expired.v1"]});
+    let hook_headers = [
+        ("Authorization", e.bearer.as_str()),
+        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
+    ];
+    let r = h.call(
+        "POST",
+        "/webhooks/v1/webhooks",
+        &hook_headers,
+        Some(&reg.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    const PAYMENTS: &str = "/epayment/v1/payments";
+    const PAYMENT: &str = "/epayment/v1/payments/{reference}";
+    let now = h.control("POST", "/_sim/clock/advance", Some(json!({"seconds": 0})));
+    let now_ms = vipps_sim::timefmt::parse_rfc3339(now.json()["now"].as_str().unwrap()).unwrap();
+    let create = |reference: &str, extra: Value| {
+        let mut body = json!({
+            "amount": {"currency": "NOK", "value": 10_000},
+            "paymentMethod": {"type": "WALLET"},
+            "reference": reference,
+            "paymentDescription": "Schema check"
+        });
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            body[k] = v;
+        }
+        h.call(
+            "POST",
+            PAYMENTS,
+            &e.headers(Some(&format!("c-{reference}"))),
+            Some(&body.to_string()),
+        )
+    };
+    let cases = [
+        ("schema-qr-0001", json!({"userFlow": "QR"})),
+        (
+            "schema-qr-0002",
+            json!({"userFlow": "QR", "qrFormat": {"format": "IMAGE/PNG", "size": 300}}),
+        ),
+        (
+            "schema-qr-0003",
+            json!({"userFlow": "QR", "qrFormat": {"format": "TEXT/TARGETURL"}}),
+        ),
+        (
+            "schema-push-0001",
+            json!({"userFlow": "PUSH_MESSAGE", "customer": {"phoneNumber": "4798765432"},
+                   "customerInteraction": "CUSTOMER_PRESENT"}),
+        ),
+        (
+            "schema-native-0001",
+            json!({"userFlow": "NATIVE_REDIRECT", "returnUrl": "myshopapp://return"}),
+        ),
+        (
+            "schema-card-0001",
+            json!({"userFlow": "WEB_REDIRECT", "paymentMethod": {"type": "CARD"},
+                   "returnUrl": "https://example.com/return", "receiptUrl": "https://example.com/r/1",
+                   "profile": {"scope": "name email phoneNumber address birthDate"}}),
+        ),
+        (
+            "schema-long-0001",
+            json!({"userFlow": "PUSH_MESSAGE", "customer": {"phoneNumber": "4798765432"},
+                   "expiresAt": vipps_sim::timefmt::rfc3339_ms(now_ms + 20 * 60_000),
+                   "receipt": {"orderLines": [], "bottomLine": {"currency": "NOK"}}}),
+        ),
+    ];
+    for (reference, extra) in cases {
+        let r = create(reference, extra);
+        report.response(
+            &format!("create {reference}"),
+            &r,
+            schema::EPAYMENT,
+            PAYMENTS,
+            "post",
+            201,
+        );
+        report.response(
+            &format!("get {reference}"),
+            &e.get(reference),
+            schema::EPAYMENT,
+            PAYMENT,
+            "get",
+            200,
+        );
+    }
+    // The long-living one without a receipt: a problem with code 6130.
+    let r = create(
+        "schema-long-0002",
+        json!({"userFlow": "QR", "expiresAt": vipps_sim::timefmt::rfc3339_ms(now_ms + 20 * 60_000)}),
+    );
+    report.response(
+        "create long-living without receipt",
+        &r,
+        schema::EPAYMENT,
+        PAYMENTS,
+        "post",
+        400,
+    );
+    // Card approved through the landing form; its payment, then the user info of its sub.
+    let form = h
+        .agent
+        .post(h.url("/sim/landing/schema-card-0001/approve"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send("cardNumber=4925000000000004&expiry=12%2F30&cvc=123".to_string());
+    drop(form); // the 303 leads to example.com, which is not reachable here
+    let card = e.get("schema-card-0001");
+    report.response(
+        "get CARD authorized",
+        &card,
+        schema::EPAYMENT,
+        PAYMENT,
+        "get",
+        200,
+    );
+    let sub = card.json()["profile"]["sub"]
+        .as_str()
+        .expect("sub")
+        .to_string();
+    let r = h.call(
+        "GET",
+        &format!("/vipps-userinfo-api/userinfo/{sub}"),
+        &[("Authorization", e.bearer.as_str())],
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let local: Value = serde_json::from_str(include_str!("schema/userinfo.local.json")).unwrap();
+    let userinfo = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&local)
+        .expect("the local userinfo schema compiles");
+    let claims = r.json();
+    report.checked += 1;
+    let errors: Vec<String> = userinfo
+        .iter_errors(&claims)
+        .map(|e| e.to_string())
+        .collect();
+    if !errors.is_empty() {
+        report
+            .failures
+            .push(format!("userinfo: {errors:?}\n    body: {claims}"));
+    }
+    for claim in ["name", "email", "phone_number", "address", "birthdate"] {
+        assert!(claims.get(claim).is_some(), "{claim} missing in {claims}");
+    }
+    // The long-living payment expires at its expiresAt: the webhook body against the spec.
+    h.control(
+        "POST",
+        "/_sim/clock/advance",
+        Some(json!({"seconds": 21 * 60})),
+    );
+    // Every other open payment times out too (the 5-minute customer timeout): all are checked.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let got = loop {
+        let got = hooks.received();
+        if got.iter().any(|g| g.body.contains("schema-long-0001"))
+            || std::time::Instant::now() > deadline
+        {
+            break got;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let event = s.named(schema::EPAYMENT, "WebhookEvent");
+    for hook in got.iter() {
+        let body: Value = serde_json::from_str(&hook.body).unwrap();
+        report.body("EXPIRED webhook", &event, &body);
+    }
+    assert!(got.iter().any(|g| g.body.contains("schema-long-0001")));
+    report.finish("user flows");
+}

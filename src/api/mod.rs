@@ -7,5 +7,6 @@ pub(crate) mod epayment;
 pub mod order_management;
 pub(crate) mod orders;
 pub(crate) mod reconcile;
+pub(crate) mod userinfo;
 pub(crate) mod webhook_ensure;
 pub mod webhooks;

@@ -172,6 +172,8 @@ class Client {
   refund(request) { return this.#op('refund', request); }
   cancel(request) { return this.#op('cancel', request); }
   forceApprove(request) { return this.#op('forceApprove', request); }
+  /** Userinfo API: `{sub}` (a payment's `profile.sub`) → the shared profile, plus `sub`. */
+  getUserinfo(request) { return this.#op('getUserinfo', request); }
   reconcile(request) { return this.#op('reconcile', request); }
   /** Polls until the payment is final or `timeout_ms` passes; holds one worker thread meanwhile. */
   waitForFinalStatus(request) { return this.#op('waitForFinalStatus', request); }

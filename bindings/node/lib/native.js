@@ -177,6 +177,7 @@ function native() {
       refund: op('vipps_refund'),
       cancel: op('vipps_cancel'),
       forceApprove: op('vipps_force_approve'),
+      getUserinfo: op('vipps_get_userinfo'),
       reconcile: op('vipps_reconcile'),
       waitForFinalStatus: op('vipps_wait_for_final_status'),
       ecomInitiate: op('vipps_ecom_initiate'),

@@ -929,6 +929,29 @@ namespace Vipps;
  * @psalm-type ForceApproveAnswer array{
  *     ...
  * }
+ * @psalm-type GetUserinfoRequest array{
+ *     sub: string,
+ *     merchant_serial_number?: string,
+ *     system_name?: string,
+ *     system_version?: string,
+ *     plugin_name?: string,
+ *     plugin_version?: string,
+ *     ...
+ * }
+ * @psalm-type GetUserinfoAnswer array{
+ *     sub: string,
+ *     name?: string,
+ *     given_name?: string,
+ *     family_name?: string,
+ *     email?: string,
+ *     email_verified?: bool,
+ *     phone_number?: string,
+ *     address?: mixed,
+ *     other_addresses?: list<mixed>,
+ *     birthdate?: string,
+ *     nin?: string,
+ *     ...
+ * }
  * @psalm-type EcomInitiatePaymentCommand array{
  *     customerInfo: EcomCustomerInfo,
  *     merchantInfo: EcomMerchantInfo,

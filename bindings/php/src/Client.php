@@ -193,6 +193,16 @@ final class Client
         return $this->call('vipps_force_approve', $request);
     }
 
+    /**
+     * Userinfo API: the profile a customer shared with a payment (personal data).
+     * @param array<string, mixed> $request {sub} (the payment's profile.sub)
+     * @return array<string, mixed> the claims of the granted scopes (name, email, phone_number, address, ...), plus sub
+     */
+    public function getUserinfo(array $request): array
+    {
+        return $this->call('vipps_get_userinfo', $request);
+    }
+
     /** @param array<string, mixed> $request {reference, api?} @return array<string, mixed> */
     public function reconcile(array $request): array
     {

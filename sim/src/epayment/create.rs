@@ -47,6 +47,19 @@ pub async fn create_payment(State(sim): State<Arc<Sim>>, headers: HeaderMap, bod
         Err(detail) => problem::epayment(&sim, 400, "Bad Request", &detail, None),
         Ok(v) => match validate(&v, sim.now_ms()) {
             Err(errors) => validation_problem(&sim, &errors),
+            // Long-living payments need a receipt (the spec; the error table's 6130).
+            Ok(valid)
+                if valid.expires_at_ms.is_some()
+                    && !v.get("receipt").is_some_and(Value::is_object) =>
+            {
+                problem::epayment(
+                    &sim,
+                    400,
+                    "Long living payments require a receipt",
+                    "A payment with expiresAt must have a receipt.",
+                    Some("6130"),
+                )
+            }
             Ok(valid) => {
                 let reference = valid.reference.clone();
                 let reply = create(&sim, &mut txn, &msn, &key, valid);
@@ -101,10 +114,13 @@ fn create(sim: &Sim, txn: &mut Txn, msn: &str, key: &str, v: ValidCreate) -> Rep
         );
     }
     let now = sim.now_ms();
-    // PUSH_MESSAGE has no redirect; the other flows open the simulator's landing page (for QR
-    // it is the target URL a scanned code would open).
-    let redirect_url = (v.user_flow != "PUSH_MESSAGE")
-        .then(|| format!("{}/sim/landing/{}", sim.base_url, v.reference));
+    // PUSH_MESSAGE has no redirect (the payment waits in the app, `/sim/app/{phone}`); QR
+    // answers the image's URL or the target URL (`qr`); the others open the landing page.
+    let redirect_url = match (&v.qr_format, v.user_flow.as_str()) {
+        (_, "PUSH_MESSAGE") => None,
+        (Some(format), _) => Some(super::qr::redirect_url(sim, &v.reference, format)),
+        _ => Some(format!("{}/sim/landing/{}", sim.base_url, v.reference)),
+    };
     let mut payment = Payment {
         reference: v.reference.clone(),
         msn: msn.to_string(),
@@ -137,6 +153,9 @@ fn create(sim: &Sim, txn: &mut Txn, msn: &str, key: &str, v: ValidCreate) -> Rep
     });
     if let Some(url) = v.return_url {
         txn.store().return_urls.insert(v.reference.clone(), url);
+    }
+    if let Some(format) = v.qr_format {
+        txn.store().qr_codes.insert(v.reference.clone(), format);
     }
     txn.insert_payment(payment);
     let mut body = json!({ "reference": v.reference });

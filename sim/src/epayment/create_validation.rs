@@ -23,6 +23,9 @@ pub struct ValidCreate {
     pub metadata: Option<Value>,
     /// Where the landing page sends the user after approving or rejecting.
     pub return_url: Option<String>,
+    /// `qrFormat` of a `userFlow: QR` payment (ignored with other flows, as the spec says it
+    /// applies to QR only).
+    pub qr_format: Option<super::qr::QrFormat>,
 }
 
 pub fn is_phone_number(s: &str) -> bool {
@@ -121,15 +124,17 @@ pub fn validate(body: &Value, now_ms: i64) -> Result<ValidCreate, Vec<FieldError
     let scope = c
         .object(obj, "", "profile", Need::Optional)
         .and_then(|p| c.string(p, "profile", "scope", Need::Optional, 1, 1000));
+    let mut qr_format = None;
     if let Some(qr) = c.object(obj, "", "qrFormat", Need::Optional) {
-        c.one_of(
+        let format = c.one_of(
             qr,
             "qrFormat",
             "format",
             Need::Required,
             &["TEXT/TARGETURL", "IMAGE/SVG+XML", "IMAGE/PNG"],
         );
-        c.integer(qr, "qrFormat", "size", Need::Optional, 100, 2000);
+        let size = c.integer(qr, "qrFormat", "size", Need::Optional, 100, 2000);
+        qr_format = Some(super::qr::QrFormat::from_request(format, size));
     }
     let metadata = check_metadata(&mut c, obj);
 
@@ -182,6 +187,7 @@ pub fn validate(body: &Value, now_ms: i64) -> Result<ValidCreate, Vec<FieldError
                 scope: scope.map(str::to_string),
                 metadata,
                 return_url: return_url.map(str::to_string),
+                qr_format: (flow == "QR").then(|| qr_format.unwrap_or(super::qr::QrFormat::Svg)),
             })
         }
         _ => Err(c.errors),

@@ -6,6 +6,7 @@ pub mod create_validation;
 pub mod headers;
 pub mod idempotency;
 pub mod modify;
+pub mod qr;
 pub mod query;
 pub mod rate_limit;
 pub mod test_approve;

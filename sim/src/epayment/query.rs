@@ -14,7 +14,15 @@ pub async fn get_payment(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Reply {
-    read(&sim, &reference, &headers, views::get_payment)
+    // A paid CARD payment also names its card's BIN (`PaymentMethodResponse.cardBin`).
+    let bin = sim.store().card_bins.get(&reference).cloned();
+    read(&sim, &reference, &headers, |p| {
+        let mut body = views::get_payment(p);
+        if let Some(bin) = &bin {
+            body["paymentMethod"]["cardBin"] = Value::String(bin.clone());
+        }
+        body
+    })
 }
 
 pub async fn get_events(

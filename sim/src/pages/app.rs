@@ -8,7 +8,8 @@
 //! (`data-line-id`, `data-total-amount`, `data-shipping`, `data-return`), `.bottom-line`
 //! (`data-total-amount`, `data-total-tax`, `data-currency`), `a.category-link`
 //! (`data-category`, `href`), `img.category-image`; `.no-receipt` (per payment) and `#empty`
-//! (no payments at all) when missing.
+//! (no payments at all) when missing. Payments waiting for this number come first
+//! (`app_pending`: `#pending`, `li.pending-payment` with Approve and Reject).
 
 use super::html::{self, encode_segment, escape, money};
 use crate::order_management::history::{msisdn, Approval};
@@ -38,6 +39,7 @@ pub async fn history_page(State(sim): State<Arc<Sim>>, Path(phone): Path<String>
          <h1>Payment history</h1>\n<p class=\"muted\">Phone <code id=\"phone\">{}</code></p>\n",
         escape(&number)
     );
+    main.push_str(&super::app_pending::section(&store, &number));
     if approvals.is_empty() {
         main.push_str("<p id=\"empty\">No payments yet.</p>\n");
     } else {

@@ -1,7 +1,7 @@
 //! `GET /sim/landing/{reference}`: the page an ePayment `redirectUrl` opens, standing in for
 //! the Vipps MobilePay landing page and app. Approve and Reject are plain HTML forms
 //! (`POST /sim/landing/{reference}/approve|reject`) that answer `303` to the payment's
-//! `returnUrl`.
+//! `returnUrl`. A `CARD` payment shows the card form of `card_form` instead of Approve.
 
 use super::html::{self, encode_segment, escape, money};
 use crate::payments::{Api, PaymentState};
@@ -18,6 +18,8 @@ struct View {
     description: Option<String>,
     state: PaymentState,
     return_url: Option<String>,
+    /// `CARD` payments get the card form instead of the app's Approve.
+    card: bool,
 }
 
 /// The ePayment payment behind the reference (lazy expiry applied); Checkout sessions have
@@ -33,6 +35,7 @@ fn view(sim: &Arc<Sim>, reference: &str) -> Option<View> {
         description: p.description.clone(),
         state: p.state,
         return_url,
+        card: p.method == "CARD",
     })
 }
 
@@ -62,7 +65,12 @@ pub async fn landing_page(State(sim): State<Arc<Sim>>, Path(reference): Path<Str
         "<p class=\"muted\">Reference <code id=\"reference\">{}</code></p>\n",
         escape(&reference)
     ));
-    if v.state == PaymentState::Created {
+    if v.state == PaymentState::Created && v.card {
+        main.push_str(&super::card_form::form_html(&action));
+        main.push_str(&format!(
+            "<form method=\"post\" action=\"{action}/reject\"><button id=\"reject\" class=\"secondary\" type=\"submit\">Cancel</button></form>\n"
+        ));
+    } else if v.state == PaymentState::Created {
         main.push_str(&format!(
             "<div class=\"actions\">\n\
              <form method=\"post\" action=\"{action}/approve\"><button id=\"approve\" type=\"submit\">Approve</button></form>\n\
@@ -87,15 +95,34 @@ pub async fn landing_page(State(sim): State<Arc<Sim>>, Path(reference): Path<Str
     )
 }
 
-pub async fn approve(State(sim): State<Arc<Sim>>, Path(reference): Path<String>) -> Response {
-    act(&sim, &reference, true)
+/// Approve; for a `CARD` payment the card form's fields must be plausible (`card_form`).
+pub async fn approve(
+    State(sim): State<Arc<Sim>>,
+    Path(reference): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut card_bin = None;
+    if view(&sim, &reference).is_some_and(|v| v.card && v.state == PaymentState::Created) {
+        match super::card_form::check(&html::parse_form(&body)) {
+            Err(why) => {
+                let main = format!(
+                    "<h1>Card refused</h1>\n<p id=\"card-error\" role=\"alert\">{}</p>",
+                    escape(why)
+                );
+                return html::page(400, html::document("Vipps MobilePay", "en", &main));
+            }
+            Ok(bin) => card_bin = Some(bin),
+        }
+    }
+    act(&sim, &reference, true, card_bin)
 }
 
 pub async fn reject(State(sim): State<Arc<Sim>>, Path(reference): Path<String>) -> Response {
-    act(&sim, &reference, false)
+    act(&sim, &reference, false, None)
 }
 
-fn act(sim: &Arc<Sim>, reference: &str, approve: bool) -> Response {
+/// `card_bin`: the BIN of the card that paid, kept once the approval succeeded.
+fn act(sim: &Arc<Sim>, reference: &str, approve: bool, card_bin: Option<String>) -> Response {
     let Some(v) = view(sim, reference) else {
         return not_found(reference);
     };
@@ -104,6 +131,9 @@ fn act(sim: &Arc<Sim>, reference: &str, approve: bool) -> Response {
     } else {
         user_actions::reject_payment(sim, reference)
     };
+    if let (Ok(_), Some(bin)) = (&outcome, card_bin) {
+        sim.store().card_bins.insert(reference.to_string(), bin);
+    }
     match outcome {
         Ok(_) => match &v.return_url {
             Some(url) => html::see_other(url),

@@ -7,13 +7,17 @@
 //! - `GET /sim/vippsCheckoutSDK.js`: a stand-in for the official frontend SDK
 //!   (`VippsCheckout`, `VippsCheckoutDirect`), so shop pages work unchanged but for the
 //!   script's origin;
-//! - `GET /sim/app/{phoneNumber}`: the customer's app, the payment history with receipts;
+//! - `GET /sim/app/{phoneNumber}`: the customer's app, the payment history with receipts and
+//!   the pending `PUSH_MESSAGE` payments with Approve and Reject;
+//! - `GET /sim/qr/{reference}`: the QR image of a `userFlow: QR` payment;
 //! - `/sim/assets/…`: the pages' own script and stylesheet (nothing is loaded from elsewhere).
 //!
 //! The pages act as the user through [`crate::user_actions`], so callbacks and webhooks follow
 //! exactly as with `/_sim/payments/{reference}/approve`.
 
 pub mod app;
+pub mod app_pending;
+pub mod card_form;
 pub mod checkout_actions;
 pub mod checkout_page;
 pub mod html;
@@ -46,6 +50,15 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/sim/landing/{reference}/reject", post(landing::reject))
         .route("/sim/app/{phone}", get(app::history_page))
         .route("/sim/app/images/{msn}/{image_id}", get(app::image))
+        .route(
+            "/sim/app/{phone}/pending/{reference}/approve",
+            post(app_pending::approve),
+        )
+        .route(
+            "/sim/app/{phone}/pending/{reference}/reject",
+            post(app_pending::reject),
+        )
+        .route("/sim/qr/{reference}", get(crate::epayment::qr::image))
         .route("/sim/vippsCheckoutSDK.js", get(sdk))
         .route("/sim/assets/checkout.js", get(checkout_js))
         .route("/sim/assets/pages.css", get(pages_css))

@@ -2,6 +2,7 @@
 //! Checkout payments are ePayment payments with the same reference, so these calls serve both.
 
 pub(crate) mod errors;
+pub(crate) mod user_flow;
 pub(crate) mod validation;
 
 use crate::api::epayment::validation::validate_create_payment;

@@ -1,7 +1,9 @@
 //! Client-side checks of an ePayment `CreatePaymentRequest`, per the spec's constraints.
-//! Unknown fields (express shipping, receipt, industryData, ...) pass through unchecked.
+//! Unknown fields (express shipping, receipt, ...) pass through unchecked; the rules between
+//! `userFlow`, the payment method and the optional parts are in `user_flow`.
 
 use crate::api::checkout::validation::check_msisdn;
+use crate::api::epayment::user_flow::validate_flow_rules;
 use crate::error::Result;
 use crate::json::input::Fields;
 use crate::model::amount::{read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
@@ -67,9 +69,7 @@ pub fn validate_create_payment(body: &Fields) -> Result<String> {
     if let Some(metadata) = body.opt_object("metadata")? {
         validate_metadata(&metadata)?;
     }
-    if let Some(profile) = body.opt_object("profile")? {
-        profile.opt_str("scope")?;
-    }
+    validate_flow_rules(body, flow)?;
     Ok(reference.to_owned())
 }
 

@@ -51,6 +51,7 @@ CLIENT_OPERATIONS = (
     "refund",
     "cancel",
     "force_approve",
+    "get_userinfo",
     "reconcile",
     "wait_for_final_status",
     "shipping_options_response",

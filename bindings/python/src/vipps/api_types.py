@@ -1660,6 +1660,56 @@ class ForceApproveAnswer(TypedDict):
     pass
 
 
+class _GetUserinfoRequestRequired(TypedDict):
+    #: The payment's profile.sub (present once it is authorized).
+    sub: str
+
+
+class GetUserinfoRequest(_GetUserinfoRequestRequired, total=False):
+    """Userinfo API: the profile a customer shared with a payment (personal data)."""
+
+    #: Per-call override of the configured merchant serial number (partners).
+    merchant_serial_number: str
+    #: Per-call override of the Vipps-System-Name header.
+    system_name: str
+    #: Per-call override of the Vipps-System-Version header.
+    system_version: str
+    #: Per-call override of the Vipps-System-Plugin-Name header.
+    plugin_name: str
+    #: Per-call override of the Vipps-System-Plugin-Version header.
+    plugin_version: str
+
+
+class _GetUserinfoAnswerRequired(TypedDict):
+    #: The customer's id for this merchant.
+    sub: str
+
+
+class GetUserinfoAnswer(_GetUserinfoAnswerRequired, total=False):
+    """Userinfo API: the profile a customer shared with a payment (personal data)."""
+
+    #: Scope name: the full name.
+    name: str
+    #: Scope name: the first name.
+    given_name: str
+    #: Scope name: the last name.
+    family_name: str
+    #: Scope email.
+    email: str
+    #: Scope email: the address is verified.
+    email_verified: bool
+    #: Scope phoneNumber: MSISDN, e.g. 4791234567.
+    phone_number: str
+    #: Scope address: the home address (street_address, postal_code, region, country, ...).
+    address: Any
+    #: Scope address: further addresses.
+    other_addresses: List[Any]
+    #: Scope birthDate: YYYY-MM-DD.
+    birthdate: str
+    #: Scope nin: the national identity number.
+    nin: str
+
+
 class EcomInitiatePaymentCommand(TypedDict):
     customerInfo: EcomCustomerInfo
     #: Information about the merchant.

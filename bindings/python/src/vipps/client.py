@@ -266,6 +266,12 @@ class Client:
         """Test environment only: approves a payment as the customer would."""
         return self._call("force_approve", request, fields)
 
+    def get_userinfo(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+        """Userinfo API: ``{sub}`` (a payment's ``profile.sub``, once it is authorized) → the
+        profile the customer shared for the payment's ``profile.scope`` (``name``, ``email``,
+        ``phone_number``, ``address``, ``birthdate``, ...) plus ``sub``. Personal data."""
+        return self._call("get_userinfo", request, fields)
+
     def reconcile(self, request: Optional[ReferenceRequest] = None, **fields: Any) -> ReconcileAnswer:
         """The normalized status of a payment read from the API."""
         return self._call("reconcile", cast(Request, request), fields)
@@ -435,6 +441,7 @@ class AsyncClient:
     refund = _async_method("refund")
     cancel = _async_method("cancel")
     force_approve = _async_method("force_approve")
+    get_userinfo = _async_method("get_userinfo")
     reconcile = _async_method("reconcile")
     wait_for_final_status = _async_method("wait_for_final_status")
     handle_callback = _async_method("handle_callback")
