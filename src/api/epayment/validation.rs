@@ -1,5 +1,6 @@
 //! Client-side checks of an ePayment `CreatePaymentRequest`, per the spec's constraints.
-//! Unknown fields (express shipping, receipt, industryData, ...) pass through unchecked.
+//! Express (`shipping` with `profile.scope`) is checked in `express.rs`; other unknown fields
+//! (receipt, industryData, ...) pass through unchecked.
 
 use crate::api::checkout::validation::check_msisdn;
 use crate::error::Result;
@@ -70,6 +71,8 @@ pub fn validate_create_payment(body: &Fields) -> Result<String> {
     if let Some(profile) = body.opt_object("profile")? {
         profile.opt_str("scope")?;
     }
+    // Express: `shipping` with `profile.scope` (express.rs).
+    super::express::validate_express(body)?;
     Ok(reference.to_owned())
 }
 
