@@ -24,6 +24,7 @@ pub fn app(sim: Arc<Sim>) -> Router {
         .merge(crate::ecom::routes())
         .merge(crate::order_management::routes())
         .merge(control::routes())
+        .merge(epayment::express::routes())
         .merge(pages::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -52,6 +52,8 @@ pub struct Store {
     pub shipping_offers: HashMap<String, Vec<crate::pages::logistics::ShipOption>>,
     /// Order Management receipts, categories and images, and who approved which payment.
     pub order_management: crate::order_management::OmStore,
+    /// ePayment Express payments: their shipping setup and the customer's choice, by reference.
+    pub express: HashMap<String, crate::epayment::express::ExpressPayment>,
 }
 
 impl Store {

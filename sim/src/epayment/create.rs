@@ -45,11 +45,18 @@ pub async fn create_payment(State(sim): State<Arc<Sim>>, headers: HeaderMap, bod
     }
     let reply = match parsed {
         Err(detail) => problem::epayment(&sim, 400, "Bad Request", &detail, None),
-        Ok(v) => match validate(&v, sim.now_ms()) {
+        Ok(v) => match validate(&v, sim.now_ms()).and_then(|valid| {
+            // Express (`shipping`): checked before anything is stored.
+            let express = super::express::check_create(&v, &valid.currency)?;
+            Ok((valid, express))
+        }) {
             Err(errors) => validation_problem(&sim, &errors),
-            Ok(valid) => {
+            Ok((valid, express)) => {
                 let reference = valid.reference.clone();
                 let reply = create(&sim, &mut txn, &msn, &key, valid);
+                if let (201, Some(express)) = (reply.status, express) {
+                    txn.store().express.insert(reference.clone(), express);
+                }
                 // The user the payment is for, shown in that user's app history once approved.
                 if reply.status == 201 {
                     let store = txn.store();

@@ -14,7 +14,18 @@ pub async fn get_payment(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Reply {
-    read(&sim, &reference, &headers, views::get_payment)
+    let msn = match headers::authorize(&sim, &headers) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let mut txn = sim.txn();
+    let mut body = match txn.payment(&reference) {
+        Some(p) if p.msn == msn => views::get_payment(p),
+        _ => return headers::not_found(&sim, &reference),
+    };
+    // Express: the customer's address, shipping choice and profile.
+    super::express::add_details(txn.store(), &reference, &mut body);
+    Reply::json(200, &body)
 }
 
 pub async fn get_events(
