@@ -333,3 +333,43 @@ fn bad_express_requests_name_the_field_and_send_nothing() {
         err.message
     );
 }
+
+#[test]
+fn an_express_payment_nobody_acts_on_expires_and_cannot_be_chosen_any_more() {
+    let h = Harness::start();
+    let client = h.client();
+    let r = reference("express-expire");
+    client
+        .create_payment(&express_request(
+            &r,
+            json!({"fixedOptions": groups_for("Oslo")}),
+        ))
+        .unwrap();
+    let landing = |h: &Harness| h.control("GET", &format!("/sim/landing/{r}"), None).1;
+    assert!(landing(&h)
+        .as_str()
+        .unwrap()
+        .contains("id=\"express-next\""));
+    let (status, body) = h.control(
+        "POST",
+        "/_sim/clock/advance",
+        Some(json!({"seconds": 3600})),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = choose(&h, &r, json!({}));
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("EXPIRED"),
+        "{body}"
+    );
+    // The landing page is the ordinary one saying so, without the Express steps.
+    let page = landing(&h);
+    let page = page.as_str().unwrap();
+    assert!(
+        page.contains("EXPIRED") && !page.contains("express-next"),
+        "{page}"
+    );
+    let payment = client.get_payment(&json!({"reference": r})).unwrap();
+    assert_eq!(payment["normalized"]["status"], "expired");
+    assert!(payment["normalized"].get("shipping_details").is_none());
+}

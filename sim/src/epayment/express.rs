@@ -573,15 +573,21 @@ pub fn pick_address(request: &Value, currency: &str) -> Result<Address, Blocked>
     })
 }
 
-fn setup(sim: &Sim, reference: &str) -> Result<ExpressPayment, Blocked> {
-    let store = sim.store();
-    let e = store
+/// The Express setup of a payment that still waits for the customer (lazy expiry applied).
+fn setup(sim: &Arc<Sim>, reference: &str) -> Result<ExpressPayment, Blocked> {
+    let mut txn = sim.txn();
+    let state = txn.payment(reference).map(|p| p.state);
+    let e = txn
+        .store()
         .express
         .get(reference)
         .cloned()
         .ok_or_else(|| blocked(404, format!("'{reference}' is not an Express payment")))?;
-    match store.payments.get(reference).map(|p| p.state) {
+    match state {
         Some(crate::payments::PaymentState::Created) if e.choice.is_none() => Ok(e),
+        Some(crate::payments::PaymentState::Created) => {
+            Err(blocked(409, "the customer has chosen already"))
+        }
         Some(state) => Err(blocked(409, format!("the payment is {}", state.as_str()))),
         None => Err(blocked(404, format!("no payment '{reference}'"))),
     }

@@ -22,17 +22,29 @@ struct View {
     return_url: Option<String>,
 }
 
-fn view(sim: &Sim, reference: &str) -> Option<View> {
-    let store = sim.store();
-    if !express::awaits_choice(&store, reference) {
+/// The Express payment behind the reference while it waits for the customer (lazy expiry
+/// applied, so a payment that timed out gets the ordinary page saying so).
+fn view(sim: &Arc<Sim>, reference: &str) -> Option<View> {
+    let mut txn = sim.txn();
+    let p = txn.payment(reference)?;
+    if p.state != crate::payments::PaymentState::Created {
         return None;
     }
-    let p = store.payments.get(reference)?;
+    let (msn, amount, currency, description) = (
+        p.msn.clone(),
+        p.amount,
+        p.currency.clone(),
+        p.description.clone(),
+    );
+    let store = txn.store();
+    if !express::awaits_choice(store, reference) {
+        return None;
+    }
     Some(View {
-        msn: p.msn.clone(),
-        amount: p.amount,
-        currency: p.currency.clone(),
-        description: p.description.clone(),
+        msn,
+        amount,
+        currency,
+        description,
         return_url: store.return_urls.get(reference).cloned(),
     })
 }
@@ -60,7 +72,7 @@ fn reject_form(action: &str) -> String {
 }
 
 /// Step 1 for an Express payment still waiting for the customer; `None` for any other page.
-pub fn page(sim: &Sim, reference: &str) -> Option<Response> {
+pub fn page(sim: &Arc<Sim>, reference: &str) -> Option<Response> {
     let v = view(sim, reference)?;
     let action = format!("/sim/landing/{}", encode_segment(reference));
     let mut main = header(&v, reference);

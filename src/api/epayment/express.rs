@@ -152,18 +152,19 @@ fn is_callback_url(url: &str) -> bool {
     let Some(rest) = lower.strip_prefix("http://") else {
         return false;
     };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = match host.rsplit_once(':') {
-        Some((h, port)) if !h.ends_with(']') || h.starts_with('[') => {
-            if port.bytes().all(|b| b.is_ascii_digit()) {
-                h
-            } else {
-                host
-            }
-        }
-        _ => host,
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    // The host without its port: `[::1]:8080` → `[::1]`, `localhost:3000` → `localhost`.
+    let host = if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
     };
-    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+    let port_ok = authority[host.len()..]
+        .strip_prefix(':')
+        .map_or(authority.len() == host.len(), |p| {
+            !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+        });
+    port_ok && matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
 /// Shipping groups: one per brand and type, each with its options. `currency`: the payment's,
@@ -451,6 +452,9 @@ mod tests {
     fn dynamic_callback_urls_are_https_or_loopback() {
         for bad in [
             "http://shop.example/ship",
+            "http://localhost:abc/x",
+            "http://localhost.evil.example/x",
+            "http://127.0.0.1@evil.example/x",
             "ftp://x",
             "https://",
             "http://127.0.0.1.evil.example/x",
