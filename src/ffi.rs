@@ -280,7 +280,7 @@ pub unsafe extern "C" fn vipps_wait_for_final_status(
 /// `request_json`: `{"method": "POST", "url": "<path and query as received, or an absolute
 /// URL>", "headers": {"Name": "value" or ["values"]}, "kind"?: "checkout_callback" |
 /// "checkout_shipping" | "epayment_webhook" | "ecom_callback" | "ecom_shipping_details" |
-/// "ecom_consent_removal", "expected_token"?, "reference"?}`. `body`/`body_len`: the raw body
+/// "ecom_consent_removal" | "epayment_shipping", "expected_token"?, "reference"?}`. `body`/`body_len`: the raw body
 /// exactly as received (signatures cover these bytes); `body` may be NULL only when
 /// `body_len` is 0. `data` is `{"event": {...}, "response": {"status", "headers", "body"}}`:
 /// always send `response` back. A request that fails verification is not an error envelope:
@@ -312,8 +312,10 @@ pub unsafe extern "C" fn vipps_handle_callback(
 /// Builds the HTTP answer to a shipping callback from the plugin's options:
 /// `{"kind": "checkout_shipping" | "ecom_shipping_details", "options": [{"id", "brand",
 /// "amount": {"value", "currency"}, "priority", "isDefault", "title"?, "description"?,
-/// "type"?}], "order_id"?, "address_id"?}` (eCom needs the last two). `data`:
-/// `{"status": 200, "headers": {...}, "body": "<JSON text>"}`.
+/// "type"?}], "order_id"?, "address_id"?}` (eCom needs the last two), or for ePayment Express
+/// `{"kind": "epayment_shipping", "groups": [<shipping group>], "currency"?}` (or
+/// `"deliverable": false` for a 400). `data`: `{"status": 200, "headers": {...}, "body":
+/// "<JSON text>"}`.
 ///
 /// # Safety
 /// As for `vipps_create_session`.

@@ -86,7 +86,7 @@ fn callback_seeds_are_verified_or_refused_as_their_names_say() {
     }
     assert_eq!(
         verified_kinds.len(),
-        6,
+        7,
         "a verified seed of every kind: {verified_kinds:?}"
     );
 }
@@ -314,6 +314,22 @@ fn write_seeds() {
         &json!({"method": "POST", "url": format!("/vipps/shipping?reference={s}"),
                 "headers": {"Authorization": shipping_token, "Content-Type": "application/json"}}),
         &serde_json::to_vec(&json!({"streetAddress": "Robert Levins gate 5", "postalCode": "0154", "region": "Oslo", "country": "NO"})).unwrap()));
+
+    let express = "fuzz-express-0001";
+    let express_token = client.epayment_shipping_token(express).unwrap();
+    write(
+        "handle_callback",
+        "ok-epayment-shipping",
+        &seed(
+            &json!({"method": "POST", "url": "/vipps/shipping",
+                "headers": {"Authorization": express_token, "Content-Type": "application/json"}}),
+            &serde_json::to_vec(
+                &json!({"Reference": express, "AddressLine1": "Robert Levins gate 5",
+            "AddressLine2": null, "City": "Oslo", "PostCode": "0154", "Country": "NO"}),
+            )
+            .unwrap(),
+        ),
+    );
 
     // apply_event: each event on the record before it, and all of them in one `events` list.
     let mut record = Value::Null;

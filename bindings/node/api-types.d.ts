@@ -31,6 +31,10 @@ export type Normalized = {
   capturable?: number;
   /** The refundable amount, in minor units (øre, cents). */
   refundable?: number;
+  /** ePayment Express only: `{option_id, option_name, cost (minor units), address: {line1, line2, city, postal_code, country}}`. */
+  shipping_details?: unknown;
+  /** ePayment Express only: `{first_name, last_name, email, phone_number}`. */
+  user_details?: unknown;
 };
 
 /** The stable error kinds; each binding maps them to exception classes. */
@@ -1071,6 +1075,8 @@ export type CreatePaymentRequest = {
   metadata?: EPaymentMetadata;
   /** The URL where a receipt can be viewed or downloaded. */
   receiptUrl?: string | null;
+  /** Express (with `profile.scope` "name address email phoneNumber"): `fixedOptions` (shipping groups) or `dynamicOptions` (`{callbackUrl, callbackAuthorizationToken?}`), `allowedCountries?` (docs/api-notes.md, Express). */
+  shipping?: Record<string, unknown>;
   /** The idempotency key to send (else one is generated and returned); reuse it when retrying. */
   idempotency_key?: string;
   /** Per-call override of the configured merchant serial number (partners). */
@@ -1101,6 +1107,8 @@ export type CreatePaymentAnswer = {
   reference: EPaymentReference;
   /** The idempotency key used: store it and reuse it when retrying. */
   idempotency_key: string;
+  /** Express with dynamic options: the token its shipping callbacks carry (given or derived from callback_secret). */
+  shipping_callback_token?: string;
 };
 
 /** ePayment: read a payment, with its normalized status (eCom `/details` with `api: "ecom"`). */
@@ -1190,6 +1198,10 @@ export type GetPaymentAnswer = {
   metadata?: EPaymentMetadata;
   /** One status across the APIs, with the amounts in minor units. */
   normalized: Normalized;
+  /** Express: the customer's address and shipping choice (newer than the spec). */
+  shippingDetails?: unknown;
+  /** Express and profile sharing: the profile the customer shared (newer than the spec). */
+  userDetails?: unknown;
 };
 
 /** eCom v2: `get_payment` with `api: "ecom"` reads the order's `/details`. */

@@ -77,7 +77,31 @@ export interface Normalized {
   cancelled: number;
   capturable: number;
   refundable: number;
+  /** ePayment Express only: the customer's shipping choice (cost in minor units). */
+  shipping_details?: ExpressShippingDetails;
+  /** ePayment Express only: the profile the customer shared. */
+  user_details?: ExpressUserDetails;
   [extra: string]: unknown;
+}
+
+export interface ExpressShippingDetails {
+  option_id: string | null;
+  option_name: string | null;
+  cost: number | null;
+  address: {
+    line1: string | null;
+    line2: string | null;
+    city: string | null;
+    postal_code: string | null;
+    country: string | null;
+  };
+}
+
+export interface ExpressUserDetails {
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone_number: string | null;
 }
 
 /** Keys every request may carry; the library reads and removes them. */
@@ -159,12 +183,43 @@ export interface CreatePaymentRequest extends CallOptions {
   returnUrl?: string;
   paymentDescription?: string;
   customer?: { phoneNumber?: string; [extra: string]: unknown };
+  /** Express: exactly "name address email phoneNumber" (any order). */
+  profile?: { scope?: string; [extra: string]: unknown };
+  /** Express: fixed shipping groups, or dynamic ones from the shop's callback. */
+  shipping?: ExpressShipping | Record<string, unknown>;
+}
+
+/** A shipping group of ePayment Express: one per brand and type. */
+export interface ExpressShippingGroup {
+  brand: string;
+  type: 'HOME_DELIVERY' | 'PICKUP_POINT' | 'MAILBOX' | 'IN_STORE' | 'OTHER';
+  isDefault: boolean;
+  priority: number;
+  options: Array<{
+    id: string;
+    name: string;
+    amount: Amount;
+    isDefault: boolean;
+    priority: number;
+    meta?: string;
+    estimatedDelivery?: string;
+  }>;
+}
+
+export interface ExpressShipping {
+  fixedOptions?: ExpressShippingGroup[];
+  /** callbackAuthorizationToken is filled (derived from callback_secret) when left out. */
+  dynamicOptions?: { callbackUrl: string; callbackAuthorizationToken?: string };
+  allowedCountries?: string[];
+  [extra: string]: unknown;
 }
 
 export interface CreatePaymentAnswer {
   reference: string;
   redirectUrl?: string;
   idempotency_key: string;
+  /** Express with dynamic options: the token the shipping callbacks carry. */
+  shipping_callback_token?: string;
   [extra: string]: unknown;
 }
 
@@ -320,7 +375,8 @@ export type CallbackKind =
   | 'epayment_webhook'
   | 'ecom_callback'
   | 'ecom_shipping_details'
-  | 'ecom_consent_removal';
+  | 'ecom_consent_removal'
+  | 'epayment_shipping';
 
 export interface CallbackOptions {
   kind?: CallbackKind;
@@ -396,10 +452,17 @@ export interface ShippingOption {
 }
 
 export interface ShippingOptionsRequest {
-  kind: 'checkout_shipping' | 'ecom_shipping_details';
-  options: ShippingOption[];
+  kind: 'checkout_shipping' | 'ecom_shipping_details' | 'epayment_shipping';
+  /** Checkout and eCom. */
+  options?: ShippingOption[];
   order_id?: string;
   address_id?: string | number;
+  /** ePayment Express: the groups for the callback's address. */
+  groups?: ExpressShippingGroup[];
+  /** ePayment Express: the payment's currency, which every option must use. */
+  currency?: string;
+  /** ePayment Express: false answers 400 (cannot ship to this address). */
+  deliverable?: boolean;
 }
 
 /** The record a shop stores per payment and passes back to applyEvent. */

@@ -1,6 +1,8 @@
 'use strict';
 // A small shop on Node's http module that takes payments through the `vipps` binding:
 // products, Vipps Checkout in an iframe (the frontend SDK), an ePayment redirect flow,
+// ePayment Express ("Buy now with Vipps": address and delivery chosen in the app, the
+// delivery options from the shop's dynamic shipping callback),
 // callbacks and webhooks verified with handleCallback and folded with applyEvent, a return
 // page that polls, and an admin page to capture, refund and cancel.
 
@@ -25,6 +27,26 @@ const SHIPPING_OPTIONS = [
   { id: 'pickup', brand: 'POSTEN', type: 'PICKUP_POINT', amount: { value: 4900, currency: 'NOK' }, priority: 0, isDefault: true },
   { id: 'home', brand: 'POSTEN', type: 'HOME_DELIVERY', amount: { value: 9900, currency: 'NOK' }, priority: 1, isDefault: false },
 ];
+
+// ePayment Express: the shipping groups the dynamic shipping callback answers for an address.
+// Porterbuddy delivers in Oslo only (postcodes 0xxx); the shop ships within Norway only.
+function expressGroups(address) {
+  const groups = [
+    {
+      brand: 'POSTNORD', type: 'PICKUP_POINT', isDefault: true, priority: 0,
+      options: [{ id: 'postnord-pickup', name: 'PostNord pickup point', amount: { value: 4900, currency: 'NOK' },
+        estimatedDelivery: '2-4 days', isDefault: true, priority: 0 }],
+    },
+  ];
+  if (/^0\d{3}$/.test(address.postCode || '')) {
+    groups.push({
+      brand: 'PORTERBUDDY', type: 'HOME_DELIVERY', isDefault: false, priority: 1,
+      options: [{ id: 'porterbuddy-evening', name: 'Porterbuddy this evening', amount: { value: 9900, currency: 'NOK' },
+        estimatedDelivery: 'today 17-21', isDefault: false, priority: 0 }],
+    });
+  }
+  return groups;
+}
 
 // The rank of each normalized status (README, "the rank rule"): a status only moves forward.
 const RANK = {
@@ -196,6 +218,17 @@ async function createShop(options = {}) {
     if (event.verified && response.body === null && event.kind === 'checkout_shipping') {
       response = client.shippingOptionsResponseSync({ kind: 'checkout_shipping', options: SHIPPING_OPTIONS });
     }
+    if (event.verified && response.body === null && event.kind === 'epayment_shipping') {
+      // Express: the options for the customer's address, or 400 (cannot ship there).
+      const address = event.address || {};
+      response = client.shippingOptionsResponseSync(
+        address.country === 'NO'
+          ? { kind: 'epayment_shipping', currency: 'NOK', groups: expressGroups(address) }
+          : { kind: 'epayment_shipping', deliverable: false },
+      );
+      const order = orders.get(event.reference);
+      if (order) order.shippingRequests = (order.shippingRequests || 0) + 1;
+    }
     vipps.sendCallbackResponse(res, response);
 
     const order = event.reference ? orders.get(event.reference) : undefined;
@@ -212,7 +245,7 @@ async function createShop(options = {}) {
       console.log(`[shop] refused ${event.kind || 'request'} for ${event.reference}: ${event.rejection || 'unknown order'}`);
       return;
     }
-    if (event.status === undefined && event.kind === 'checkout_shipping') return;
+    if (event.status === undefined && (event.kind === 'checkout_shipping' || event.kind === 'epayment_shipping')) return;
     // The rank rule: stale and duplicate deliveries change nothing (README, "the rank rule").
     const folded = client.applyEventSync({ record: order.record, event });
     order.record = folded.record;
@@ -225,7 +258,8 @@ async function createShop(options = {}) {
     const items = PRODUCTS.map(
       (p) => `<div class="product"><h2>${esc(p.name)}</h2><p>${esc(p.description)}</p><p>${kr(p.price)}</p>
   <form method="post" action="/checkout" style="display:inline"><input type="hidden" name="product" value="${esc(p.id)}"><button>Buy with Vipps Checkout</button></form>
-  <form method="post" action="/pay" style="display:inline"><input type="hidden" name="product" value="${esc(p.id)}"><button class="secondary">Pay with Vipps (redirect)</button></form></div>`,
+  <form method="post" action="/pay" style="display:inline"><input type="hidden" name="product" value="${esc(p.id)}"><button class="secondary">Pay with Vipps (redirect)</button></form>
+  <form method="post" action="/express" style="display:inline"><input type="hidden" name="product" value="${esc(p.id)}"><button>Buy now with Vipps</button></form></div>`,
     ).join('\n');
     return page('Products', items);
   }
@@ -270,9 +304,16 @@ async function createShop(options = {}) {
   function orderSummary(order) {
     const v = view(order);
     const a = v.amounts || {};
+    const shipping = order.express?.shipping;
+    const customer = order.express?.customer;
+    const express = shipping
+      ? `<p>Delivery: <span id="shipping">${esc(shipping.option_name)}</span> (${kr(shipping.cost)}) to
+ <span id="shipping-address">${esc([shipping.address.line1, shipping.address.line2, `${shipping.address.postal_code} ${shipping.address.city}`].filter(Boolean).join(', '))}</span></p>
+<p>Customer: <span id="customer">${esc(`${customer?.first_name ?? ''} ${customer?.last_name ?? ''}`.trim())}</span>, ${esc(customer?.email)}</p>`
+      : '';
     return `<p>Order <code>${esc(order.id)}</code>: ${esc(order.name)}, ${kr(order.amount)} (${esc(order.flow)}).</p>
 <p>Status: <span class="status" id="status">${esc(v.status)}</span>
- · captured ${kr(a.captured)} · refunded ${kr(a.refunded)} · capturable ${kr(a.capturable)} · refundable ${kr(a.refundable)}</p>`;
+ · captured ${kr(a.captured)} · refunded ${kr(a.refunded)} · capturable ${kr(a.capturable)} · refundable ${kr(a.refundable)}</p>${express}`;
   }
 
   function returnPage(order) {
@@ -389,6 +430,29 @@ ${refused ? `<h2>Refused or unknown deliveries</h2><ul>${refused}</ul>` : ''}`,
 
     if (method === 'GET' && u.pathname === '/') return send(res, 200, productsPage());
 
+    if (method === 'POST' && u.pathname === '/express') {
+      // ePayment Express: the customer shares their profile and picks address and delivery in
+      // the app; the delivery options come from /vipps/shipping (its token is derived from
+      // callback_secret, so nothing is stored).
+      const form = await readForm(req);
+      const product = PRODUCTS.find((p) => p.id === form.product);
+      if (!product) return send(res, 400, page('Unknown product', '<p>No such product.</p>'));
+      const order = newOrder(product, 'express');
+      const created = await client.createPayment({
+        reference: order.id,
+        amount: { value: order.amount, currency: order.currency },
+        paymentMethod: { type: 'WALLET' },
+        userFlow: 'WEB_REDIRECT',
+        returnUrl: `${publicUrl}/return?order=${encodeURIComponent(order.id)}`,
+        paymentDescription: order.name,
+        profile: { scope: 'name address email phoneNumber' },
+        shipping: { dynamicOptions: { callbackUrl: `${publicUrl}/vipps/shipping` } },
+        idempotency_key: `create-${order.id}`,
+      });
+      order.redirectUrl = created.redirectUrl;
+      return redirect(res, created.redirectUrl);
+    }
+
     if (method === 'POST' && (u.pathname === '/checkout' || u.pathname === '/pay')) {
       const form = await readForm(req);
       const product = PRODUCTS.find((p) => p.id === form.product);
@@ -446,7 +510,7 @@ ${refused ? `<h2>Refused or unknown deliveries</h2><ul>${refused}</ul>` : ''}`,
       }
     }
 
-    if (method === 'POST' && parts[0] === 'vipps' && (parts[1] === 'callback' || parts[1] === 'webhook')) {
+    if (method === 'POST' && parts[0] === 'vipps' && ['callback', 'webhook', 'shipping'].includes(parts[1])) {
       return handleVippsRequest(req, res);
     }
 
@@ -457,6 +521,13 @@ ${refused ? `<h2>Refused or unknown deliveries</h2><ul>${refused}</ul>` : ''}`,
         // The customer is back: wait a little for the final status (callbacks may be late or lost).
         const waited = await client.waitForFinalStatus({ reference: order.id, timeout_ms: 3000, initial_delay_ms: 0, interval_ms: 500 });
         order.api = waited;
+      }
+      if (order.flow === 'express' && !order.express && statusOf(order) !== 'pending') {
+        // Express: the address, delivery and profile the customer shared (on the payment).
+        const { normalized } = await client.getPayment({ reference: order.id });
+        if (normalized.shipping_details) {
+          order.express = { shipping: normalized.shipping_details, customer: normalized.user_details };
+        }
       }
       return send(res, 200, returnPage(order));
     }

@@ -18,7 +18,11 @@ pub fn deliveries_for_new_events(
     let mut out = Vec::new();
     for event in payment.events.iter().skip(events_before) {
         let event_type = event.name.webhook_event_type();
-        let body = webhook_event(payment, event).to_string();
+        let mut body = webhook_event(payment, event);
+        if event.name == EventName::Authorized {
+            crate::epayment::express::add_webhook_details(store, reference, &mut body);
+        }
+        let body = body.to_string();
         for hook in store.webhooks.subscribers(&event_type) {
             out.push(Delivery {
                 target: Target::Webhook,

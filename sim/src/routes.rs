@@ -25,6 +25,7 @@ pub fn app(sim: Arc<Sim>) -> Router {
         .merge(crate::order_management::routes())
         .merge(crate::userinfo::routes())
         .merge(control::routes())
+        .merge(epayment::express::routes())
         .merge(pages::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -56,6 +56,8 @@ pub struct Store {
     pub qr_codes: HashMap<String, crate::epayment::qr::QrFormat>,
     /// The first six digits of the card a `CARD` payment was paid with (`paymentMethod.cardBin`).
     pub card_bins: HashMap<String, String>,
+    /// ePayment Express payments: their shipping setup and the customer's choice, by reference.
+    pub express: HashMap<String, crate::epayment::express::ExpressPayment>,
 }
 
 impl Store {

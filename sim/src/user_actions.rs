@@ -103,6 +103,19 @@ fn act(
         drop(txn);
         return ecom_fallback(sim, reference, action, &details);
     }
+    if matches!(action, Action::Approve)
+        && crate::epayment::express::awaits_choice(txn.store(), reference)
+    {
+        // Express needs the customer's address and shipping choice (the landing page, or
+        // `/_sim/epayment/{reference}/express/approve`); the test approve does not support it.
+        return Err(ActionError::Refused(crate::payments::Refusal {
+            title: "Express not supported",
+            detail: format!(
+                "Payment {reference} is an Express payment: the customer must choose an address and a shipping option (the landing page, or POST /_sim/epayment/{reference}/express/approve); the test approve endpoint does not support Express."
+            ),
+            code: None,
+        }));
+    }
     let payment = txn.payment(reference).ok_or(ActionError::NotFound)?;
     let outcome = match action {
         Action::Approve => payment.authorize(&stamp),

@@ -1371,3 +1371,160 @@ fn epayment_user_flows_and_userinfo() {
     assert!(got.iter().any(|g| g.body.contains("schema-long-0001")));
     report.finish("user flows");
 }
+
+/// ePayment Express: the create (spec), the dynamic shipping callback and its answer, the
+/// payment with `shippingDetails` and `userDetails`, and the authorized webhook with
+/// `userDetails`; the Express shapes against the documented local additions.
+#[test]
+fn epayment_express_responses_callback_and_webhook() {
+    use schema::local_additions as local;
+    let h = start();
+    let s = specs();
+    // The local schemas are real: known-bad bodies fail.
+    let bad_user = json!({"firstName": "Ada", "email": "ada", "mobileNumber": "+47 912"});
+    let errors = s.validator(&local::user_details()).errors(&bad_user);
+    assert!(errors.iter().any(|e| e.contains("lastName")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.starts_with("/mobileNumber")),
+        "{errors:?}"
+    );
+    let bad_callback = json!({"Reference": "x", "AddressLine1": "Storgata 1", "City": "Oslo",
+        "PostCode": "0155", "Country": "Norway"});
+    let errors = s
+        .validator(&local::shipping_callback_request())
+        .errors(&bad_callback);
+    assert!(
+        errors.iter().any(|e| e.starts_with("/Reference")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with("/Country")),
+        "{errors:?}"
+    );
+    let mut report = Report::default();
+    let e = h.epayment();
+    let bearer = e.bearer.clone();
+    let hooks = Receiver::start("/hooks", &[]);
+    let reg = json!({"url": hooks.url, "events": ["epayments.payment.authorized.v1"]});
+    let r = h.call(
+        "POST",
+        "/webhooks/v1/webhooks",
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
+        ],
+        Some(&reg.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let answer = json!({"groups": [{"brand": "POSTEN", "type": "PICKUP_POINT", "isDefault": true,
+        "priority": 0, "options": [{"id": "posten-pickup", "name": "Posten pickup point",
+        "amount": {"currency": "NOK", "value": 5900}, "isDefault": true, "priority": 0,
+        "meta": "Storgata 1, 0155 Oslo", "estimatedDelivery": "1-3 days"}]}]});
+    report.body(
+        "the shipping answer the test merchant gives",
+        &local::shipping_callback_response(),
+        &answer,
+    );
+    let (base, got) = json_merchant(answer.to_string());
+    const PAYMENTS: &str = "/epayment/v1/payments";
+    const PAYMENT: &str = "/epayment/v1/payments/{reference}";
+    let body = json!({
+        "amount": {"currency": "NOK", "value": 10_000},
+        "paymentMethod": {"type": "WALLET"},
+        "reference": "schema-express-1",
+        "userFlow": "WEB_REDIRECT",
+        "returnUrl": "https://example.com/return",
+        "profile": {"scope": "name address email phoneNumber"},
+        "shipping": {"dynamicOptions": {"callbackUrl": format!("{base}/shipping"),
+            "callbackAuthorizationToken": "Bearer express-token"}}
+    });
+    let r = h.call(
+        "POST",
+        PAYMENTS,
+        &e.headers(Some("c-schema-express-1")),
+        Some(&body.to_string()),
+    );
+    report.response(
+        "express create 201",
+        &r,
+        schema::EPAYMENT,
+        PAYMENTS,
+        "post",
+        201,
+    );
+    report.response(
+        "express get CREATED",
+        &e.get("schema-express-1"),
+        schema::EPAYMENT,
+        PAYMENT,
+        "get",
+        200,
+    );
+    let approved = h.control(
+        "POST",
+        "/_sim/epayment/schema-express-1/express/approve",
+        Some(json!({"address_index": 1})),
+    );
+    assert_eq!(approved.status, 200, "{}", approved.body);
+
+    let sent = got.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    report.body(
+        "dynamic shipping callback request",
+        &local::shipping_callback_request(),
+        &serde_json::from_str(&sent[0].1).unwrap(),
+    );
+    let r = e.get("schema-express-1");
+    report.response(
+        "express get AUTHORIZED",
+        &r,
+        schema::EPAYMENT,
+        PAYMENT,
+        "get",
+        200,
+    );
+    let payment = r.json();
+    assert_eq!(payment["amount"]["value"], 15_900, "{payment}");
+    report.body(
+        "shippingDetails",
+        &local::shipping_details(),
+        &payment["shippingDetails"],
+    );
+    report.body(
+        "userDetails",
+        &local::user_details(),
+        &payment["userDetails"],
+    );
+
+    let webhook = &hooks.wait_for(1, 10)[0];
+    let webhook: Value = serde_json::from_str(&webhook.body).unwrap();
+    report.body(
+        "authorized webhook",
+        &s.named(schema::EPAYMENT, "WebhookEvent"),
+        &webhook,
+    );
+    report.body(
+        "authorized webhook userDetails",
+        &local::user_details(),
+        &webhook["userDetails"],
+    );
+
+    // Create refusals name the field, as a Problem.
+    let mut bad = body.clone();
+    bad["reference"] = json!("schema-express-2");
+    bad["profile"]["scope"] = json!("name email");
+    let r = h.call(
+        "POST",
+        PAYMENTS,
+        &e.headers(Some("c-schema-express-2")),
+        Some(&bad.to_string()),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("profile.scope"), "{}", r.body);
+    report.body(
+        "express create 400",
+        &s.named(schema::EPAYMENT, "Problem"),
+        &r.json(),
+    );
+    report.finish("epayment express");
+}

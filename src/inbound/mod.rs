@@ -11,6 +11,7 @@ mod checkout_callback;
 mod ecom_callback;
 mod epayment_webhook;
 pub mod event;
+mod express_shipping;
 pub mod record;
 pub mod request;
 mod request_text;
@@ -207,6 +208,10 @@ fn detect(request: &InboundRequest, body: Option<&Value>) -> Option<Kind> {
     if has("postalCode") && has("country") {
         return Some(Kind::CheckoutShipping);
     }
+    // ePayment Express names its fields in PascalCase (docs/api-notes.md, "Express").
+    if has("Reference") && has("PostCode") && has("Country") {
+        return Some(Kind::EpaymentShipping);
+    }
     None
 }
 
@@ -339,6 +344,7 @@ impl Client {
             Kind::EpaymentWebhook => epayment_webhook::handle(self, request, &body, now),
             Kind::EcomCallback => ecom_callback::handle(self, request, &body),
             Kind::EcomShippingDetails => shipping::ecom(self, request, &body),
+            Kind::EpaymentShipping => express_shipping::handle(self, request, &body),
             // Answered above, before the body checks a consent removal (no body) would fail.
             Kind::EcomConsentRemoval => ecom_callback::consent_removal(self, request),
         };

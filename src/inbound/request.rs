@@ -22,16 +22,19 @@ pub enum Kind {
     EcomCallback,
     EcomShippingDetails,
     EcomConsentRemoval,
+    /// ePayment Express: the dynamic shipping callback (`shipping.dynamicOptions.callbackUrl`).
+    EpaymentShipping,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::CheckoutCallback,
         Kind::CheckoutShipping,
         Kind::EpaymentWebhook,
         Kind::EcomCallback,
         Kind::EcomShippingDetails,
         Kind::EcomConsentRemoval,
+        Kind::EpaymentShipping,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl Kind {
             Kind::EcomCallback => "ecom_callback",
             Kind::EcomShippingDetails => "ecom_shipping_details",
             Kind::EcomConsentRemoval => "ecom_consent_removal",
+            Kind::EpaymentShipping => "epayment_shipping",
         }
     }
 
@@ -53,7 +57,7 @@ impl Kind {
     pub fn api(self) -> &'static str {
         match self {
             Kind::CheckoutCallback | Kind::CheckoutShipping => "checkout",
-            Kind::EpaymentWebhook => "epayment",
+            Kind::EpaymentWebhook | Kind::EpaymentShipping => "epayment",
             Kind::EcomCallback | Kind::EcomShippingDetails | Kind::EcomConsentRemoval => "ecom",
         }
     }

@@ -137,7 +137,12 @@ pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome 
     Outcome::shipping(shipping_event(kind, order_id, extra, body))
 }
 
-fn shipping_event(kind: Kind, reference: String, extra: Map<String, Value>, body: &Value) -> Event {
+pub(super) fn shipping_event(
+    kind: Kind,
+    reference: String,
+    extra: Map<String, Value>,
+    body: &Value,
+) -> Event {
     let id = format!(
         "{}:{reference}:{}",
         kind.as_str(),
@@ -179,7 +184,10 @@ fn types_of(brand: &str) -> Option<&'static [&'static str]> {
 }
 
 impl Client {
-    /// Builds the HTTP answer to a shipping callback from the plugin's options:
+    /// Builds the HTTP answer to a shipping callback from the plugin's options. ePayment
+    /// Express (`"kind": "epayment_shipping"`) takes `{"groups": [...], "currency"?}` in the
+    /// shape of `shipping.fixedOptions`, or `{"deliverable": false}` for a 400 (see
+    /// `express_shipping`). The others take
     /// `{"kind": "checkout_shipping"|"ecom_shipping_details", "options": [{"id", "brand",
     /// "amount": {"value", "currency"}, "priority", "isDefault", "title"?, "description"?,
     /// "type"?, ...}], "order_id"?, "address_id"?}` (the last two for eCom; take them from the
@@ -188,13 +196,19 @@ impl Client {
         let map = crate::json::input::request_object(request)?;
         let f = Fields::new(&map, "", ErrorKind::InvalidInput);
         let kind = f
-            .check_enum("kind", &["checkout_shipping", "ecom_shipping_details"])?
+            .check_enum(
+                "kind",
+                &["checkout_shipping", "ecom_shipping_details", "epayment_shipping"],
+            )?
             .ok_or_else(|| {
                 f.error(
                     "kind",
-                    "is required: \"checkout_shipping\" or \"ecom_shipping_details\"",
+                    "is required: \"checkout_shipping\", \"ecom_shipping_details\" or \"epayment_shipping\"",
                 )
             })?;
+        if kind == "epayment_shipping" {
+            return super::express_shipping::options_response(&f);
+        }
         if f.opt_array("options")?.is_none() {
             return Err(f.error("options", "is required: an array of shipping options"));
         }

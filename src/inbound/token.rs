@@ -45,7 +45,7 @@ pub fn check(request: &InboundRequest, expected: Option<&str>, whose: &str) -> R
 
 /// The Checkout callback token is sent raw; a `Bearer ` prefix (added by some proxies and
 /// test tools) is tolerated.
-fn strip_bearer(value: &str) -> &str {
+pub(super) fn strip_bearer(value: &str) -> &str {
     match value.get(..7) {
         Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => value[7..].trim_start(),
         _ => value,

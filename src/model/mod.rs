@@ -2,5 +2,6 @@
 //! status and its amounts, money in integer minor units, and order references.
 
 pub(crate) mod amount;
+pub mod express_details;
 pub(crate) mod reference;
 pub mod status;

@@ -137,11 +137,14 @@ pub struct Normalized {
     /// The amount the payment was created for.
     pub amount: i64,
     pub amounts: Amounts,
+    /// ePayment Express: the customer's shipping choice and details (`express_details`).
+    pub shipping_details: Option<Value>,
+    pub user_details: Option<Value>,
 }
 
 impl Normalized {
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut out = json!({
             "status": self.status.as_str(),
             "final": self.status.is_final(),
             "currency": self.currency,
@@ -152,7 +155,20 @@ impl Normalized {
             "cancelled": self.amounts.cancelled,
             "capturable": self.amounts.capturable(),
             "refundable": self.amounts.refundable(),
-        })
+        });
+        // Only an Express payment has them; other answers keep their shape.
+        if let Some(map) = out.as_object_mut() {
+            let details = [
+                ("shipping_details", &self.shipping_details),
+                ("user_details", &self.user_details),
+            ];
+            for (name, value) in details {
+                if let Some(value) = value {
+                    map.insert(name.into(), value.clone());
+                }
+            }
+        }
+        out
     }
 }
 
@@ -225,6 +241,8 @@ pub fn from_epayment(payment: &Value) -> Normalized {
             .map(str::to_owned),
         amount: minor(payment.get("amount")),
         amounts,
+        shipping_details: super::express_details::shipping_details(payment),
+        user_details: super::express_details::user_details(payment),
     }
 }
 
@@ -292,6 +310,8 @@ pub fn from_checkout_session(session: &Value) -> Normalized {
             .map(str::to_owned),
         amount: minor(details.and_then(|d| d.get("amount"))),
         amounts,
+        shipping_details: None,
+        user_details: None,
     }
 }
 

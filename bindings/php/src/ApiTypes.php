@@ -26,6 +26,8 @@ namespace Vipps;
  *     cancelled?: int,
  *     capturable?: int,
  *     refundable?: int,
+ *     shipping_details?: mixed,
+ *     user_details?: mixed,
  *     ...
  * }
  * @psalm-type ErrorKind 'invalid_input'|'config'|'unauthorized'|'api'|'conflict'|'not_found'|'rate_limited'|'timeout'|'network'|'signature_invalid'|'internal'|'unknown_outcome'
@@ -669,6 +671,7 @@ namespace Vipps;
  *     receipt?: OrderManagementReceipt,
  *     metadata?: EPaymentMetadata,
  *     receiptUrl?: string|null,
+ *     shipping?: array<string, mixed>,
  *     idempotency_key?: string,
  *     merchant_serial_number?: string,
  *     system_name?: string,
@@ -686,6 +689,7 @@ namespace Vipps;
  *     redirectUrl?: string,
  *     reference: EPaymentReference,
  *     idempotency_key: string,
+ *     shipping_callback_token?: string,
  *     ...
  * }
  * @psalm-type GetPaymentRequest array{
@@ -739,6 +743,8 @@ namespace Vipps;
  *     reference: EPaymentReference,
  *     metadata?: EPaymentMetadata,
  *     normalized: Normalized,
+ *     shippingDetails?: mixed,
+ *     userDetails?: mixed,
  *     ...
  * }
  * @psalm-type EcomGetPaymentRequest array{

@@ -45,10 +45,14 @@ pub async fn create_payment(State(sim): State<Arc<Sim>>, headers: HeaderMap, bod
     }
     let reply = match parsed {
         Err(detail) => problem::epayment(&sim, 400, "Bad Request", &detail, None),
-        Ok(v) => match validate(&v, sim.now_ms()) {
+        Ok(v) => match validate(&v, sim.now_ms()).and_then(|valid| {
+            // Express (`shipping`): checked before anything is stored.
+            let express = super::express::check_create(&v, &valid.currency)?;
+            Ok((valid, express))
+        }) {
             Err(errors) => validation_problem(&sim, &errors),
             // Long-living payments need a receipt (the spec; the error table's 6130).
-            Ok(valid)
+            Ok((valid, _))
                 if valid.expires_at_ms.is_some()
                     && !v.get("receipt").is_some_and(Value::is_object) =>
             {
@@ -60,9 +64,12 @@ pub async fn create_payment(State(sim): State<Arc<Sim>>, headers: HeaderMap, bod
                     Some("6130"),
                 )
             }
-            Ok(valid) => {
+            Ok((valid, express)) => {
                 let reference = valid.reference.clone();
                 let reply = create(&sim, &mut txn, &msn, &key, valid);
+                if let (201, Some(express)) = (reply.status, express) {
+                    txn.store().express.insert(reference.clone(), express);
+                }
                 // The user the payment is for, shown in that user's app history once approved.
                 if reply.status == 201 {
                     let store = txn.store();

@@ -3,6 +3,7 @@
 pub mod amount;
 pub mod create;
 pub mod create_validation;
+pub mod express;
 pub mod headers;
 pub mod idempotency;
 pub mod modify;

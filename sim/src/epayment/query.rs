@@ -14,15 +14,22 @@ pub async fn get_payment(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Reply {
+    let msn = match headers::authorize(&sim, &headers) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let mut txn = sim.txn();
+    let mut body = match txn.payment(&reference) {
+        Some(p) if p.msn == msn => views::get_payment(p),
+        _ => return headers::not_found(&sim, &reference),
+    };
     // A paid CARD payment also names its card's BIN (`PaymentMethodResponse.cardBin`).
-    let bin = sim.store().card_bins.get(&reference).cloned();
-    read(&sim, &reference, &headers, |p| {
-        let mut body = views::get_payment(p);
-        if let Some(bin) = &bin {
-            body["paymentMethod"]["cardBin"] = Value::String(bin.clone());
-        }
-        body
-    })
+    if let Some(bin) = txn.store().card_bins.get(&reference).cloned() {
+        body["paymentMethod"]["cardBin"] = Value::String(bin);
+    }
+    // Express: the customer's address, shipping choice and profile.
+    super::express::add_details(txn.store(), &reference, &mut body);
+    Reply::json(200, &body)
 }
 
 pub async fn get_events(

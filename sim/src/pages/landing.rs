@@ -48,6 +48,10 @@ fn not_found(reference: &str) -> Response {
 }
 
 pub async fn landing_page(State(sim): State<Arc<Sim>>, Path(reference): Path<String>) -> Response {
+    // Express: the address and delivery steps come first (express_landing.rs).
+    if let Some(page) = super::express_landing::page(&sim, &reference) {
+        return page;
+    }
     let Some(v) = view(&sim, &reference) else {
         return not_found(&reference);
     };

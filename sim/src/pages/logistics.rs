@@ -183,7 +183,7 @@ fn agent() -> &'static ureq::Agent {
 }
 
 /// POSTs and reads the answer (at most 1 MiB). Blocking: run it in `spawn_blocking`.
-fn post(
+pub(crate) fn post(
     url: &str,
     headers: &[(String, String)],
     body: &str,

@@ -20,6 +20,7 @@ pub mod app_pending;
 pub mod card_form;
 pub mod checkout_actions;
 pub mod checkout_page;
+pub mod express_landing;
 pub mod html;
 pub mod landing;
 pub mod logistics;
@@ -48,6 +49,14 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/sim/landing/{reference}", get(landing::landing_page))
         .route("/sim/landing/{reference}/approve", post(landing::approve))
         .route("/sim/landing/{reference}/reject", post(landing::reject))
+        .route(
+            "/sim/landing/{reference}/express/options",
+            post(express_landing::options),
+        )
+        .route(
+            "/sim/landing/{reference}/express/approve",
+            post(express_landing::approve),
+        )
         .route("/sim/app/{phone}", get(app::history_page))
         .route("/sim/app/images/{msn}/{image_id}", get(app::image))
         .route(

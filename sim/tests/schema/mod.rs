@@ -31,6 +31,11 @@
 //! 7. [newer] fields the simulator sends beyond these 2023 specs are allowed: no
 //!    `additionalProperties: false` is added; only where the spec itself forbids extra
 //!    properties (Webhooks API) does it apply.
+//!
+//! Documented local additions, where the spec has no schema at all (ePayment Express, newer
+//! than these specs): [`local_additions`], from docs/api-notes.md "Express".
+
+pub mod local_additions;
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -68,6 +68,8 @@ pub fn from_details(details: &Value) -> Normalized {
         currency: Some("NOK".to_owned()),
         amount: initiated.max(reserved),
         amounts,
+        shipping_details: None,
+        user_details: None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! Checkout payments are ePayment payments with the same reference, so these calls serve both.
 
 pub(crate) mod errors;
+pub(crate) mod express;
 pub(crate) mod user_flow;
 pub(crate) mod validation;
 
@@ -99,10 +100,15 @@ impl Client {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         let reference = validate_create_payment(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
+        let shipping_token = self.fill_shipping_token(&mut body, &reference)?;
         let call = CREATE.call(&reference, &options, Some(Value::Object(body)))?;
         let answer = self.call(&call)?;
         let mut data = object_or_empty(answer.body);
         data.insert("reference".into(), json!(reference));
+        if let Some(token) = shipping_token {
+            // Express with dynamic options: the token its shipping callbacks will carry.
+            data.insert("shipping_callback_token".into(), json!(token));
+        }
         data.insert("idempotency_key".into(), json!(call.key()));
         Ok(Value::Object(data))
     }

@@ -1,6 +1,7 @@
 //! Client-side checks of an ePayment `CreatePaymentRequest`, per the spec's constraints.
-//! Unknown fields (express shipping, receipt, ...) pass through unchecked; the rules between
-//! `userFlow`, the payment method and the optional parts are in `user_flow`.
+//! Express (`shipping` with `profile.scope`) is checked in `express.rs`; the rules between
+//! `userFlow`, the payment method and the optional parts are in `user_flow`; other unknown
+//! fields (receipt, industryData, ...) pass through unchecked.
 
 use crate::api::checkout::validation::check_msisdn;
 use crate::api::epayment::user_flow::validate_flow_rules;
@@ -70,6 +71,8 @@ pub fn validate_create_payment(body: &Fields) -> Result<String> {
         validate_metadata(&metadata)?;
     }
     validate_flow_rules(body, flow)?;
+    // Express: `shipping` with `profile.scope` (express.rs).
+    super::express::validate_express(body)?;
     Ok(reference.to_owned())
 }
 

@@ -36,6 +36,10 @@ class Normalized(_NormalizedRequired, total=False):
     capturable: int
     #: The refundable amount, in minor units (øre, cents).
     refundable: int
+    #: ePayment Express only: `{option_id, option_name, cost (minor units), address: {line1, line2, city, postal_code, country}}`.
+    shipping_details: Any
+    #: ePayment Express only: `{first_name, last_name, email, phone_number}`.
+    user_details: Any
 
 
 class _ErrorBodyRequired(TypedDict):
@@ -1146,6 +1150,8 @@ class CreatePaymentRequest(_CreatePaymentRequestRequired, total=False):
     metadata: EPaymentMetadata
     #: The URL where a receipt can be viewed or downloaded.
     receiptUrl: Union[str, None]
+    #: Express (with `profile.scope` "name address email phoneNumber"): `fixedOptions` (shipping groups) or `dynamicOptions` (`{callbackUrl, callbackAuthorizationToken?}`), `allowedCountries?` (docs/api-notes.md, Express).
+    shipping: Dict[str, Any]
     #: The idempotency key to send (else one is generated and returned); reuse it when retrying.
     idempotency_key: str
     #: Per-call override of the configured merchant serial number (partners).
@@ -1184,6 +1190,8 @@ class CreatePaymentAnswer(_CreatePaymentAnswerRequired, total=False):
 
     #: The URL to which the user is redirected when continuing the payment for `NATIVE_REDIRECT` and `WEB_REDIRECT`.
     redirectUrl: str
+    #: Express with dynamic options: the token its shipping callbacks carry (given or derived from callback_secret).
+    shipping_callback_token: str
 
 
 class _GetPaymentRequestRequired(TypedDict):
@@ -1288,6 +1296,10 @@ class GetPaymentAnswer(_GetPaymentAnswerRequired, total=False):
     redirectUrl: str
     #: Metadata is a key-value map that can be used to store additional information about the payment.
     metadata: EPaymentMetadata
+    #: Express: the customer's address and shipping choice (newer than the spec).
+    shippingDetails: Any
+    #: Express and profile sharing: the profile the customer shared (newer than the spec).
+    userDetails: Any
 
 
 class _EcomGetPaymentRequestRequired(TypedDict):

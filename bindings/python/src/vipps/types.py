@@ -134,12 +134,18 @@ class CreatePaymentRequest(_CallKeys, total=False):
     paymentDescription: str
     customer: Dict[str, Any]
     expiresAt: str
+    #: Express: ``{"scope": "name address email phoneNumber"}``.
+    profile: Dict[str, Any]
+    #: Express: ``fixedOptions`` (shipping groups) or ``dynamicOptions`` (``callbackUrl``).
+    shipping: Dict[str, Any]
 
 
 class CreatePaymentAnswer(TypedDict, total=False):
     reference: str
     redirectUrl: str
     idempotency_key: str
+    #: Express with dynamic options: the token the shipping callbacks carry.
+    shipping_callback_token: str
 
 
 class MoneyRequest(_CallKeys, total=False):
@@ -169,6 +175,10 @@ class Normalized(TypedDict, total=False):
     cancelled: int
     capturable: int
     refundable: int
+    #: ePayment Express only: option_id, option_name, cost (minor units), address.
+    shipping_details: Dict[str, Any]
+    #: ePayment Express only: first_name, last_name, email, phone_number.
+    user_details: Dict[str, Any]
 
 
 class PaymentAnswer(TypedDict, total=False):
@@ -213,6 +223,7 @@ class CallbackRequest(TypedDict, total=False):
         "ecom_callback",
         "ecom_shipping_details",
         "ecom_consent_removal",
+        "epayment_shipping",
     ]
     expected_token: str
     reference: str
@@ -277,10 +288,17 @@ class ShippingOption(TypedDict, total=False):
 
 
 class ShippingOptionsRequest(TypedDict, total=False):
-    kind: Literal["checkout_shipping", "ecom_shipping_details"]
+    kind: Literal["checkout_shipping", "ecom_shipping_details", "epayment_shipping"]
+    #: Checkout and eCom.
     options: List[ShippingOption]
     order_id: str
     address_id: Union[int, str]
+    #: ePayment Express: the shipping groups for the callback's address.
+    groups: List[Dict[str, Any]]
+    #: ePayment Express: the payment's currency, which every option must use.
+    currency: str
+    #: ePayment Express: False answers 400 (cannot ship to this address).
+    deliverable: bool
 
 
 # --- Webhooks, eCom, helpers -------------------------------------------------------------
