@@ -3,19 +3,33 @@
 //! A shop stores this status and the amounts beside it, and decides from `capturable` and
 //! `refundable` which buttons to show, instead of interpreting three APIs' state machines.
 
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a payment is in its life, the same for every API (README, "Statuses"). Written to
+/// JSON as its [`Status::as_str`] name (`"partially_captured"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Created; the customer has not approved it yet.
     Pending,
+    /// Approved: the amount is reserved, nothing captured.
     Authorized,
+    /// Part of the authorized amount is captured.
     PartiallyCaptured,
+    /// All of it is captured (or captured and the rest cancelled).
     Captured,
+    /// Part of what was captured is refunded.
     PartiallyRefunded,
+    /// All that was captured is refunded.
     Refunded,
+    /// Cancelled by the merchant before any capture.
     Cancelled,
+    /// The customer did not act in time.
     Expired,
+    /// The customer aborted it (or it failed in the app).
     Aborted,
+    /// The payment failed (an eCom reservation that did not succeed).
     Failed,
 }
 
@@ -39,6 +53,7 @@ impl Status {
         Status::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
+    /// The status's name, as the JSON answers and the README write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -66,16 +81,53 @@ impl Status {
 /// and small enough that sums of any number of operations saturate long before they wrap.
 pub(crate) const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
-/// The amounts a shop needs, in minor units.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The amounts a shop needs, in minor units. (Fields in name order: the order they are written.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Amounts {
+    /// Reserved by the customer's approval.
     pub authorized: i64,
-    pub captured: i64,
-    pub refunded: i64,
+    /// Released by a cancel (never captured).
     pub cancelled: i64,
+    /// Captured (money taken).
+    pub captured: i64,
+    /// Given back by refunds.
+    pub refunded: i64,
 }
 
 impl Amounts {
+    /// The amounts' names, in the order of [`Amounts::values`].
+    pub const NAMES: [&'static str; 4] = ["authorized", "captured", "refunded", "cancelled"];
+
+    /// The four amounts, in the order of [`Amounts::NAMES`]: to go over them all at once.
+    pub fn values(&self) -> [i64; 4] {
+        [
+            self.authorized,
+            self.captured,
+            self.refunded,
+            self.cancelled,
+        ]
+    }
+
+    /// The amounts of [`Amounts::values`], in the same order.
+    pub fn from_values([authorized, captured, refunded, cancelled]: [i64; 4]) -> Amounts {
+        Amounts {
+            authorized,
+            cancelled,
+            captured,
+            refunded,
+        }
+    }
+
+    /// Each amount of `self` combined with the same amount of `other`.
+    pub fn zip_with(&self, other: &Amounts, combine: impl Fn(i64, i64) -> i64) -> Amounts {
+        let mut combined = self.values();
+        for (ours, theirs) in combined.iter_mut().zip(other.values()) {
+            *ours = combine(*ours, theirs);
+        }
+        Amounts::from_values(combined)
+    }
+
+    /// What may still be captured: authorized, less captured and cancelled.
     // Saturating: amounts come from other programs' JSON, and no input may make them wrap.
     pub fn capturable(&self) -> i64 {
         self.authorized
@@ -84,20 +136,14 @@ impl Amounts {
             .max(0)
     }
 
+    /// What may still be refunded: captured, less refunded.
     pub fn refundable(&self) -> i64 {
         self.captured.saturating_sub(self.refunded).max(0)
     }
 
     /// Every amount between 0 and `MAX_AMOUNT`.
     pub fn is_plausible(&self) -> bool {
-        [
-            self.authorized,
-            self.captured,
-            self.refunded,
-            self.cancelled,
-        ]
-        .iter()
-        .all(|v| (0..=MAX_AMOUNT).contains(v))
+        self.values().iter().all(|v| (0..=MAX_AMOUNT).contains(v))
     }
 
     /// Captured + refunded + cancelled: grows with every money operation, so it orders events
@@ -130,29 +176,77 @@ impl Amounts {
     }
 }
 
+/// The normalized status of one payment, whichever API it lives in: what `normalized` holds
+/// in the answers of `get_payment`, `capture`, `refund` and `cancel`.
+///
+/// Written to JSON flat, with what follows from it (`final`, `capturable`, `refundable`):
+///
+/// ```
+/// use vipps::status::{Amounts, Normalized, Status};
+/// let normalized = Normalized {
+///     status: Status::PartiallyCaptured,
+///     currency: Some("NOK".into()),
+///     amount: 49900,
+///     amounts: Amounts { authorized: 49900, captured: 10000, ..Amounts::default() },
+/// };
+/// assert_eq!(normalized.amounts.capturable(), 39900);
+/// let json = serde_json::to_value(&normalized).unwrap();
+/// assert_eq!(json["status"], "partially_captured");
+/// assert_eq!(json["capturable"], 39900);
+/// assert_eq!(json["final"], true);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Normalized {
+    /// The status.
     pub status: Status,
+    /// The payment's currency (ISO 4217), when the answer names one.
     pub currency: Option<String>,
     /// The amount the payment was created for.
     pub amount: i64,
+    /// What happened to the money so far.
     pub amounts: Amounts,
 }
 
 impl Normalized {
+    /// The status as JSON (the same as serializing it).
     pub fn to_json(&self) -> Value {
-        json!({
-            "status": self.status.as_str(),
-            "final": self.status.is_final(),
-            "currency": self.currency,
-            "amount": self.amount,
-            "authorized": self.amounts.authorized,
-            "captured": self.amounts.captured,
-            "refunded": self.amounts.refunded,
-            "cancelled": self.amounts.cancelled,
-            "capturable": self.amounts.capturable(),
-            "refundable": self.amounts.refundable(),
-        })
+        // A plain struct of numbers, strings and options always serializes.
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// The JSON form of [`Normalized`]: flat, in name order.
+#[derive(Serialize)]
+struct NormalizedJson<'a> {
+    amount: i64,
+    authorized: i64,
+    cancelled: i64,
+    capturable: i64,
+    captured: i64,
+    currency: Option<&'a str>,
+    #[serde(rename = "final")]
+    is_final: bool,
+    refundable: i64,
+    refunded: i64,
+    status: Status,
+}
+
+impl Serialize for Normalized {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let a = &self.amounts;
+        NormalizedJson {
+            amount: self.amount,
+            authorized: a.authorized,
+            cancelled: a.cancelled,
+            capturable: a.capturable(),
+            captured: a.captured,
+            currency: self.currency.as_deref(),
+            is_final: self.status.is_final(),
+            refundable: a.refundable(),
+            refunded: a.refunded,
+            status: self.status,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -182,15 +276,17 @@ fn minor(value: Option<&Value>) -> i64 {
     }
 }
 
+/// The names of an ePayment `aggregate`'s amounts, in the order of [`Amounts::NAMES`].
+const AGGREGATE_NAMES: [&str; 4] = [
+    "authorizedAmount",
+    "capturedAmount",
+    "refundedAmount",
+    "cancelledAmount",
+];
+
 /// Reads an ePayment-style `aggregate` object.
 pub fn amounts_from_aggregate(aggregate: Option<&Value>) -> Amounts {
-    let field = |name: &str| minor(aggregate.and_then(|a| a.get(name)));
-    Amounts {
-        authorized: field("authorizedAmount"),
-        captured: field("capturedAmount"),
-        refunded: field("refundedAmount"),
-        cancelled: field("cancelledAmount"),
-    }
+    Amounts::from_values(AGGREGATE_NAMES.map(|name| minor(aggregate.and_then(|a| a.get(name)))))
 }
 
 /// The status of an ePayment `state`, `None` for a state this library does not know.
@@ -338,6 +434,7 @@ pub fn rank(status: Status) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn nok(v: i64) -> Value {
         json!({"value": v, "currency": "NOK"})
