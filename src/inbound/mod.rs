@@ -31,17 +31,26 @@ use serde_json::Value;
 use std::time::SystemTime;
 use untrusted::shown;
 
-/// What happened to one inbound request.
-pub(crate) enum Outcome {
+/// What happened to one inbound request: the typed answer of `handle_callback`. Its JSON
+/// form (serialize it, or [`Outcome::to_json`]) is `{"event", "response"}`.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// Verified: answer the sender with 200 (a shipping callback: with the plugin's options).
     Accepted {
+        /// What the request says happened.
         event: Box<Event>,
         /// Shipping callbacks are answered later, with the plugin's options.
         awaiting_options: bool,
     },
+    /// Not accepted: answer the sender with `status`; `reason` is for the plugin's log.
     Rejected {
+        /// What the request was, when it could be told.
         kind: Option<Kind>,
+        /// The reference it named (unverified; escaped for logs).
         reference: Option<String>,
+        /// The HTTP status to answer with (400, 401, 405, 413).
         status: u16,
+        /// Why, never quoting a secret.
         reason: String,
     },
 }
@@ -56,7 +65,7 @@ impl Outcome {
             .is_some_and(|a| !(0..=crate::model::status::MAX_AMOUNT).contains(&a));
         if negative_amount || event.amounts.is_some_and(|a| !a.is_plausible()) {
             return Outcome::bad_request(
-                Kind::parse(event.kind),
+                Some(event.kind),
                 Some(&event.reference),
                 "an amount is negative or beyond any API's limit".to_owned(),
             );
@@ -110,6 +119,11 @@ impl Outcome {
 
     fn bad_request(kind: Option<Kind>, reference: Option<&str>, reason: String) -> Outcome {
         Outcome::rejected(kind, reference, 400, reason)
+    }
+
+    /// The answer as JSON, as `handle_callback` returns it.
+    pub fn to_json(&self) -> Value {
+        self.answer().to_value()
     }
 
     /// `{"event": {...}, "response": {"status", "headers", "body"}}`.
@@ -231,12 +245,12 @@ impl Client {
         now: SystemTime,
     ) -> Result<Value> {
         self.handle_callback_outcome(request, body, now)
-            .map(|outcome| outcome.answer().to_value())
+            .map(|outcome| outcome.to_json())
     }
 
-    /// [`Client::handle_callback_at`] before it becomes a `Value` (the C ABI serializes it
-    /// directly).
-    pub(crate) fn handle_callback_outcome(
+    /// [`Client::handle_callback_at`], typed: the [`Outcome`] before it becomes JSON (the C
+    /// ABI serializes it directly).
+    pub fn handle_callback_outcome(
         &self,
         request: &Value,
         body: &[u8],

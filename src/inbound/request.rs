@@ -13,8 +13,10 @@ use std::borrow::Cow;
 // In the C header as `VIPPS_MAX_BODY` (renamed in cbindgen.toml).
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// The kinds of inbound requests the library understands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The kinds of inbound requests the library understands. Written to JSON as its
+/// [`Kind::as_str`] name (`"epayment_webhook"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     CheckoutCallback,
     CheckoutShipping,

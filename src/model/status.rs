@@ -559,6 +559,22 @@ mod tests {
     }
 
     #[test]
+    fn statuses_are_written_by_their_names() {
+        for status in Status::ALL {
+            assert_eq!(json!(status), json!(status.as_str()));
+            assert_eq!(
+                serde_json::from_value(json!(status.as_str())).ok(),
+                Some(status)
+            );
+        }
+        let n = from_epayment(&payment("AUTHORIZED", 1000, 400, 100, 0));
+        let keys: Vec<String> = n.to_json().as_object().unwrap().keys().cloned().collect();
+        let written = serde_json::to_string(&n).unwrap();
+        assert_eq!(written, n.to_json().to_string(), "written in name order");
+        assert_eq!(keys.len(), 10, "{written}");
+    }
+
+    #[test]
     fn minor_numbers_are_whole_or_impossible() {
         let cases = [
             (json!(0), Some(0)),
