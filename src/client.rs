@@ -43,6 +43,22 @@ impl Client {
     }
 }
 
+/// The typed API of a [`Client`]: the same operations and requests as its JSON methods, with
+/// answers as Rust values ([`Payment`](crate::Payment), [`Reconciled`](crate::Reconciled),
+/// [`Outcome`](crate::inbound::Outcome), [`Applied`](crate::inbound::record::Applied)) instead
+/// of JSON. Each JSON method is this value serialized. Get one with [`Client::typed`].
+#[derive(Clone, Copy, Debug)]
+pub struct Typed<'a> {
+    pub(crate) client: &'a Client,
+}
+
+impl Client {
+    /// The typed API of this client (borrowed: make one per call, it costs nothing).
+    pub fn typed(&self) -> Typed<'_> {
+        Typed { client: self }
+    }
+}
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")

@@ -50,7 +50,9 @@ pub mod secret;
 pub use api::{ecom, order_management, webhooks};
 pub use model::status;
 
-pub use client::Client;
+pub use api::payment::{Payment, PaymentEvents};
+pub use api::reconcile::{PollAmounts, PollEvent, Reconciled};
+pub use client::{Client, Typed};
 pub use error::{Error, ErrorKind, Result};
 /// A stable idempotency key from (reference, operation, attempt): see `vipps_idempotency_key`.
 pub use http::idempotency::derive_key as idempotency_key;

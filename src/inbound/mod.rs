@@ -248,9 +248,9 @@ impl Client {
             .map(|outcome| outcome.to_json())
     }
 
-    /// [`Client::handle_callback_at`], typed: the [`Outcome`] before it becomes JSON (the C
-    /// ABI serializes it directly).
-    pub fn handle_callback_outcome(
+    /// [`Client::handle_callback_at`] before it becomes JSON (the C ABI serializes it
+    /// directly). Rust users: [`crate::Typed::handle_callback`].
+    pub(crate) fn handle_callback_outcome(
         &self,
         request: &Value,
         body: &[u8],
@@ -367,5 +367,46 @@ impl Client {
             .callback_secret
             .as_ref()
             .map(|s| callback_token::derive(s, "ecom", order_id))
+    }
+}
+
+impl crate::Typed<'_> {
+    /// Verifies and interprets an inbound callback or webhook, typed: the [`Outcome`] that
+    /// [`Client::handle_callback`] answers as JSON. `now` checks webhook dates.
+    ///
+    /// ```
+    /// use vipps::inbound::{Kind, Outcome};
+    /// use vipps::Status;
+    /// use serde_json::json;
+    /// let client = vipps::Client::new(&json!({"system_name": "acme", "system_version": "1.0",
+    ///     "plugin_name": "acme-vipps", "plugin_version": "1.0",
+    ///     "callback_secret": "a long random secret of the shop"}).to_string())?;
+    /// // The session was created with this token as its callbackAuthorizationToken.
+    /// let token = client.checkout_callback_token("acme-order-10001").unwrap();
+    /// let request = json!({"method": "POST", "url": "/vipps/callback",
+    ///                      "headers": {"Authorization": token}});
+    /// let body = json!({"reference": "acme-order-10001", "sessionId": "s-1",
+    ///     "sessionState": "PaymentSuccessful", "paymentDetails": {"state": "AUTHORIZED",
+    ///     "amount": {"value": 49900, "currency": "NOK"},
+    ///     "aggregate": {"authorizedAmount": {"value": 49900, "currency": "NOK"}}}});
+    /// let now = std::time::SystemTime::now();
+    /// let outcome = client.typed().handle_callback(&request, body.to_string().as_bytes(), now)?;
+    /// let Outcome::Accepted { event, .. } = &outcome else { panic!("{:?}", outcome) };
+    /// assert_eq!((event.kind, event.status), (Kind::CheckoutCallback, Some(Status::Authorized)));
+    ///
+    /// // Fold it into the record the shop stores (none yet).
+    /// let applied = client.typed().apply_event(&json!({"record": null, "event": event.to_json()}))?;
+    /// assert!(applied.applied);
+    /// assert_eq!(applied.record.status(), Status::Authorized);
+    /// assert_eq!(applied.record.amounts().capturable(), 49900);
+    /// # Ok::<(), vipps::Error>(())
+    /// ```
+    pub fn handle_callback(
+        &self,
+        request: &Value,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Outcome> {
+        self.client.handle_callback_outcome(request, body, now)
     }
 }

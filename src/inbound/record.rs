@@ -238,6 +238,14 @@ impl crate::Client {
     }
 }
 
+impl crate::Typed<'_> {
+    /// Folds a verified event into the stored record, typed: the [`Applied`] that
+    /// [`crate::Client::apply_event`] answers as JSON.
+    pub fn apply_event(&self, request: &Value) -> Result<Applied> {
+        fold(request)
+    }
+}
+
 /// `{"record": <the stored record or null>, "event": <an event from handle_callback>}` →
 /// `{"applied": bool, "reason": "...", "record": <the record to store>}`.
 pub fn apply(request: &Value) -> Result<Value> {

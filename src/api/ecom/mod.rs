@@ -12,6 +12,7 @@ mod validation;
 pub use order_id::make_order_id;
 
 use crate::api::orders::OrderApi;
+use crate::api::payment::{Payment, PaymentEvents};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
@@ -164,46 +165,45 @@ impl Client {
     }
 
     /// An order's `/details` with `normalized` (the same status and amounts as ePayment).
-    pub(crate) fn ecom_get_payment(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn ecom_get_payment(&self, request: &Value) -> Result<Payment> {
         let (order_id, options, _) = self.ecom_target(request)?;
         self.ecom_details(&order_id, &options)
     }
 
     /// The eCom order's log as events, oldest first like ePayment's (`/details` lists it newest
     /// first): `{"reference", "events": [transactionLogHistory entries]}`.
-    pub(crate) fn ecom_events(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn ecom_events(&self, request: &Value) -> Result<PaymentEvents> {
         let (order_id, options, _) = self.ecom_target(request)?;
-        let details = self.ecom_details(&order_id, &options)?;
-        let mut events = details
-            .get("transactionLogHistory")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        events.reverse();
-        Ok(json!({"reference": order_id, "events": events}))
+        let (_, mut log) = self.ecom_details_and_log(&order_id, &options)?;
+        log.reverse();
+        Ok(PaymentEvents::new(order_id, log))
     }
 
-    fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Value> {
+    fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Payment> {
+        self.ecom_details_and_log(order_id, options)
+            .map(|(details, _)| details)
+    }
+
+    /// An order's `/details` and its log (`transactionLogHistory`, newest first), read once.
+    fn ecom_details_and_log(
+        &self,
+        order_id: &str,
+        options: &CallOptions,
+    ) -> Result<(Payment, Vec<Value>)> {
         let call = DETAILS.call(order_id, options, None)?;
         let answer = self.call(&call).map_err(errors::explain)?;
         // Without its log the order's state is unknown: an error, never `failed` or `pending`.
-        if !answer
-            .body
-            .get("transactionLogHistory")
-            .is_some_and(Value::is_array)
-        {
+        let Some(log) = normalize::log(&answer.body).map(<[Value]>::to_vec) else {
             let reason = "it has no transactionLogHistory";
             return Err(unreadable_answer(&call, Some(answer.status), reason));
-        }
-        let normalized = normalize::from_details(&answer.body).to_json();
-        let mut data = object_or_empty(answer.body);
-        data.insert("normalized".into(), normalized);
-        Ok(Value::Object(data))
+        };
+        let normalized = normalize::from_details(&answer.body);
+        Ok((Payment::new(answer.body, Some(normalized), None), log))
     }
 
     /// Capture (full when `amount` is absent), refund, or cancel (`shouldReleaseRemainingFunds`
     /// to release what a partial capture left) an eCom order.
-    pub(crate) fn ecom_modify(&self, request: &Value, action: EcomAction) -> Result<Value> {
+    pub(crate) fn ecom_modify(&self, request: &Value, action: EcomAction) -> Result<Payment> {
         let (order_id, options, mut rest) = self.ecom_target(request)?;
         let f = Fields::new(&rest, "", ErrorKind::InvalidInput);
         let text = match f.opt_str("transactionText")? {
@@ -242,25 +242,16 @@ impl Client {
             );
         }
         let answer = self.call(&call).map_err(errors::explain)?;
-        let mut data = object_or_empty(answer.body);
-        data.insert("idempotency_key".into(), json!(call.key()));
+        let mut data = Payment::new(answer.body, None, call.key());
         // The modification answer lacks the authorized and cancelled amounts: read /details for
         // the normalized view. The money call has succeeded either way, so a failed read is
         // reported beside the data, never as the call's error. The read shares the call's
         // deadline (`options.deadline`): with no time left it is a `timeout`, reported so too.
         match self.ecom_details(&order_id, &options) {
-            Ok(details) => {
-                data.insert(
-                    "normalized".into(),
-                    details.get("normalized").cloned().unwrap_or(Value::Null),
-                );
-            }
-            Err(error) => {
-                data.insert("normalized".into(), Value::Null);
-                data.insert("normalized_error".into(), error.to_json());
-            }
+            Ok(details) => data.normalized = details.normalized,
+            Err(error) => data.normalized_error = Some(error),
         }
-        Ok(Value::Object(data))
+        Ok(data)
     }
 
     /// The integration-test approve endpoint (test environment only).

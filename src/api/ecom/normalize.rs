@@ -4,13 +4,17 @@
 use crate::model::status::{Amounts, Normalized, Status};
 use serde_json::Value;
 
-/// Normalizes a `/details` answer (`transactionLogHistory` newest first, `transactionSummary`).
-pub fn from_details(details: &Value) -> Normalized {
-    let log: Vec<&Value> = details
+/// The log of a `/details` answer (`transactionLogHistory`, newest first), `None` without one.
+pub(crate) fn log(details: &Value) -> Option<&[Value]> {
+    details
         .get("transactionLogHistory")
         .and_then(Value::as_array)
-        .map(|entries| entries.iter().collect())
-        .unwrap_or_default();
+        .map(Vec::as_slice)
+}
+
+/// Normalizes a `/details` answer (`transactionLogHistory` newest first, `transactionSummary`).
+pub fn from_details(details: &Value) -> Normalized {
+    let log = log(details).unwrap_or_default();
     let succeeded = |operation: &str| {
         log.iter()
             .filter(|e| e.get("operation").and_then(Value::as_str) == Some(operation))

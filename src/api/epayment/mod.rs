@@ -6,6 +6,7 @@ pub(crate) mod validation;
 
 use crate::api::epayment::validation::validate_create_payment;
 use crate::api::orders::{order_api, OrderApi};
+use crate::api::payment::{Payment, PaymentEvents};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
@@ -107,30 +108,35 @@ impl Client {
     }
 
     /// Reads an ePayment payment: the API's answer plus `normalized`.
-    pub(crate) fn epayment_get_payment(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_get_payment(&self, request: &Value) -> Result<Payment> {
         let (reference, options, _) = self.payment_target(request, "get_payment")?;
         self.call_normalized(&GET.call(&reference, &options, None)?)
     }
 
     /// An ePayment payment's event log: `data.events`, oldest first.
-    pub(crate) fn epayment_get_payment_events(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_get_payment_events(&self, request: &Value) -> Result<PaymentEvents> {
         let (reference, options, _) = self.payment_target(request, "get_payment_events")?;
         let answer = self.call(&EVENTS.call(&reference, &options, None)?)?;
-        Ok(json!({"reference": reference, "events": answer.body}))
+        // An array: the call expects one (`Expect::Array`).
+        let events = match answer.body {
+            Value::Array(events) => events,
+            _ => Vec::new(),
+        };
+        Ok(PaymentEvents::new(reference, events))
     }
 
     /// Captures the explicit amount of an authorized ePayment payment.
-    pub(crate) fn epayment_capture(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_capture(&self, request: &Value) -> Result<Payment> {
         self.modify(request, Modification::Capture)
     }
 
     /// Refunds the explicit amount of what was captured.
-    pub(crate) fn epayment_refund(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_refund(&self, request: &Value) -> Result<Payment> {
         self.modify(request, Modification::Refund)
     }
 
     /// Cancels what is left of an ePayment payment.
-    pub(crate) fn epayment_cancel(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_cancel(&self, request: &Value) -> Result<Payment> {
         let (reference, options, _) = self.payment_target(request, "cancel")?;
         self.call_normalized(&CANCEL.call(&reference, &options, None)?)
     }
@@ -146,7 +152,7 @@ impl Client {
         Ok(json!({"reference": reference, "approved": true}))
     }
 
-    fn modify(&self, request: &Value, what: Modification) -> Result<Value> {
+    fn modify(&self, request: &Value, what: Modification) -> Result<Payment> {
         let (reference, options, mut body) = self.payment_target(request, what.verb())?;
         let amount = match (body.remove("amount"), body.remove("modificationAmount")) {
             (Some(a), None) | (None, Some(a)) => a,
@@ -186,15 +192,11 @@ impl Client {
     /// Runs a call whose answer is a payment or a modification, and normalizes it. An answer
     /// without a known state or with impossible amounts cannot be read: never `failed`, but
     /// `unknown_outcome` for a money call (see `call::unreadable_answer`).
-    fn call_normalized(&self, call: &ApiCall) -> Result<Value> {
+    fn call_normalized(&self, call: &ApiCall) -> Result<Payment> {
         let answer = self.call(call)?;
         let normalized = read_epayment(&answer.body)
             .map_err(|reason| unreadable_answer(call, Some(answer.status), &reason))?;
-        Ok(with_normalized(
-            answer.body,
-            normalized.to_json(),
-            call.key(),
-        ))
+        Ok(Payment::new(answer.body, Some(normalized), call.key()))
     }
 
     /// The reference, options and remaining fields of a call on one ePayment payment.
@@ -210,14 +212,4 @@ impl Client {
         }
         self.order_target(request, OrderApi::Epayment)
     }
-}
-
-/// Adds `normalized` (and the idempotency key used) to a payment or modification answer.
-fn with_normalized(body: Value, normalized: Value, key: Option<&str>) -> Value {
-    let mut data = object_or_empty(body);
-    data.insert("normalized".into(), normalized);
-    if let Some(key) = key {
-        data.insert("idempotency_key".into(), json!(key));
-    }
-    Value::Object(data)
 }

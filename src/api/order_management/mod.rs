@@ -13,7 +13,7 @@ mod transaction;
 pub(crate) mod validation;
 
 pub use receipt::build_receipt;
-pub(crate) use transaction::with_psp_reference;
+pub(crate) use transaction::authorization_psp_reference;
 
 use crate::api::checkout::validation::check_url;
 use crate::error::{Error, ErrorKind, Result};

@@ -1,24 +1,7 @@
 //! Transaction information: the PSP reference of a payment's authorization, the transaction id
 //! a shop shows next to the order (the Checkout guide's "Transaction information").
 
-use serde_json::{json, Map, Value};
-
-/// Adds `psp_reference` to an events answer: the authorization's PSP reference (the
-/// transaction id a shop shows), or null before the payment is authorized.
-pub(crate) fn with_psp_reference(data: Value) -> Value {
-    let mut data = match data {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    let events = data
-        .get("events")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
-    let psp_reference = authorization_psp_reference(events);
-    data.insert("psp_reference".into(), json!(psp_reference));
-    Value::Object(data)
-}
+use serde_json::Value;
 
 /// The PSP reference of the successful authorization in a payment's events: ePayment's
 /// `AUTHORIZED` event (`pspReference`), or an eCom log's `RESERVE` (else `SALE`, a direct

@@ -1,0 +1,100 @@
+//! The typed answers of the calls on one payment (`get_payment`, `capture`, `refund`,
+//! `cancel`, `get_payment_events`): the API's own answer, decoded once, with what the library
+//! adds beside it. The JSON methods serialize these; nothing reads their JSON back.
+
+use crate::api::order_management::authorization_psp_reference;
+use crate::error::Error;
+use crate::model::status::Normalized;
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// A payment as a call on it answered. Its JSON form is the API's answer with `normalized`
+/// (and `idempotency_key`, `normalized_error` where there is one) added beside its fields.
+///
+/// ```no_run
+/// # let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
+/// #     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?;
+/// let payment = client.typed().get_payment(&serde_json::json!({"reference": "acme-order-10001"}))?;
+/// if let Some(normalized) = &payment.normalized {
+///     println!("{:?}: {} may still be captured", normalized.status, normalized.amounts.capturable());
+/// }
+/// # Ok::<(), vipps::Error>(())
+/// ```
+#[derive(Clone, Debug, Serialize)]
+pub struct Payment {
+    /// The API's answer, as it came: an ePayment payment or modification, an eCom order's
+    /// `/details` or modification answer.
+    #[serde(flatten)]
+    pub answer: Map<String, Value>,
+    /// The normalized status. `None` only after an eCom money call whose follow-up read of the
+    /// order failed: the money call succeeded, and `normalized_error` says why the read did not.
+    pub normalized: Option<Normalized>,
+    /// Why the eCom follow-up read failed, when it did.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "error_as_json"
+    )]
+    pub normalized_error: Option<Error>,
+    /// The idempotency key the call used (money calls): retry with the same key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    /// The PSP reference of the authorization (the transaction id a shop shows), read once
+    /// from the answer: ePayment's `pspReference`, an eCom log's RESERVE (or SALE) entry.
+    #[serde(skip)]
+    pub psp_reference: Option<String>,
+}
+
+impl Payment {
+    /// Decodes what the library needs of an API's answer (an object; anything else reads as
+    /// an empty one, as the calls have checked it is one).
+    pub(crate) fn new(answer: Value, normalized: Option<Normalized>, key: Option<&str>) -> Self {
+        let answer = crate::json::input::object_or_empty(answer);
+        let psp_reference = payment_psp_reference(&answer);
+        Payment {
+            answer,
+            normalized,
+            normalized_error: None,
+            idempotency_key: key.map(str::to_owned),
+            psp_reference,
+        }
+    }
+}
+
+/// The PSP reference in a payment answer: ePayment (and Checkout) answer it as `pspReference`;
+/// an eCom order's `/details` has it in its log (`transactionLogHistory`).
+fn payment_psp_reference(answer: &Map<String, Value>) -> Option<String> {
+    if let Some(Value::String(psp)) = answer.get("pspReference") {
+        return Some(psp.clone());
+    }
+    match answer.get("transactionLogHistory") {
+        Some(Value::Array(log)) => authorization_psp_reference(log),
+        _ => None,
+    }
+}
+
+fn error_as_json<S: Serializer>(error: &Option<Error>, serializer: S) -> Result<S::Ok, S::Error> {
+    error.as_ref().map(Error::to_json).serialize(serializer)
+}
+
+/// A payment's event log, oldest first, and the PSP reference of its authorization (`None`
+/// before it is authorized). JSON: `{"reference", "events", "psp_reference"}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PaymentEvents {
+    /// The payment's reference (eCom: the order id).
+    pub reference: String,
+    /// The API's events (ePayment) or log entries (eCom), oldest first, as they came.
+    pub events: Vec<Value>,
+    /// The PSP reference of the authorization.
+    pub psp_reference: Option<String>,
+}
+
+impl PaymentEvents {
+    pub(crate) fn new(reference: String, events: Vec<Value>) -> Self {
+        let psp_reference = authorization_psp_reference(&events);
+        PaymentEvents {
+            reference,
+            events,
+            psp_reference,
+        }
+    }
+}
