@@ -21,6 +21,7 @@ impl Client {
         Client::from_config(Config::from_json(config_json)?)
     }
 
+    /// Creates a client from a configuration already read (see [`Config::from_json`]).
     pub fn from_config(config: Config) -> Result<Client> {
         let mut secrets = vec![
             config.client_secret.clone(),
@@ -38,6 +39,7 @@ impl Client {
         })
     }
 
+    /// The configuration this client was made with.
     pub fn config(&self) -> &Config {
         &self.config
     }

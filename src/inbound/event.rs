@@ -24,6 +24,7 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// The basis's name in JSON (`amounts.basis`).
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::Total => "total",
@@ -48,8 +49,11 @@ pub struct Event {
     pub state: Option<String>,
     /// The normalized status this event shows, when it shows one.
     pub status: Option<Status>,
+    /// What `amounts` mean: running totals, or one operation's amount.
     pub basis: Basis,
+    /// The currency of the amounts, when the body names one.
     pub currency: Option<String>,
+    /// The amounts the event reports, when it reports any.
     pub amounts: Option<Amounts>,
     /// The payment's amount (Checkout, eCom), or this operation's amount (ePayment).
     pub amount: Option<i64>,
