@@ -4,6 +4,12 @@
 //! take a JSON request and return the API's JSON answer plus what the library adds (the
 //! normalized status, the idempotency key used). The C ABI in [`ffi`] wraps exactly this API.
 //!
+//! Inside, the library is typed: the calls on a payment answer a [`Payment`] (with its
+//! [`Normalized`] status), reconciliation a [`Reconciled`], an inbound callback an
+//! [`inbound::Outcome`] with its [`inbound::event::Event`], folding an event an
+//! [`inbound::record::Applied`]. Each JSON method is one of these, serialized. Rust code can
+//! have the values themselves through [`Client::typed`] (see [`Typed`] for an example).
+//!
 //! ```no_run
 //! let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
 //!     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?; // no credentials: the simulator
