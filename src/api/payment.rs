@@ -98,3 +98,37 @@ impl PaymentEvents {
         }
     }
 }
+
+/// What the library adds to the answer of a call that creates or changes a payment or a
+/// session (`create_payment`, `create_session`, `update_session`, `expire_session`,
+/// `ecom_initiate`): the reference the call was about and the idempotency key it used, beside
+/// the API's own fields.
+#[derive(Clone, Debug, Serialize)]
+pub struct CallInfo {
+    /// The API's answer, as it came (an empty map when it had no body).
+    #[serde(flatten)]
+    pub answer: Map<String, Value>,
+    /// The reference (eCom: the order id) the call was about.
+    pub reference: String,
+    /// The idempotency key the call used: retry a failed call with this key.
+    pub idempotency_key: Option<String>,
+    /// Checkout's `create_session`: the session's `callbackAuthorizationToken` (given, or
+    /// derived from `callback_secret`), to check its callbacks with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_authorization_token: Option<String>,
+    /// eCom's `ecom_initiate`: the `authToken` its callbacks carry (given, or derived).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_token: Option<String>,
+}
+
+impl CallInfo {
+    pub(crate) fn new(answer: Value, reference: &str, key: Option<&str>) -> Self {
+        CallInfo {
+            answer: crate::json::input::object_or_empty(answer),
+            reference: reference.to_owned(),
+            idempotency_key: key.map(str::to_owned),
+            callback_authorization_token: None,
+            auth_token: None,
+        }
+    }
+}

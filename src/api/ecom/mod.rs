@@ -12,10 +12,12 @@ mod validation;
 pub use order_id::make_order_id;
 
 use crate::api::orders::OrderApi;
-use crate::api::payment::{Payment, PaymentEvents};
+use crate::api::payment::{CallInfo, Payment, PaymentEvents};
+use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
+use crate::json::answer::to_json;
 use crate::json::input::{object_field_mut, object_or_empty, one_field, request_object, Fields};
 use crate::model::amount::format_minor;
 use crate::Client;
@@ -114,35 +116,7 @@ impl Client {
     /// defaults to the configured MSN; without `merchantInfo.authToken` one is derived from
     /// `callback_secret` and the order id (or made at random) and returned as `auth_token`.
     pub fn ecom_initiate(&self, request: &Value) -> Result<Value> {
-        let mut body = request_object(request)?;
-        let options = CallOptions::take(self, &mut body)?;
-        if let Some(info) = body.get_mut("merchantInfo").and_then(Value::as_object_mut) {
-            info.entry("merchantSerialNumber")
-                .or_insert_with(|| json!(options.msn));
-        }
-        // The spec requires customerInfo even when no phone number is known; an empty object is
-        // what a plugin would send, so it is filled in rather than refused.
-        body.entry("customerInfo").or_insert_with(|| json!({}));
-        let order_id = validate_initiate(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
-        let info = object_field_mut(&mut body, "merchantInfo")?;
-        let auth_token = match info.get("authToken").and_then(Value::as_str) {
-            Some(token) => token.to_owned(),
-            None => {
-                let token = match self.ecom_auth_token(&order_id) {
-                    Some(token) => token,
-                    None => crate::callback_token::random()?,
-                };
-                info.insert("authToken".into(), json!(token));
-                token
-            }
-        };
-        let call = INITIATE.call(&order_id, &options, Some(Value::Object(body)))?;
-        let answer = self.call(&call).map_err(errors::explain)?;
-        let mut data = object_or_empty(answer.body);
-        data.insert("reference".into(), json!(order_id));
-        data.insert("auth_token".into(), json!(auth_token));
-        data.insert("idempotency_key".into(), json!(call.key()));
-        Ok(Value::Object(data))
+        to_json(&self.typed().ecom_initiate(request)?)
     }
 
     /// The deprecated `/status` of an order, with its normalized status name.
@@ -353,4 +327,39 @@ fn capitalized(word: &str) -> String {
         .next()
         .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
         .unwrap_or_default()
+}
+
+/// eCom v2, typed: the same requests as the JSON methods of the same names.
+impl Typed<'_> {
+    /// Initiates an eCom v2 payment (see [`Client::ecom_initiate`]).
+    pub fn ecom_initiate(&self, request: &Value) -> Result<CallInfo> {
+        let client = self.client;
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(client, &mut body)?;
+        if let Some(info) = body.get_mut("merchantInfo").and_then(Value::as_object_mut) {
+            info.entry("merchantSerialNumber")
+                .or_insert_with(|| json!(options.msn));
+        }
+        // The spec requires customerInfo even when no phone number is known; an empty object is
+        // what a plugin would send, so it is filled in rather than refused.
+        body.entry("customerInfo").or_insert_with(|| json!({}));
+        let order_id = validate_initiate(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
+        let info = object_field_mut(&mut body, "merchantInfo")?;
+        let auth_token = match info.get("authToken").and_then(Value::as_str) {
+            Some(token) => token.to_owned(),
+            None => {
+                let token = match client.ecom_auth_token(&order_id) {
+                    Some(token) => token,
+                    None => crate::callback_token::random()?,
+                };
+                info.insert("authToken".into(), json!(token));
+                token
+            }
+        };
+        let call = INITIATE.call(&order_id, &options, Some(Value::Object(body)))?;
+        let answer = client.call(&call).map_err(errors::explain)?;
+        let mut data = CallInfo::new(answer.body, &order_id, call.key());
+        data.auth_token = Some(auth_token);
+        Ok(data)
+    }
 }

@@ -6,11 +6,13 @@ pub(crate) mod validation;
 
 use crate::api::epayment::validation::validate_create_payment;
 use crate::api::orders::{order_api, OrderApi};
-use crate::api::payment::{Payment, PaymentEvents};
+use crate::api::payment::{CallInfo, Payment, PaymentEvents};
+use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
-use crate::json::input::{object_or_empty, one_field, request_object, Fields};
+use crate::json::answer::to_json;
+use crate::json::input::{one_field, request_object, Fields};
 use crate::model::amount::{format_minor, read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
 use crate::model::status::read_epayment;
 use crate::Client;
@@ -95,16 +97,13 @@ impl Modification {
 impl Client {
     /// Creates an ePayment payment (`CreatePaymentRequest`, unknown fields passed through).
     /// `data`: `reference`, `redirectUrl` (when the flow has one) and `idempotency_key`.
-    pub fn create_payment(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_create(&self, request: &Value) -> Result<CallInfo> {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         let reference = validate_create_payment(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
         let call = CREATE.call(&reference, &options, Some(Value::Object(body)))?;
         let answer = self.call(&call)?;
-        let mut data = object_or_empty(answer.body);
-        data.insert("reference".into(), json!(reference));
-        data.insert("idempotency_key".into(), json!(call.key()));
-        Ok(Value::Object(data))
+        Ok(CallInfo::new(answer.body, &reference, call.key()))
     }
 
     /// Reads an ePayment payment: the API's answer plus `normalized`.
@@ -211,5 +210,21 @@ impl Client {
             )));
         }
         self.order_target(request, OrderApi::Epayment)
+    }
+}
+
+impl Client {
+    /// Creates an ePayment payment (`CreatePaymentRequest`, unknown fields passed through).
+    /// `data`: `reference`, `redirectUrl` (when the flow has one) and `idempotency_key`.
+    pub fn create_payment(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().create_payment(request)?)
+    }
+}
+
+/// ePayment v1, typed: the same requests as the JSON methods of the same names.
+impl Typed<'_> {
+    /// Creates an ePayment payment (see [`Client::create_payment`]).
+    pub fn create_payment(&self, request: &Value) -> Result<CallInfo> {
+        self.client.epayment_create(request)
     }
 }
