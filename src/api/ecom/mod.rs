@@ -236,7 +236,7 @@ impl Client {
         }
         let f = Fields::new(&body, "", ErrorKind::InvalidInput);
         if let Some(phone) = f.opt_str("customerPhoneNumber")? {
-            if phone.len() != 8 || !phone.bytes().all(|b| b.is_ascii_digit()) {
+            if !validation::is_ecom_phone(phone) {
                 return Err(f.error("customerPhoneNumber", "must be 8 digits (e.g. 91234567)"));
             }
         }
