@@ -3,6 +3,7 @@
 //! A shop stores this status and the amounts beside it, and decides from `capturable` and
 //! `refundable` which buttons to show, instead of interpreting three APIs' state machines.
 
+use crate::json::input::lenient;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -267,26 +268,100 @@ pub(crate) fn minor_number(value: Option<&Value>) -> Option<i64> {
     Some(whole.unwrap_or(IMPOSSIBLE_AMOUNT))
 }
 
-fn minor(value: Option<&Value>) -> i64 {
-    // Amounts appear as {"value": n, "currency": c}; a missing or null one is 0, anything
-    // else that is not a whole number of minor units is impossible (never 0).
-    match value.and_then(|v| v.get("value")) {
-        None | Some(Value::Null) => 0,
-        Some(v) => minor_number(Some(v)).unwrap_or(IMPOSSIBLE_AMOUNT),
+/// A money object of an answer (`{"value", "currency"}`), decoded leniently.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MoneyView {
+    /// Kept as JSON, to tell a missing value (0) from an impossible one.
+    value: Option<Value>,
+    #[serde(deserialize_with = "lenient::text")]
+    currency: Option<String>,
+}
+
+/// Minor units of an amount: a missing or null one is 0, anything else that is not a whole
+/// number of minor units is impossible (never 0).
+fn minor(money: &Option<MoneyView>) -> i64 {
+    match money.as_ref().and_then(|m| m.value.as_ref()) {
+        None => 0,
+        Some(value) => minor_number(Some(value)).unwrap_or(IMPOSSIBLE_AMOUNT),
     }
 }
 
-/// The names of an ePayment `aggregate`'s amounts, in the order of [`Amounts::NAMES`].
-const AGGREGATE_NAMES: [&str; 4] = [
-    "authorizedAmount",
-    "capturedAmount",
-    "refundedAmount",
-    "cancelledAmount",
-];
+/// An ePayment-style `aggregate`, decoded leniently.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct AggregateView {
+    #[serde(deserialize_with = "lenient::object")]
+    authorized_amount: Option<MoneyView>,
+    #[serde(deserialize_with = "lenient::object")]
+    captured_amount: Option<MoneyView>,
+    #[serde(deserialize_with = "lenient::object")]
+    refunded_amount: Option<MoneyView>,
+    #[serde(deserialize_with = "lenient::object")]
+    cancelled_amount: Option<MoneyView>,
+}
+
+impl AggregateView {
+    fn amounts(&self) -> Amounts {
+        // In the order of `Amounts::values`.
+        Amounts::from_values(
+            [
+                &self.authorized_amount,
+                &self.captured_amount,
+                &self.refunded_amount,
+                &self.cancelled_amount,
+            ]
+            .map(minor),
+        )
+    }
+}
+
+/// What the status is made of in an ePayment payment or modification answer, or a Checkout
+/// session's `paymentDetails`: decoded once, leniently.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PaymentView {
+    #[serde(deserialize_with = "lenient::text")]
+    state: Option<String>,
+    #[serde(deserialize_with = "lenient::object")]
+    amount: Option<MoneyView>,
+    #[serde(deserialize_with = "lenient::object")]
+    aggregate: Option<AggregateView>,
+}
+
+impl PaymentView {
+    fn amounts(&self) -> Amounts {
+        self.aggregate
+            .as_ref()
+            .map(AggregateView::amounts)
+            .unwrap_or_default()
+    }
+
+    fn normalized(&self, status: Status) -> Normalized {
+        Normalized {
+            status,
+            currency: self.amount.as_ref().and_then(|a| a.currency.clone()),
+            amount: minor(&self.amount),
+            amounts: self.amounts(),
+        }
+    }
+}
+
+/// What the status is made of in a Checkout `SessionResponse`, decoded once, leniently.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SessionView {
+    #[serde(deserialize_with = "lenient::text")]
+    session_state: Option<String>,
+    #[serde(deserialize_with = "lenient::object")]
+    payment_details: Option<PaymentView>,
+}
 
 /// Reads an ePayment-style `aggregate` object.
 pub fn amounts_from_aggregate(aggregate: Option<&Value>) -> Amounts {
-    Amounts::from_values(AGGREGATE_NAMES.map(|name| minor(aggregate.and_then(|a| a.get(name)))))
+    aggregate
+        .map(|a| lenient::decode::<AggregateView>(a).amounts())
+        .unwrap_or_default()
 }
 
 /// The status of an ePayment `state`, `None` for a state this library does not know.
@@ -310,18 +385,9 @@ fn epayment_status(state: Option<&str>, amounts: &Amounts) -> Option<Status> {
 /// `pending` (nothing final is claimed), never `failed`. The library's own calls use
 /// [`read_epayment`], which refuses such a body instead.
 pub fn from_epayment(payment: &Value) -> Normalized {
-    let amounts = amounts_from_aggregate(payment.get("aggregate"));
-    let state = payment.get("state").and_then(Value::as_str);
-    let status = epayment_status(state, &amounts).unwrap_or(Status::Pending);
-    Normalized {
-        status,
-        currency: payment
-            .pointer("/amount/currency")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        amount: minor(payment.get("amount")),
-        amounts,
-    }
+    let view: PaymentView = lenient::decode(payment);
+    let status = epayment_status(view.state.as_deref(), &view.amounts()).unwrap_or(Status::Pending);
+    view.normalized(status)
 }
 
 /// Reads an ePayment payment or modification answer, refusing what cannot be read: not an
@@ -331,17 +397,13 @@ pub fn read_epayment(payment: &Value) -> Result<Normalized, String> {
     if !payment.is_object() {
         return Err("it is not a JSON object".into());
     }
-    let amounts = amounts_from_aggregate(payment.get("aggregate"));
-    let state = payment.get("state").and_then(Value::as_str);
-    let status = epayment_status(state, &amounts).ok_or("it has no known payment state")?;
-    if !payment.get("aggregate").is_some_and(Value::is_object) {
+    let view: PaymentView = lenient::decode(payment);
+    let status = epayment_status(view.state.as_deref(), &view.amounts())
+        .ok_or("it has no known payment state")?;
+    if view.aggregate.is_none() {
         return Err("it has no aggregate amounts".into());
     }
-    let normalized = Normalized {
-        status,
-        ..from_epayment(payment)
-    };
-    plausible(normalized)
+    plausible(view.normalized(status))
 }
 
 fn plausible(normalized: Normalized) -> Result<Normalized, String> {
@@ -375,20 +437,15 @@ fn checkout_status(session: Option<&str>, payment: Option<&str>, a: &Amounts) ->
 /// Lenient like [`from_epayment`]: a missing or unknown state reads as `pending`, never
 /// `failed`. `get_session` uses [`read_checkout_session`].
 pub fn from_checkout_session(session: &Value) -> Normalized {
-    let details = session.get("paymentDetails");
-    let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
-    let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
-    let session_state = session.get("sessionState").and_then(Value::as_str);
-    let status = checkout_status(session_state, payment_state, &amounts).unwrap_or(Status::Pending);
-    Normalized {
-        status,
-        currency: details
-            .and_then(|d| d.pointer("/amount/currency"))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        amount: minor(details.and_then(|d| d.get("amount"))),
-        amounts,
-    }
+    let view: SessionView = lenient::decode(session);
+    let details = view.payment_details.unwrap_or_default();
+    let status = checkout_status(
+        view.session_state.as_deref(),
+        details.state.as_deref(),
+        &details.amounts(),
+    )
+    .unwrap_or(Status::Pending);
+    details.normalized(status)
 }
 
 /// Reads a Checkout `SessionResponse`, refusing what cannot be read (not an object, no known
@@ -397,19 +454,18 @@ pub fn read_checkout_session(session: &Value) -> Result<Normalized, String> {
     if !session.is_object() {
         return Err("it is not a JSON object".into());
     }
-    let details = session.get("paymentDetails");
-    let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
-    let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
-    let session_state = session.get("sessionState").and_then(Value::as_str);
-    if session_state.is_none() {
+    let view: SessionView = lenient::decode(session);
+    if view.session_state.is_none() {
         return Err("it has no sessionState".into());
     }
-    let status = checkout_status(session_state, payment_state, &amounts)
-        .ok_or("it has no known session state")?;
-    plausible(Normalized {
-        status,
-        ..from_checkout_session(session)
-    })
+    let details = view.payment_details.unwrap_or_default();
+    let status = checkout_status(
+        view.session_state.as_deref(),
+        details.state.as_deref(),
+        &details.amounts(),
+    )
+    .ok_or("it has no known session state")?;
+    plausible(details.normalized(status))
 }
 
 /// The rank of a status: it only grows along a payment's life.
@@ -556,6 +612,28 @@ mod tests {
             assert_ne!(from_checkout_session(&session).status, Status::Failed);
         }
         assert!(read_checkout_session(&json!({"sessionState": "SessionCreated"})).is_ok());
+    }
+
+    #[test]
+    fn fields_of_the_wrong_shape_read_as_absent_never_as_values() {
+        // An array where an object belongs is not read by position (a typed decode could).
+        let mut body = payment("AUTHORIZED", 1000, 400, 0, 0);
+        body["amount"] = json!([49900, "NOK"]);
+        body["aggregate"]["capturedAmount"] = json!([400]);
+        let n = from_epayment(&body);
+        assert_eq!((n.amount, n.currency, n.amounts.captured), (0, None, 0));
+        body["aggregate"] = json!([{"authorizedAmount": nok(1000)}]);
+        assert_eq!(
+            read_epayment(&body),
+            Err("it has no aggregate amounts".into())
+        );
+        assert_eq!(from_epayment(&body).amounts, Amounts::default());
+        let session =
+            json!({"sessionState": 5, "paymentDetails": payment("AUTHORIZED", 9, 0, 0, 0)});
+        assert_eq!(
+            read_checkout_session(&session),
+            Err("it has no sessionState".into())
+        );
     }
 
     #[test]
