@@ -4,8 +4,9 @@
 
 use crate::api::order_management::authorization_psp_reference;
 use crate::error::Error;
+use crate::json::input::lenient;
 use crate::model::status::Normalized;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// A payment as a call on it answered. Its JSON form is the API's answer with `normalized`
@@ -48,8 +49,8 @@ impl Payment {
     /// Decodes what the library needs of an API's answer (an object; anything else reads as
     /// an empty one, as the calls have checked it is one).
     pub(crate) fn new(answer: Value, normalized: Option<Normalized>, key: Option<&str>) -> Self {
+        let psp_reference = lenient::decode::<PaymentView>(&answer).psp_reference();
         let answer = crate::json::input::object_or_empty(answer);
-        let psp_reference = payment_psp_reference(&answer);
         Payment {
             answer,
             normalized,
@@ -60,15 +61,53 @@ impl Payment {
     }
 }
 
-/// The PSP reference in a payment answer: ePayment (and Checkout) answer it as `pspReference`;
-/// an eCom order's `/details` has it in its log (`transactionLogHistory`).
-fn payment_psp_reference(answer: &Map<String, Value>) -> Option<String> {
-    if let Some(Value::String(psp)) = answer.get("pspReference") {
-        return Some(psp.clone());
+/// What a payment answer says of its PSP reference, decoded once, leniently.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct PaymentView {
+    #[serde(deserialize_with = "lenient::text")]
+    psp_reference: Option<String>,
+    #[serde(deserialize_with = "lenient::list")]
+    transaction_log_history: Option<Vec<HistoryEntry>>,
+}
+
+impl PaymentView {
+    /// ePayment (and Checkout) answer it as `pspReference`; an eCom order's `/details` has it
+    /// in its log (`transactionLogHistory`).
+    fn psp_reference(self) -> Option<String> {
+        self.psp_reference.or_else(|| {
+            self.transaction_log_history
+                .and_then(|log| authorization_psp_reference(&log))
+        })
     }
-    match answer.get("transactionLogHistory") {
-        Some(Value::Array(log)) => authorization_psp_reference(log),
-        _ => None,
+}
+
+/// One entry of a payment's history as an API answers it, decoded once, leniently (a field of
+/// the wrong type is absent): an ePayment event (`name`, `success`, `pspReference`) or an eCom
+/// log entry (`operation`, `operationSuccess`, `transactionId`, `amount`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct HistoryEntry {
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::boolean")]
+    pub success: Option<bool>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub psp_reference: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub operation: Option<String>,
+    #[serde(deserialize_with = "lenient::boolean")]
+    pub operation_success: Option<bool>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub transaction_id: Option<String>,
+    #[serde(deserialize_with = "lenient::integer")]
+    pub amount: Option<i64>,
+}
+
+impl HistoryEntry {
+    /// An eCom log entry of `operation`.
+    pub fn is(&self, operation: &str) -> bool {
+        self.operation.as_deref() == Some(operation)
     }
 }
 
@@ -90,7 +129,8 @@ pub struct PaymentEvents {
 
 impl PaymentEvents {
     pub(crate) fn new(reference: String, events: Vec<Value>) -> Self {
-        let psp_reference = authorization_psp_reference(&events);
+        let entries: Vec<HistoryEntry> = events.iter().map(lenient::decode).collect();
+        let psp_reference = authorization_psp_reference(&entries);
         PaymentEvents {
             reference,
             events,

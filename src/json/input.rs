@@ -276,6 +276,37 @@ pub(crate) mod lenient {
         })
     }
 
+    /// A field that must be an array, each item decoded as by [`decode`]; anything else is
+    /// `None`.
+    pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
+        deserializer: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::Array(items) => Some(items.iter().map(decode).collect()),
+            _ => None,
+        })
+    }
+
+    /// A field that must be an array, its items as they are; anything else is `None`.
+    pub fn array<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<Value>>, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::Array(items) => Some(items),
+            _ => None,
+        })
+    }
+
+    /// A field that must be a boolean; anything else is `None`.
+    pub fn boolean<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+        Ok(Value::deserialize(deserializer)?.as_bool())
+    }
+
+    /// A field that must be an integer within `i64`; anything else is `None`.
+    pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+        Ok(Value::deserialize(deserializer)?.as_i64())
+    }
+
     /// A field that must be a string; anything else is `None`.
     pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
         Ok(match Value::deserialize(deserializer)? {

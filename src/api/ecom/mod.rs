@@ -167,7 +167,7 @@ impl Client {
         let call = DETAILS.call(order_id, options, None)?;
         let answer = self.call(&call).map_err(errors::explain)?;
         // Without its log the order's state is unknown: an error, never `failed` or `pending`.
-        let Some(log) = normalize::log(&answer.body).map(<[Value]>::to_vec) else {
+        let Some(log) = normalize::log(&answer.body) else {
             let reason = "it has no transactionLogHistory";
             return Err(unreadable_answer(&call, Some(answer.status), reason));
         };
