@@ -125,11 +125,7 @@ impl Client {
         let answer = self
             .call(&STATUS.call(&order_id, &options, None)?)
             .map_err(errors::explain)?;
-        let status = answer
-            .body
-            .pointer("/transactionInfo/status")
-            .and_then(Value::as_str)
-            .and_then(normalize::status_name);
+        let status = normalize::status_of(&answer.body);
         let mut data = object_or_empty(answer.body);
         data.insert(
             "normalized_status".into(),

@@ -96,6 +96,24 @@ pub fn from_details(details: &Value) -> Normalized {
     }
 }
 
+/// The normalized status of a `/status` answer (its `transactionInfo.status`), read once.
+pub(crate) fn status_of(answer: &Value) -> Option<Status> {
+    #[derive(Deserialize, Default)]
+    #[serde(default, rename_all = "camelCase")]
+    struct StatusView {
+        #[serde(deserialize_with = "lenient::object")]
+        transaction_info: Option<InfoView>,
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct InfoView {
+        #[serde(deserialize_with = "lenient::text")]
+        status: Option<String>,
+    }
+    let view: StatusView = lenient::decode(answer);
+    status_name(&view.transaction_info?.status?)
+}
+
 /// Maps the deprecated `/status` answer's `transactionInfo.status` to a normalized status
 /// (amounts are not in that answer; use `/details` for them). `None` for a status this library
 /// does not know: it is not read as `failed`.
