@@ -55,6 +55,7 @@ test-e2e: $(C_WEBHOOK_DEMO)
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p vipps
 
 test-rust:
 	$(CARGO) test --workspace

@@ -81,10 +81,13 @@ impl ErrorKind {
 /// API's own problem body, never from configuration values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error {
+    /// What kind of failure it is: the envelope's `error.kind` (README, "Errors").
     pub kind: ErrorKind,
+    /// What went wrong, for a log or a merchant (never a secret).
     pub message: String,
     /// True when the same call, with the same idempotency key, may succeed later.
     pub retryable: bool,
+    /// The HTTP status of the API's answer, when there was one.
     pub http_status: Option<u16>,
     /// The API's error body as received (problem+json, or the eCom error array). Boxed to
     /// keep `Result<T, Error>` small on the success path.
@@ -98,6 +101,7 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error of `kind`, with the kind's default `retryable`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         let retryable = matches!(
             kind,
@@ -118,23 +122,28 @@ impl Error {
         }
     }
 
+    /// A request the library refuses before sending anything.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidInput, message)
     }
 
+    /// A configuration the library cannot use.
     pub fn config(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Config, message)
     }
 
+    /// A bug in the library (never the caller's fault).
     pub fn internal(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Internal, message)
     }
 
+    /// The same error, saying whether it may be retried.
     pub fn with_retryable(mut self, retryable: bool) -> Self {
         self.retryable = retryable;
         self
     }
 
+    /// The same error, with the idempotency key the failed call used.
     pub fn with_idempotency_key(mut self, key: Option<&str>) -> Self {
         self.idempotency_key = key.map(str::to_owned);
         self
@@ -168,6 +177,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A result whose error is the library's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 #[cfg(test)]

@@ -12,12 +12,18 @@ use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// How much the library logs (`log.level`); each level includes those before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
+    /// Nothing.
     Off,
+    /// Errors only.
     Error,
+    /// Also what was refused or retried (an inbound request refused, a request retried).
     Warn,
+    /// Also rare events worth knowing (a token fetched, a new connection pool after a fork).
     Info,
+    /// Also every request attempt and its answer's status (never a secret).
     Debug,
 }
 
@@ -33,19 +39,26 @@ impl Level {
     }
 }
 
+/// Where log lines go (`log.file`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Sink {
+    /// Standard error.
     Stderr,
+    /// Appended to this file.
     File(PathBuf),
 }
 
+/// The `log` section of the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogConfig {
+    /// How much is logged.
     pub level: Level,
+    /// Where it goes.
     pub sink: Sink,
 }
 
 impl LogConfig {
+    /// Reads the `log` section of a configuration.
     pub fn read(f: &Fields) -> Result<LogConfig> {
         let Some(log) = f.opt_object("log")? else {
             return Ok(LogConfig {
@@ -80,6 +93,7 @@ pub struct Logger {
 }
 
 impl Logger {
+    /// A logger that masks `secrets` in every line it writes.
     pub fn new(config: &LogConfig, secrets: Vec<Secret>) -> Result<Logger> {
         let file = match (&config.sink, config.level) {
             (_, Level::Off) | (Sink::Stderr, _) => None,
@@ -107,10 +121,12 @@ impl Logger {
         })
     }
 
+    /// Whether a line of `level` would be written.
     pub fn enabled(&self, level: Level) -> bool {
         level != Level::Off && level <= self.level
     }
 
+    /// Writes one line, with every secret masked.
     pub fn log(&self, level: Level, message: impl AsRef<str>) {
         if !self.enabled(level) {
             return;

@@ -11,10 +11,12 @@ use std::fmt;
 pub struct Secret(String);
 
 impl Secret {
+    /// Holds `value` as a secret.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
 
+    /// The secret's text: call only where it is sent or compared, never to log it.
     pub fn expose(&self) -> &str {
         &self.0
     }

@@ -6,6 +6,7 @@ pub mod ecom;
 pub(crate) mod epayment;
 pub mod order_management;
 pub(crate) mod orders;
+pub mod payment;
 pub(crate) mod reconcile;
 pub(crate) mod userinfo;
 pub(crate) mod webhook_ensure;

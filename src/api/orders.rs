@@ -3,8 +3,11 @@
 //! that each API's module holds only its own calls.
 
 use crate::api::ecom::EcomAction;
+use crate::api::payment::{Payment, PaymentEvents};
+use crate::client::Typed;
 use crate::error::{Error, Result};
 use crate::http::call::CallOptions;
+use crate::json::answer::to_json;
 use crate::json::input::request_object;
 use crate::Client;
 use serde_json::{Map, Value};
@@ -71,48 +74,33 @@ impl Client {
         Ok(target)
     }
 
-    /// Reads a payment (`{"reference"}`): the API's answer plus `normalized`.
+    /// Reads a payment (`{"reference", "api"?}`): the API's answer plus `normalized`
+    /// (the JSON form of [`Typed::get_payment`]).
     pub fn get_payment(&self, request: &Value) -> Result<Value> {
-        match order_api(request)? {
-            OrderApi::Epayment => self.epayment_get_payment(request),
-            OrderApi::Ecom => self.ecom_get_payment(request),
-        }
+        to_json(&self.typed().get_payment(request)?)
     }
 
     /// The payment's event log (`{"reference"}`): `data.events`, oldest first, and
     /// `data.psp_reference`, the PSP reference of the authorization (null before it).
     pub fn get_payment_events(&self, request: &Value) -> Result<Value> {
-        match order_api(request)? {
-            OrderApi::Epayment => self.epayment_get_payment_events(request),
-            OrderApi::Ecom => self.ecom_events(request),
-        }
-        .map(crate::api::order_management::with_psp_reference)
+        to_json(&self.typed().get_payment_events(request)?)
     }
 
     /// Captures `amount` (or `modificationAmount`) of an authorized payment:
     /// `{"reference", "amount": {"value", "currency"}, "idempotency_key"?}`.
     pub fn capture(&self, request: &Value) -> Result<Value> {
-        match order_api(request)? {
-            OrderApi::Epayment => self.epayment_capture(request),
-            OrderApi::Ecom => self.ecom_modify(request, EcomAction::Capture),
-        }
+        to_json(&self.typed().capture(request)?)
     }
 
     /// Refunds `amount` (or `modificationAmount`) of what was captured.
     pub fn refund(&self, request: &Value) -> Result<Value> {
-        match order_api(request)? {
-            OrderApi::Epayment => self.epayment_refund(request),
-            OrderApi::Ecom => self.ecom_modify(request, EcomAction::Refund),
-        }
+        to_json(&self.typed().refund(request)?)
     }
 
     /// Cancels what is left of a payment: before approval it ends the payment, after approval
     /// it releases the amount not captured. Refused after a full capture (refund instead).
     pub fn cancel(&self, request: &Value) -> Result<Value> {
-        match order_api(request)? {
-            OrderApi::Epayment => self.epayment_cancel(request),
-            OrderApi::Ecom => self.ecom_modify(request, EcomAction::Cancel),
-        }
+        to_json(&self.typed().cancel(request)?)
     }
 
     /// Approves a payment as the customer would, in the test environment only:
@@ -121,6 +109,49 @@ impl Client {
         match order_api(request)? {
             OrderApi::Epayment => self.epayment_force_approve(request),
             OrderApi::Ecom => self.ecom_force_approve(request),
+        }
+    }
+}
+
+/// The calls on one order, typed: the same requests as the JSON methods of the same names.
+impl Typed<'_> {
+    /// Reads a payment: `{"reference", "api"?}` (`"api": "ecom"` for an eCom order).
+    pub fn get_payment(&self, request: &Value) -> Result<Payment> {
+        match order_api(request)? {
+            OrderApi::Epayment => self.client.epayment_get_payment(request),
+            OrderApi::Ecom => self.client.ecom_get_payment(request),
+        }
+    }
+
+    /// The payment's event log, oldest first, with the authorization's PSP reference.
+    pub fn get_payment_events(&self, request: &Value) -> Result<PaymentEvents> {
+        match order_api(request)? {
+            OrderApi::Epayment => self.client.epayment_get_payment_events(request),
+            OrderApi::Ecom => self.client.ecom_events(request),
+        }
+    }
+
+    /// Captures `amount` of an authorized payment (see [`Client::capture`]).
+    pub fn capture(&self, request: &Value) -> Result<Payment> {
+        match order_api(request)? {
+            OrderApi::Epayment => self.client.epayment_capture(request),
+            OrderApi::Ecom => self.client.ecom_modify(request, EcomAction::Capture),
+        }
+    }
+
+    /// Refunds `amount` of what was captured (see [`Client::refund`]).
+    pub fn refund(&self, request: &Value) -> Result<Payment> {
+        match order_api(request)? {
+            OrderApi::Epayment => self.client.epayment_refund(request),
+            OrderApi::Ecom => self.client.ecom_modify(request, EcomAction::Refund),
+        }
+    }
+
+    /// Cancels what is left of a payment (see [`Client::cancel`]).
+    pub fn cancel(&self, request: &Value) -> Result<Payment> {
+        match order_api(request)? {
+            OrderApi::Epayment => self.client.epayment_cancel(request),
+            OrderApi::Ecom => self.client.ecom_modify(request, EcomAction::Cancel),
         }
     }
 }

@@ -1,10 +1,15 @@
 //! Reconciliation for cron jobs and return pages: callbacks are not guaranteed, so a shop
 //! asks for the status itself, and can wait a bounded time for a customer to finish.
 
+use crate::api::payment::Payment;
+use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::input::{object_or_empty, one_field, request_object, Fields};
+use crate::json::answer::to_json;
+use crate::json::input::{one_field, request_map, request_object, Fields};
+use crate::model::status::{rank, Amounts, Normalized, Status};
 use crate::Client;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 /// The longest wait a call may ask for: a return page must answer its visitor.
@@ -12,12 +17,34 @@ const MAX_WAIT_MS: u64 = 10 * 60 * 1000;
 
 impl Client {
     /// The normalized status of a payment: `{"reference", "api"?}` →
-    /// `{"reference", "status", "final", amounts..., "psp_reference", "event"}`. `event` is the
-    /// status as an event for `apply_event` (made by `poll_event`), so what polling learns folds
-    /// into the same record as the webhooks, by the same rank rule.
+    /// `{"reference", "status", "final", amounts..., "psp_reference", "event"}` (the JSON form
+    /// of [`Typed::reconcile`]). `event` is the status as an event for `apply_event`, so what
+    /// polling learns folds into the same record as the webhooks, by the same rank rule.
     pub fn reconcile(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().reconcile(request)?)
+    }
+
+    /// Polls until the payment leaves `pending` or `timeout_ms` passes (the JSON form of
+    /// [`Typed::wait_for_final_status`]).
+    pub fn wait_for_final_status(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().wait_for_final_status(request)?)
+    }
+}
+
+/// Reconciliation, typed.
+impl Typed<'_> {
+    /// The normalized status of a payment: `{"reference", "api"?}`.
+    ///
+    /// ```no_run
+    /// # let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
+    /// #     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?;
+    /// let seen = client.typed().reconcile(&serde_json::json!({"reference": "acme-order-10001"}))?;
+    /// println!("{:?}, PSP reference {:?}", seen.normalized.status, seen.psp_reference);
+    /// # Ok::<(), vipps::Error>(())
+    /// ```
+    pub fn reconcile(&self, request: &Value) -> Result<Reconciled> {
         let payment = self.get_payment(request)?;
-        Ok(summary(request, &payment, 1, false))
+        Reconciled::new(request, payment, 1, false)
     }
 
     /// Polls until the payment leaves `pending` or `timeout_ms` passes, following the polling
@@ -31,20 +58,21 @@ impl Client {
     /// `timed_out: true` with the last status seen, also when the last poll found no answer
     /// in the time left (a `timeout` error). Only when no poll ever got an answer is the
     /// timeout an error. Any other error ends the wait as that error.
-    pub fn wait_for_final_status(&self, request: &Value) -> Result<Value> {
+    pub fn wait_for_final_status(&self, request: &Value) -> Result<Reconciled> {
+        let client = self.client;
         let started = Instant::now();
         let mut object = request_object(request)?;
         let timeout = take_millis(&mut object, "timeout_ms")?.ok_or_else(|| {
             Error::invalid_input("timeout_ms is required (how long to wait, in milliseconds)")
         })?;
         let initial = take_millis(&mut object, "initial_delay_ms")?
-            .unwrap_or(self.config.polling.initial_delay);
+            .unwrap_or(client.config.polling.initial_delay);
         let interval = take_millis(&mut object, "interval_ms")?
-            .unwrap_or(self.config.polling.interval)
+            .unwrap_or(client.config.polling.interval)
             .max(Duration::from_millis(1));
         let request = Value::Object(object);
         // Refuse a bad request now, not after the initial delay, with the order's own API's rules.
-        self.order_target(&request, crate::api::orders::order_api(&request)?)?;
+        client.order_target(&request, crate::api::orders::order_api(&request)?)?;
         let end = crate::deadline::from_now(timeout.saturating_sub(started.elapsed()));
         sleep_until(
             end,
@@ -58,22 +86,22 @@ impl Client {
                 Ok(payment) => payment,
                 Err(error) if error.kind == ErrorKind::Timeout => {
                     return match last_seen {
-                        Some(payment) => Ok(summary(&request, &payment, polls, true)),
+                        Some(payment) => Reconciled::new(&request, payment, polls, true),
                         None => Err(error),
                     };
                 }
                 Err(error) => return Err(error),
             };
             let is_final = payment
-                .pointer("/normalized/final")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+                .normalized
+                .as_ref()
+                .is_some_and(|n| n.status.is_final());
             if is_final {
-                return Ok(summary(&request, &payment, polls, false));
+                return Reconciled::new(&request, payment, polls, false);
             }
             sleep_until(end, interval);
             if Instant::now() >= end {
-                return Ok(summary(&request, &payment, polls, true));
+                return Reconciled::new(&request, payment, polls, true);
             }
             last_seen = Some(payment);
         }
@@ -106,75 +134,118 @@ fn take_millis(
     }
 }
 
-fn summary(request: &Value, payment: &Value, polls: u32, timed_out: bool) -> Value {
-    let normalized = payment.get("normalized").cloned().unwrap_or(Value::Null);
-    let reference = request.get("reference").cloned().unwrap_or(Value::Null);
-    let psp_reference = psp_reference(payment);
-    let event = poll_event(
-        reference.as_str().unwrap_or_default(),
-        &normalized,
-        psp_reference.as_deref(),
-    );
-    let mut out = object_or_empty(normalized);
-    out.insert("event".into(), event);
-    out.insert("reference".into(), reference);
-    out.insert("psp_reference".into(), json!(psp_reference));
-    out.insert("polls".into(), json!(polls));
-    out.insert("timed_out".into(), json!(timed_out));
-    Value::Object(out)
+/// A payment's status as reconciliation found it. JSON: the fields of `normalized`, flat,
+/// with `reference`, `psp_reference`, `event`, `polls` and `timed_out` beside them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Reconciled {
+    /// The normalized status.
+    #[serde(flatten)]
+    pub normalized: Normalized,
+    /// The status as an event for `apply_event` (`kind: "poll"`).
+    pub event: PollEvent,
+    /// The reference the request named (`None` when it named the order by `orderId`).
+    pub reference: Option<String>,
+    /// The PSP reference of the authorization, the transaction id a shop shows.
+    pub psp_reference: Option<String>,
+    /// How many times the payment was read.
+    pub polls: u32,
+    /// True when the wait ended before the payment left `pending`.
+    pub timed_out: bool,
 }
 
-/// The PSP reference of the payment's authorization, the transaction id a shop shows: ePayment
-/// (and Checkout) answer it as `pspReference`; an eCom order has it as the `transactionId` of
-/// its RESERVE (or, for a direct sale, SALE) log entry.
-fn psp_reference(payment: &Value) -> Option<String> {
-    if let Some(psp) = payment.get("pspReference").and_then(Value::as_str) {
-        return Some(psp.to_owned());
+impl Reconciled {
+    fn new(request: &Value, payment: Payment, polls: u32, timed_out: bool) -> Result<Reconciled> {
+        // A payment read always has its status; only an eCom money call may lack it.
+        let normalized = payment
+            .normalized
+            .ok_or_else(|| Error::internal("a payment was read without its status"))?;
+        // The request is checked already (the read succeeded): its reference is text if any.
+        let fields = Fields::new(request_map(request)?, "", ErrorKind::InvalidInput);
+        let reference = fields.opt_str("reference")?.map(str::to_owned);
+        let psp_reference = payment.psp_reference;
+        let event = PollEvent::new(
+            reference.as_deref().unwrap_or_default(),
+            &normalized,
+            psp_reference.as_deref(),
+        );
+        Ok(Reconciled {
+            normalized,
+            event,
+            reference,
+            psp_reference,
+            polls,
+            timed_out,
+        })
     }
-    let log = payment.get("transactionLogHistory")?.as_array()?;
-    ["RESERVE", "SALE"].iter().find_map(|operation| {
-        log.iter()
-            .filter(|entry| entry.get("operation").and_then(Value::as_str) == Some(operation))
-            .filter(|entry| entry.get("operationSuccess").and_then(Value::as_bool) != Some(false))
-            .find_map(|entry| entry.get("transactionId").and_then(Value::as_str))
-            .map(str::to_owned)
-    })
 }
 
 /// A polled status as an event `apply_event` folds: `kind: "poll"`, running totals
 /// (`amounts.basis: "total"`, compared by rank and progress like Checkout and eCom callbacks),
 /// and an `id` made of the status and the amounts, so polling the same state twice is a
 /// duplicate and a new state is new. It is `verified`: it is the API's own answer to this client.
-pub(crate) fn poll_event(
-    reference: &str,
-    normalized: &Value,
-    psp_reference: Option<&str>,
-) -> Value {
-    let amount = |field: &str| normalized.get(field).and_then(Value::as_i64).unwrap_or(0);
-    let status = normalized
-        .get("status")
-        .and_then(Value::as_str)
-        .unwrap_or("pending");
-    let (authorized, captured, refunded, cancelled) = (
-        amount("authorized"),
-        amount("captured"),
-        amount("refunded"),
-        amount("cancelled"),
-    );
-    let parsed = crate::model::status::Status::parse(status);
-    json!({
-        "kind": "poll",
-        "verified": true,
-        "reference": reference,
-        "id": format!("poll:{reference}:{status}:{authorized}:{captured}:{refunded}:{cancelled}"),
-        "status": status,
-        "final": parsed.map(crate::model::status::Status::is_final),
-        "rank": parsed.map(crate::model::status::rank),
-        "progress": captured.saturating_add(refunded).saturating_add(cancelled),
-        "currency": normalized.get("currency"),
-        "psp_reference": psp_reference,
-        "timestamp": null,
-        "amounts": {"basis": "total", "authorized": authorized, "captured": captured,
-                    "refunded": refunded, "cancelled": cancelled},
-    })
+#[derive(Clone, Debug, Serialize)]
+pub struct PollEvent {
+    /// Always `"poll"`.
+    pub kind: &'static str,
+    /// Always true: the API's own answer to this client.
+    pub verified: bool,
+    /// The payment's reference.
+    pub reference: String,
+    /// `poll:<reference>:<status>:<authorized>:<captured>:<refunded>:<cancelled>`.
+    pub id: String,
+    /// The status polled.
+    pub status: Status,
+    /// Whether the status is final.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// The status's rank.
+    pub rank: u32,
+    /// captured + refunded + cancelled.
+    pub progress: i64,
+    /// The payment's currency.
+    pub currency: Option<String>,
+    /// The PSP reference of the authorization.
+    pub psp_reference: Option<String>,
+    /// Always `None`: a poll has no time of its own.
+    pub timestamp: Option<String>,
+    /// The running totals.
+    pub amounts: PollAmounts,
+}
+
+/// The running totals of a [`PollEvent`] (`basis: "total"`).
+#[derive(Clone, Debug, Serialize)]
+pub struct PollAmounts {
+    /// Always `"total"`: running totals, not one operation's amount.
+    pub basis: &'static str,
+    /// The totals.
+    #[serde(flatten)]
+    pub amounts: Amounts,
+}
+
+impl PollEvent {
+    fn new(reference: &str, normalized: &Normalized, psp_reference: Option<&str>) -> PollEvent {
+        let status = normalized.status;
+        let amounts = normalized.amounts;
+        let [authorized, captured, refunded, cancelled] = amounts.values();
+        PollEvent {
+            kind: "poll",
+            verified: true,
+            reference: reference.to_owned(),
+            id: format!(
+                "poll:{reference}:{}:{authorized}:{captured}:{refunded}:{cancelled}",
+                status.as_str()
+            ),
+            status,
+            is_final: status.is_final(),
+            rank: rank(status),
+            progress: amounts.progress(),
+            currency: normalized.currency.clone(),
+            psp_reference: psp_reference.map(str::to_owned),
+            timestamp: None,
+            amounts: PollAmounts {
+                basis: "total",
+                amounts,
+            },
+        }
+    }
 }

@@ -8,9 +8,10 @@
 //! and then deletes the registrations for the same URL that it has no secret for.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::input::request_map;
-use crate::json::input::Fields;
+use crate::json::answer::to_json;
+use crate::json::input::{lenient, request_map, Fields};
 use crate::Client;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// What the plugin stored from an earlier answer.
@@ -50,21 +51,54 @@ fn sorted<'a>(events: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     events
 }
 
-/// The registrations the API lists, as (id, url, sorted events).
-fn listed(list: &Value) -> Vec<(&str, &str, Vec<&str>)> {
-    let hooks = list
-        .get("webhooks")
-        .or(Some(list))
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+/// The API's list of registrations (`{"webhooks": [...]}`, or the bare array), decoded once,
+/// leniently.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListView {
+    #[serde(deserialize_with = "lenient::list")]
+    webhooks: Option<Vec<HookView>>,
+}
+
+/// One listed registration; one without an id, a URL or a list of events is passed over.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HookView {
+    #[serde(deserialize_with = "lenient::text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    url: Option<String>,
+    #[serde(deserialize_with = "lenient::array")]
+    events: Option<Vec<Value>>,
+}
+
+/// A listed registration: id, URL and its sorted events.
+struct Listed {
+    id: String,
+    url: String,
+    events: Vec<String>,
+}
+
+/// The registrations the API lists.
+fn listed(list: &Value) -> Vec<Listed> {
+    let hooks: Vec<HookView> = match list {
+        Value::Array(items) => items.iter().map(lenient::decode).collect(),
+        other => lenient::decode::<ListView>(other)
+            .webhooks
+            .unwrap_or_default(),
+    };
     hooks
-        .iter()
+        .into_iter()
         .filter_map(|hook| {
-            let id = hook.get("id")?.as_str()?;
-            let url = hook.get("url")?.as_str()?;
-            let events = hook.get("events")?.as_array()?;
-            Some((id, url, sorted(events.iter().filter_map(Value::as_str))))
+            let events = sorted(hook.events?.iter().filter_map(Value::as_str))
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            Some(Listed {
+                id: hook.id?,
+                url: hook.url?,
+                events,
+            })
         })
         .collect()
 }
@@ -116,7 +150,7 @@ impl Client {
         if let Some(stored) = &stored {
             let still_there = registrations
                 .iter()
-                .any(|(id, u, events)| *id == stored.id && *u == url && *events == wanted);
+                .any(|hook| hook.id == stored.id && hook.url == url && hook.events == wanted);
             if still_there && stored.url == url && sorted(stored.events.clone()) == wanted {
                 return Ok(json!({
                     "id": stored.id, "secret": stored.secret, "url": url, "events": wanted_events,
@@ -127,18 +161,16 @@ impl Client {
         let mut register = passthrough.clone();
         register.insert("url".into(), json!(url));
         register.insert("events".into(), Value::Array(wanted_events.clone()));
-        let registered = self.register_webhook(&Value::Object(register))?;
-        let new_id = registered
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                Error::new(ErrorKind::Api, "the webhook registration answer has no id")
-            })?;
-        let stale = registrations.iter().filter(|(id, u, _)| {
-            *id != new_id && (*u == url || stored.as_ref().is_some_and(|s| s.id == *id))
+        let registered = self.typed().register_webhook(&Value::Object(register))?;
+        let new_id = registered.id.as_deref().ok_or_else(|| {
+            Error::new(ErrorKind::Api, "the webhook registration answer has no id")
+        })?;
+        let stale = registrations.iter().filter(|hook| {
+            hook.id != new_id
+                && (hook.url == url || stored.as_ref().is_some_and(|s| s.id == hook.id))
         });
         let (mut removed, mut remove_errors) = (Vec::new(), Vec::new());
-        for (id, _, _) in stale {
+        for Listed { id, .. } in stale {
             let mut delete = passthrough.clone();
             delete.insert("id".into(), json!(id));
             match self.delete_webhook(&Value::Object(delete)) {
@@ -146,7 +178,7 @@ impl Client {
                 Err(error) => remove_errors.push(json!({"id": id, "error": error.to_json()})),
             }
         }
-        let mut data = crate::json::input::object_or_empty(registered);
+        let mut data = crate::json::input::object_or_empty(to_json(&registered)?);
         data.insert("changed".into(), json!(true));
         data.insert("removed".into(), Value::Array(removed));
         data.insert("remove_errors".into(), Value::Array(remove_errors));

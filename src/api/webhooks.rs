@@ -1,10 +1,13 @@
 //! The Webhooks API v1: register, list and delete the webhooks that deliver ePayment events.
 
+use crate::client::Typed;
 use crate::error::{ErrorKind, Result};
 use crate::http::call::{Auth, CallOptions, Expect, Operation};
-use crate::json::input::{request_object, Fields};
+use crate::json::answer::to_json;
+use crate::json::input::{lenient, request_object, Fields};
 use crate::Client;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
 
 // The operations of Webhooks v1. Registration has no idempotency key in the API: repeating
 // it may register twice (see `call::unreadable_answer`).
@@ -93,30 +96,7 @@ impl Client {
     /// Registers a webhook: `{"url", "events": [...]}` → `{"id", "secret", "url", "events"}`.
     /// The secret is shown only once: store it and put it in `webhook_secrets`.
     pub fn register_webhook(&self, request: &Value) -> Result<Value> {
-        let mut body = request_object(request)?;
-        let options = CallOptions::take(self, &mut body)?;
-        let f = Fields::new(&body, "", ErrorKind::InvalidInput);
-        let url = f.req_str("url")?;
-        check_url(&f, url)?;
-        let events = f
-            .opt_array("events")?
-            .ok_or_else(|| f.error("events", "is required: a non-empty array of event names"))?;
-        if events.is_empty() {
-            return Err(f.error("events", "must not be empty"));
-        }
-        for (i, event) in events.iter().enumerate() {
-            let name = event
-                .as_str()
-                .ok_or_else(|| f.error(&format!("events[{i}]"), "must be a string"))?;
-            check_event(&f, i, name)?;
-        }
-        let url = url.to_owned();
-        let events = events.clone();
-        let answer = self.call(&REGISTER.call("", &options, Some(Value::Object(body)))?)?;
-        let mut data = crate::json::input::object_or_empty(answer.body);
-        data.insert("url".into(), json!(url));
-        data.insert("events".into(), Value::Array(events));
-        Ok(Value::Object(data))
+        to_json(&self.typed().register_webhook(request)?)
     }
 
     /// Lists the registered webhooks: `{}` → `{"webhooks": [{"id", "url", "events"}]}`.
@@ -137,6 +117,65 @@ impl Client {
         crate::model::reference::check_reference(&f, "id", id, 1, 100)?;
         self.call(&DELETE.call(id, &options, None)?)?;
         Ok(json!({"id": id, "deleted": true}))
+    }
+}
+
+/// A webhook registration as the API answered it (`id`, `secret`: shown only this once),
+/// with the `url` and `events` it was registered for. JSON: the answer's fields, `url` and
+/// `events`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Registered {
+    /// The API's answer, as it came.
+    #[serde(flatten)]
+    pub answer: Map<String, Value>,
+    /// The URL the deliveries go to.
+    pub url: String,
+    /// The events registered.
+    pub events: Vec<Value>,
+    /// The registration's id, read once from the answer (`None` if it had none).
+    #[serde(skip)]
+    pub id: Option<String>,
+}
+
+/// Webhooks v1, typed: the same requests as the JSON methods of the same names.
+impl Typed<'_> {
+    /// Registers a webhook (see [`Client::register_webhook`]).
+    pub fn register_webhook(&self, request: &Value) -> Result<Registered> {
+        let client = self.client;
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(client, &mut body)?;
+
+        let f = Fields::new(&body, "", ErrorKind::InvalidInput);
+        let url = f.req_str("url")?;
+        check_url(&f, url)?;
+        let events = f
+            .opt_array("events")?
+            .ok_or_else(|| f.error("events", "is required: a non-empty array of event names"))?;
+        if events.is_empty() {
+            return Err(f.error("events", "must not be empty"));
+        }
+        for (i, event) in events.iter().enumerate() {
+            let name = event
+                .as_str()
+                .ok_or_else(|| f.error(&format!("events[{i}]"), "must be a string"))?;
+            check_event(&f, i, name)?;
+        }
+        let url = url.to_owned();
+        let events = events.clone();
+        let answer = client.call(&REGISTER.call("", &options, Some(Value::Object(body)))?)?;
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct IdView {
+            #[serde(deserialize_with = "lenient::text")]
+            id: Option<String>,
+        }
+        let id = lenient::decode::<IdView>(&answer.body).id;
+        Ok(Registered {
+            answer: crate::json::input::object_or_empty(answer.body),
+            url,
+            events,
+            id,
+        })
     }
 }
 

@@ -188,6 +188,21 @@ impl Operation {
             expect: self.expect,
         })
     }
+
+    /// [`Operation::call`] for a path with a parent segment before the target (Order
+    /// Management's `/v2/{paymentType}/receipts/{orderId}`): the path's first `{}` is
+    /// `parent`, the next the target.
+    pub fn call_under<'a>(
+        &self,
+        parent: &str,
+        target: &str,
+        options: &'a CallOptions,
+        body: Option<Value>,
+    ) -> Result<ApiCall<'a>> {
+        let mut call = self.call(target, options, body)?;
+        call.path = self.path.replacen("{}", parent, 1).replace("{}", target);
+        Ok(call)
+    }
 }
 
 /// A successful answer.

@@ -115,15 +115,19 @@ fn error_code(problem: &Value) -> Option<String> {
     if let Some(first) = problem.as_array().and_then(|a| a.first()) {
         return first.get("errorCode").map(value_text);
     }
-    let from_extra = problem
-        .get("extraDetails")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let from_extra = extra_details_error_code(problem).map(value_text);
+    from_extra.or_else(|| problem.get("errorCode").map(value_text))
+}
+
+/// The `reason` of the first `extraDetails` entry named `ErrorCode` (ePayment's domain error
+/// code), as the problem body has it.
+pub(crate) fn extra_details_error_code(problem: &Value) -> Option<&Value> {
+    problem
+        .get("extraDetails")?
+        .as_array()?
+        .iter()
         .find(|d| d.get("name").and_then(Value::as_str) == Some("ErrorCode"))
         .and_then(|d| d.get("reason"))
-        .map(value_text);
-    from_extra.or_else(|| problem.get("errorCode").map(value_text))
 }
 
 #[cfg(test)]

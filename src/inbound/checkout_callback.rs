@@ -54,8 +54,7 @@ pub fn event(body: &Value, reference: &str) -> Event {
         }
     }
     Event {
-        kind: "checkout_callback",
-        api: "checkout",
+        kind: Kind::CheckoutCallback,
         reference: reference.to_owned(),
         id: format!(
             "checkout:{reference}:{session_state}:{}:{}:{progress}",

@@ -120,8 +120,7 @@ pub fn event(body: &Value, order_id: &str) -> Result<Event, String> {
         }
     }
     Ok(Event {
-        kind: "ecom_callback",
-        api: "ecom",
+        kind: Kind::EcomCallback,
         reference: order_id.to_owned(),
         id: format!("ecom:{order_id}:{status_name}:{transaction_id}"),
         name: status_name.to_owned(),
@@ -180,8 +179,7 @@ pub fn consent_removal(client: &Client, request: &InboundRequest) -> Outcome {
     let mut extra = Map::new();
     extra.insert("user_id".into(), json!(user_id));
     Outcome::ack(Event::notice(
-        "ecom_consent_removal",
-        "ecom",
+        Kind::EcomConsentRemoval,
         reference.unwrap_or_default().to_owned(),
         format!("ecom-consent:{user_id}"),
         "CONSENT_REMOVED",

@@ -1,7 +1,7 @@
 //! ePayment webhooks (`epayments.payment.*.v1`): HMAC-signed deliveries of one payment event.
 
 use super::event::{minor_units, Basis, Event};
-use super::request::InboundRequest;
+use super::request::{InboundRequest, Kind};
 use super::webhook_signature::{verify, Signed};
 use super::Outcome;
 use crate::model::status::{Amounts, Status};
@@ -121,8 +121,7 @@ pub fn event(body: &Value) -> Result<Event, String> {
         }
     }
     Ok(Event {
-        kind: "epayment_webhook",
-        api: "epayment",
+        kind: Kind::EpaymentWebhook,
         reference: reference.to_owned(),
         id: format!("epayment:{reference}:{name}:{psp}"),
         name: name.to_owned(),

@@ -5,6 +5,7 @@
 //! plugin needs to decide whether it is newer than what it stored: `rank`, `progress` and
 //! `timestamp` (see "Callbacks and webhooks" in the README, and [`super::record`]).
 
+use super::request::Kind;
 use crate::json::answer::Object;
 use crate::model::status::{Amounts, Status};
 use serde_json::{Map, Value};
@@ -23,6 +24,7 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// The basis's name in JSON (`amounts.basis`).
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::Total => "total",
@@ -31,12 +33,15 @@ impl Basis {
     }
 }
 
-/// A verified event. `id` is stable across redeliveries of the same event.
+/// A verified event: what `handle_callback` made of one callback or webhook (`data.event`).
+/// `id` is stable across redeliveries of the same event.
 #[derive(Clone, Debug)]
 pub struct Event {
-    pub kind: &'static str,
-    pub api: &'static str,
+    /// What the request was (its API follows: [`Event::api`]).
+    pub kind: Kind,
+    /// The payment's reference (eCom: the order id).
     pub reference: String,
+    /// Stable across redeliveries: a record keeps the ids it has applied.
     pub id: String,
     /// The raw event name: ePayment webhook `name`, Checkout `sessionState`, eCom `status`.
     pub name: String,
@@ -44,20 +49,31 @@ pub struct Event {
     pub state: Option<String>,
     /// The normalized status this event shows, when it shows one.
     pub status: Option<Status>,
+    /// What `amounts` mean: running totals, or one operation's amount.
     pub basis: Basis,
+    /// The currency of the amounts, when the body names one.
     pub currency: Option<String>,
+    /// The amounts the event reports, when it reports any.
     pub amounts: Option<Amounts>,
     /// The payment's amount (Checkout, eCom), or this operation's amount (ePayment).
     pub amount: Option<i64>,
+    /// When the API says the event happened (RFC 3339), where the body has it.
     pub timestamp: Option<String>,
     /// False when the API reports that the operation failed (ePayment `success: false`).
     pub success: bool,
     /// Extra fields for this kind (e.g. the shipping address).
     pub extra: Map<String, Value>,
+    /// The body as received (parsed).
     pub raw: Value,
 }
 
 impl Event {
+    /// The API the event came from: `"checkout"`, `"epayment"` or `"ecom"`.
+    pub fn api(&self) -> &'static str {
+        self.kind.api()
+    }
+
+    /// The rank of the event's status (see [`rank`]), when it shows one.
     pub fn rank(&self) -> Option<u32> {
         self.status.map(rank)
     }
@@ -73,8 +89,7 @@ impl Event {
     /// An event that says something happened but carries no payment state or amounts (a
     /// consent removal, a shipping request). `raw` is attached by the dispatcher.
     pub(crate) fn notice(
-        kind: &'static str,
-        api: &'static str,
+        kind: Kind,
         reference: String,
         id: String,
         name: &str,
@@ -82,7 +97,6 @@ impl Event {
     ) -> Event {
         Event {
             kind,
-            api,
             reference,
             id,
             name: name.to_owned(),
@@ -99,6 +113,7 @@ impl Event {
         }
     }
 
+    /// The event as JSON, as `handle_callback` answers it.
     pub fn to_json(&self) -> Value {
         self.answer().to_value()
     }
@@ -119,11 +134,11 @@ impl Event {
                 .field("refunded", a.refunded)
         });
         out.push("amounts", amounts);
-        out.push("api", self.api);
+        out.push("api", self.api());
         out.push("currency", self.currency.as_deref());
         out.push("final", self.status.map(Status::is_final));
         out.push("id", self.id.as_str());
-        out.push("kind", self.kind);
+        out.push("kind", self.kind.as_str());
         out.push("name", self.name.as_str());
         out.push("progress", self.progress());
         out.push("rank", self.rank());
@@ -179,6 +194,9 @@ mod tests {
             assert_eq!(Status::parse(closed.as_str()), Some(closed));
         }
         assert_eq!(minor_units(Some(&json!(49900.0))), Some(49900));
+        for kind in Kind::ALL {
+            assert_eq!(json!(kind), json!(kind.as_str()));
+        }
         assert_eq!(minor_units(Some(&json!("100"))), None);
         assert_eq!(minor_units(None), None);
         for impossible in [json!(499.5), json!(1e20), json!(-0.5), json!(u64::MAX)] {

@@ -32,17 +32,26 @@ use serde_json::Value;
 use std::time::SystemTime;
 use untrusted::shown;
 
-/// What happened to one inbound request.
-pub(crate) enum Outcome {
+/// What happened to one inbound request: the typed answer of `handle_callback`. Its JSON
+/// form (serialize it, or [`Outcome::to_json`]) is `{"event", "response"}`.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// Verified: answer the sender with 200 (a shipping callback: with the plugin's options).
     Accepted {
+        /// What the request says happened.
         event: Box<Event>,
         /// Shipping callbacks are answered later, with the plugin's options.
         awaiting_options: bool,
     },
+    /// Not accepted: answer the sender with `status`; `reason` is for the plugin's log.
     Rejected {
+        /// What the request was, when it could be told.
         kind: Option<Kind>,
+        /// The reference it named (unverified; escaped for logs).
         reference: Option<String>,
+        /// The HTTP status to answer with (400, 401, 405, 413).
         status: u16,
+        /// Why, never quoting a secret.
         reason: String,
     },
 }
@@ -57,7 +66,7 @@ impl Outcome {
             .is_some_and(|a| !(0..=crate::model::status::MAX_AMOUNT).contains(&a));
         if negative_amount || event.amounts.is_some_and(|a| !a.is_plausible()) {
             return Outcome::bad_request(
-                Kind::parse(event.kind),
+                Some(event.kind),
                 Some(&event.reference),
                 "an amount is negative or beyond any API's limit".to_owned(),
             );
@@ -111,6 +120,11 @@ impl Outcome {
 
     fn bad_request(kind: Option<Kind>, reference: Option<&str>, reason: String) -> Outcome {
         Outcome::rejected(kind, reference, 400, reason)
+    }
+
+    /// The answer as JSON, as `handle_callback` returns it.
+    pub fn to_json(&self) -> Value {
+        self.answer().to_value()
     }
 
     /// `{"event": {...}, "response": {"status", "headers", "body"}}`.
@@ -236,11 +250,11 @@ impl Client {
         now: SystemTime,
     ) -> Result<Value> {
         self.handle_callback_outcome(request, body, now)
-            .map(|outcome| outcome.answer().to_value())
+            .map(|outcome| outcome.to_json())
     }
 
-    /// [`Client::handle_callback_at`] before it becomes a `Value` (the C ABI serializes it
-    /// directly).
+    /// [`Client::handle_callback_at`] before it becomes JSON (the C ABI serializes it
+    /// directly). Rust users: [`crate::Typed::handle_callback`].
     pub(crate) fn handle_callback_outcome(
         &self,
         request: &Value,
@@ -359,5 +373,46 @@ impl Client {
             .callback_secret
             .as_ref()
             .map(|s| callback_token::derive(s, "ecom", order_id))
+    }
+}
+
+impl crate::Typed<'_> {
+    /// Verifies and interprets an inbound callback or webhook, typed: the [`Outcome`] that
+    /// [`Client::handle_callback`] answers as JSON. `now` checks webhook dates.
+    ///
+    /// ```
+    /// use vipps::inbound::{Kind, Outcome};
+    /// use vipps::Status;
+    /// use serde_json::json;
+    /// let client = vipps::Client::new(&json!({"system_name": "acme", "system_version": "1.0",
+    ///     "plugin_name": "acme-vipps", "plugin_version": "1.0",
+    ///     "callback_secret": "a long random secret of the shop"}).to_string())?;
+    /// // The session was created with this token as its callbackAuthorizationToken.
+    /// let token = client.checkout_callback_token("acme-order-10001").unwrap();
+    /// let request = json!({"method": "POST", "url": "/vipps/callback",
+    ///                      "headers": {"Authorization": token}});
+    /// let body = json!({"reference": "acme-order-10001", "sessionId": "s-1",
+    ///     "sessionState": "PaymentSuccessful", "paymentDetails": {"state": "AUTHORIZED",
+    ///     "amount": {"value": 49900, "currency": "NOK"},
+    ///     "aggregate": {"authorizedAmount": {"value": 49900, "currency": "NOK"}}}});
+    /// let now = std::time::SystemTime::now();
+    /// let outcome = client.typed().handle_callback(&request, body.to_string().as_bytes(), now)?;
+    /// let Outcome::Accepted { event, .. } = &outcome else { panic!("{:?}", outcome) };
+    /// assert_eq!((event.kind, event.status), (Kind::CheckoutCallback, Some(Status::Authorized)));
+    ///
+    /// // Fold it into the record the shop stores (none yet).
+    /// let applied = client.typed().apply_event(&json!({"record": null, "event": event.to_json()}))?;
+    /// assert!(applied.applied);
+    /// assert_eq!(applied.record.status(), Status::Authorized);
+    /// assert_eq!(applied.record.amounts().capturable(), 49900);
+    /// # Ok::<(), vipps::Error>(())
+    /// ```
+    pub fn handle_callback(
+        &self,
+        request: &Value,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Outcome> {
+        self.client.handle_callback_outcome(request, body, now)
     }
 }

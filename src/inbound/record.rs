@@ -10,16 +10,17 @@
 
 use super::event::rank;
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::answer::Object;
 use crate::json::input::Fields;
 use crate::model::status::{Amounts, Status};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const FIELDS: [&str; 4] = ["authorized", "captured", "refunded", "cancelled"];
-
+/// The record of one payment, as the plugin stores it between deliveries (the `record` of
+/// [`Applied`]). Its JSON form adds what follows from it: the amounts, `status`, `rank`,
+/// `progress`, `complete` and `gap` (README, "Callbacks and webhooks").
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Record {
+pub struct Record {
     reference: Option<String>,
     currency: Option<String>,
     totals: Amounts,
@@ -32,31 +33,13 @@ struct Record {
     psp_reference: Option<String>,
 }
 
-fn get(a: &Amounts, field: &str) -> i64 {
-    match field {
-        "authorized" => a.authorized,
-        "captured" => a.captured,
-        "refunded" => a.refunded,
-        _ => a.cancelled,
-    }
-}
-
-fn set(a: &mut Amounts, field: &str, value: i64) {
-    match field {
-        "authorized" => a.authorized = value,
-        "captured" => a.captured = value,
-        "refunded" => a.refunded = value,
-        _ => a.cancelled = value,
-    }
-}
-
 // Amounts above MAX_AMOUNT are refused: found by fuzzing, amounts near i64::MAX made the
 // sums overflow (a panic in debug builds, wrong amounts in release).
 use crate::model::status::MAX_AMOUNT;
 
 fn read_amounts(f: &Fields) -> Result<Amounts> {
-    let mut a = Amounts::default();
-    for field in FIELDS {
+    let mut values = [0; 4];
+    for (field, slot) in Amounts::NAMES.into_iter().zip(values.iter_mut()) {
         let value = f.opt_i64(field)?.unwrap_or(0);
         if value < 0 {
             return Err(f.error(field, "must not be negative"));
@@ -64,17 +47,9 @@ fn read_amounts(f: &Fields) -> Result<Amounts> {
         if value > MAX_AMOUNT {
             return Err(f.error(field, format!("must be at most {MAX_AMOUNT} minor units")));
         }
-        set(&mut a, field, value);
+        *slot = value;
     }
-    Ok(a)
-}
-
-fn amounts_answer(a: &Amounts) -> Object<'static> {
-    Object::with_capacity(4)
-        .field("authorized", a.authorized)
-        .field("cancelled", a.cancelled)
-        .field("captured", a.captured)
-        .field("refunded", a.refunded)
+    Ok(Amounts::from_values(values))
 }
 
 impl Record {
@@ -120,19 +95,15 @@ impl Record {
 
     /// Each amount: the largest reported total, or the sum of the single operations when
     /// that is larger (both are lower bounds of the truth; together they reach it).
-    fn amounts(&self) -> Amounts {
-        let mut out = Amounts::default();
-        for field in FIELDS {
-            let sum = self
-                .operations
-                .values()
-                .fold(0i64, |sum, a| sum.saturating_add(get(a, field)));
-            set(&mut out, field, get(&self.totals, field).max(sum));
-        }
-        out
+    pub fn amounts(&self) -> Amounts {
+        let sums = self.operations.values().fold(Amounts::default(), |sum, a| {
+            sum.zip_with(a, i64::saturating_add)
+        });
+        self.totals.zip_with(&sums, i64::max)
     }
 
-    fn status(&self) -> Status {
+    /// The status the deliveries seen so far show (never copied from the last event).
+    pub fn status(&self) -> Status {
         let a = self.amounts();
         if a.authorized > 0 || a.captured > 0 {
             a.authorized_status()
@@ -148,7 +119,7 @@ impl Record {
     /// Why the deliveries seen so far cannot be all there were: one was lost or is still on
     /// its way (webhooks are retried for days; a dropped one may never come). The status of
     /// such a record is a guess, so it says so and the plugin reconciles by polling.
-    fn gap(&self) -> Option<&'static str> {
+    pub fn gap(&self) -> Option<&'static str> {
         let a = self.amounts();
         if a.refunded > a.captured {
             Some("more refunded than captured: a capture event is missing")
@@ -166,44 +137,87 @@ impl Record {
         }
     }
 
-    fn answer(&self) -> Object<'_> {
-        let a = self.amounts();
-        let status = self.status();
-        let gap = self.gap();
-        let mut operations = Object::with_capacity(self.operations.len());
-        for (id, op) in &self.operations {
-            operations.push(id, amounts_answer(op));
-        }
-        // In key order, so writing them sorted costs one pass (see answer::Object).
-        Object::with_capacity(20)
-            .field("authorized", a.authorized)
-            .field("cancelled", a.cancelled)
-            .field("capturable", a.capturable())
-            .field("captured", a.captured)
-            .field("closed", self.closed.map(Status::as_str))
-            .field("complete", gap.is_none())
-            .field("currency", self.currency.as_deref())
-            .field("final", status.is_final())
-            .field("gap", gap)
-            .field("operations", operations)
-            .field("progress", a.progress())
-            .field("psp_reference", self.psp_reference.as_deref())
-            .field("rank", rank(status))
-            .field("reference", self.reference.as_deref())
-            .field("refundable", a.refundable())
-            .field("refunded", a.refunded)
-            .field("seen", self.seen.as_slice())
-            .field("status", status.as_str())
-            .field("timestamp", self.timestamp.as_deref())
-            .field("totals", amounts_answer(&self.totals))
+    /// The payment's reference (of the first event, or as stored).
+    pub fn reference(&self) -> Option<&str> {
+        self.reference.as_deref()
+    }
+
+    /// The PSP reference of the authorization, else the first one an event carried.
+    pub fn psp_reference(&self) -> Option<&str> {
+        self.psp_reference.as_deref()
     }
 }
 
-/// What folding one event answers: `{"applied", "reason", "record"}`.
-pub(crate) struct Applied {
-    applied: bool,
-    reason: &'static str,
-    record: Record,
+/// The JSON form of a [`Record`], in name order (the C ABI writes it straight to its envelope).
+#[derive(Serialize)]
+struct RecordJson<'a> {
+    authorized: i64,
+    cancelled: i64,
+    capturable: i64,
+    captured: i64,
+    closed: Option<Status>,
+    complete: bool,
+    currency: Option<&'a str>,
+    #[serde(rename = "final")]
+    is_final: bool,
+    gap: Option<&'static str>,
+    operations: &'a BTreeMap<String, Amounts>,
+    progress: i64,
+    psp_reference: Option<&'a str>,
+    rank: u32,
+    reference: Option<&'a str>,
+    refundable: i64,
+    refunded: i64,
+    seen: &'a [String],
+    status: Status,
+    timestamp: Option<&'a str>,
+    totals: &'a Amounts,
+}
+
+impl Serialize for Record {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        let a = self.amounts();
+        let status = self.status();
+        let gap = self.gap();
+        RecordJson {
+            authorized: a.authorized,
+            cancelled: a.cancelled,
+            capturable: a.capturable(),
+            captured: a.captured,
+            closed: self.closed,
+            complete: gap.is_none(),
+            currency: self.currency.as_deref(),
+            is_final: status.is_final(),
+            gap,
+            operations: &self.operations,
+            progress: a.progress(),
+            psp_reference: self.psp_reference.as_deref(),
+            rank: rank(status),
+            reference: self.reference.as_deref(),
+            refundable: a.refundable(),
+            refunded: a.refunded,
+            seen: &self.seen,
+            status,
+            timestamp: self.timestamp.as_deref(),
+            totals: &self.totals,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// What folding one event answers: whether it changed the record, why, and the record to
+/// store. Its JSON form is `{"applied", "reason", "record"}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Applied {
+    /// True when the event changed the record's status or amounts.
+    pub applied: bool,
+    /// Why (`"applied"`, a duplicate, stale, not verified), for logs.
+    pub reason: &'static str,
+    /// The record to store, whether or not the event changed it.
+    pub record: Record,
 }
 
 impl Applied {
@@ -216,25 +230,19 @@ impl Applied {
     }
 }
 
-/// The C ABI writes the answer straight to its envelope.
-impl serde::Serialize for Applied {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        Object::with_capacity(3)
-            .field("applied", self.applied)
-            .field("reason", self.reason)
-            .field("record", self.record.answer())
-            .serialize(serializer)
-    }
-}
-
 impl crate::Client {
     /// Folds a verified event into the record the plugin stores for the payment; see
     /// [`apply`].
     pub fn apply_event(&self, request: &Value) -> Result<Value> {
         apply(request)
+    }
+}
+
+impl crate::Typed<'_> {
+    /// Folds a verified event into the stored record, typed: the [`Applied`] that
+    /// [`crate::Client::apply_event`] answers as JSON.
+    pub fn apply_event(&self, request: &Value) -> Result<Applied> {
+        fold(request)
     }
 }
 
@@ -295,12 +303,7 @@ pub(crate) fn fold(request: &Value) -> Result<Applied> {
         Some(("operation", a)) => {
             record.operations.insert(id.to_owned(), a);
         }
-        Some((_, a)) => {
-            for field in FIELDS {
-                let max = get(&record.totals, field).max(get(&a, field));
-                set(&mut record.totals, field, max);
-            }
-        }
+        Some((_, a)) => record.totals = record.totals.zip_with(&a, i64::max),
         None => {}
     }
     let moved_money =

@@ -13,20 +13,29 @@ use std::borrow::Cow;
 // In the C header as `VIPPS_MAX_BODY` (renamed in cbindgen.toml).
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// The kinds of inbound requests the library understands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The kinds of inbound requests the library understands. Written to JSON as its
+/// [`Kind::as_str`] name (`"epayment_webhook"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// Checkout's session callback (`callbackUrl`).
     CheckoutCallback,
+    /// Checkout's dynamic shipping options callback.
     CheckoutShipping,
+    /// An ePayment webhook (signed with HMAC-SHA256).
     EpaymentWebhook,
+    /// eCom's payment callback (`/v2/payments/{orderId}`).
     EcomCallback,
+    /// eCom express's shipping details callback.
     EcomShippingDetails,
+    /// eCom's consent removal (`DELETE /v2/consents/{userId}`).
     EcomConsentRemoval,
     /// ePayment Express: the dynamic shipping callback (`shipping.dynamicOptions.callbackUrl`).
     EpaymentShipping,
 }
 
 impl Kind {
+    /// Every kind.
     pub const ALL: [Kind; 7] = [
         Kind::CheckoutCallback,
         Kind::CheckoutShipping,
@@ -37,6 +46,7 @@ impl Kind {
         Kind::EpaymentShipping,
     ];
 
+    /// The kind's name, as `kind` in request_json and in the event.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::CheckoutCallback => "checkout_callback",
@@ -49,6 +59,7 @@ impl Kind {
         }
     }
 
+    /// The kind named by [`Kind::as_str`].
     pub fn parse(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == name)
     }
@@ -79,6 +90,7 @@ pub(crate) struct Parts<'s> {
 /// The parsed `request_json` plus the body. Its `Debug` output names the headers but hides
 /// their values and the expected token (they carry tokens and signatures).
 pub struct InboundRequest<'a> {
+    /// The HTTP method, upper-case.
     pub method: String,
     /// Path plus `?query`, exactly as received (what a webhook signature covers).
     pub path_and_query: String,
@@ -91,12 +103,16 @@ pub struct InboundRequest<'a> {
     pub pinned_host: Option<String>,
     /// Header names lower-cased; repeated headers keep every value in order.
     headers: Vec<(Cow<'a, str>, &'a str)>,
+    /// The kind the plugin says the request is (`kind`), else it is recognized.
     pub kind_hint: Option<Kind>,
+    /// The token the plugin expects (`expected_token`), else it is derived.
     pub expected_token: Option<String>,
+    /// The reference the plugin expects the request to be about.
     pub reference: Option<String>,
     /// Secrets given with this request (`webhook_secrets`), tried besides the client's: a plugin
     /// that just registered its webhook need not make a second client to verify its deliveries.
     pub webhook_secrets: Vec<Secret>,
+    /// The raw body, as received.
     pub body: &'a [u8],
 }
 
@@ -194,6 +210,7 @@ impl<'a> InboundRequest<'a> {
             .map(|(_, v)| *v)
     }
 
+    /// Every value of header `name` (any case), in the order received.
     pub fn header_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
         // Stored names are lower-case already; comparing without a lower-cased copy of
         // `name` saves an allocation per lookup on the webhook path.

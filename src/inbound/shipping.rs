@@ -149,14 +149,7 @@ pub(super) fn shipping_event(
         super::webhook_signature::content_hash(body.to_string().as_bytes())
     );
     // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.
-    Event::notice(
-        kind.as_str(),
-        kind.api(),
-        reference,
-        id,
-        "SHIPPING_OPTIONS_REQUESTED",
-        extra,
-    )
+    Event::notice(kind, reference, id, "SHIPPING_OPTIONS_REQUESTED", extra)
 }
 
 const BRANDS: &[&str] = &[

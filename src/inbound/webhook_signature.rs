@@ -15,21 +15,29 @@ use std::time::{Duration, SystemTime};
 
 /// The headers of a signed delivery, as received.
 pub struct Signed<'a> {
+    /// The HTTP method.
     pub method: &'a str,
+    /// Path plus `?query`, as received.
     pub path_and_query: &'a str,
     /// The one host the signature must cover (see `epayment_webhook::signed_host`), or why
     /// there is none.
     pub host: Result<&'a str, String>,
+    /// The `x-ms-date` (or `Date`) header.
     pub date: Option<&'a str>,
+    /// The `x-ms-content-sha256` header.
     pub content_hash: Option<&'a str>,
+    /// The `Authorization` header (`HMAC-SHA256 SignedHeaders=...&Signature=...`).
     pub authorization: Option<&'a str>,
+    /// The raw body.
     pub body: &'a [u8],
 }
 
+/// The `x-ms-content-sha256` of a body: base64 of its SHA-256.
 pub fn content_hash(body: &[u8]) -> String {
     STANDARD.encode(Sha256::digest(body))
 }
 
+/// The HMAC-SHA256 signature (base64) of a delivery, as ePayment webhooks compute it.
 pub fn signature(
     secret: &str,
     method: &str,

@@ -152,6 +152,13 @@ impl<'a, T: Into<Field<'a>>> From<Option<T>> for Field<'a> {
     }
 }
 
+/// A typed value as JSON, for the JSON methods (the typed values always serialize; an error
+/// here would be a bug, answered as `internal`).
+pub(crate) fn to_json<T: Serialize>(value: &T) -> crate::error::Result<Value> {
+    serde_json::to_value(value)
+        .map_err(|e| crate::error::Error::internal(format!("an answer did not serialize: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

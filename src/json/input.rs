@@ -249,6 +249,73 @@ pub(crate) fn object_field_mut<'a>(
         .ok_or_else(|| Error::invalid_input(format!("{name} is required: an object")))
 }
 
+/// Lenient decoding of the APIs' answers into typed views, for what a library call reads of
+/// them once (the normalized status): a field of the wrong type reads as absent, never as an
+/// error, so the view's user decides what absent means (an unknown state is refused, never
+/// read as `failed`).
+pub(crate) mod lenient {
+    use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+    use serde_json::Value;
+
+    /// `value` decoded as `T`; anything but an object, or an object that is not a `T`, reads
+    /// as `T::default()` (a view whose fields all use the readers below never fails).
+    pub fn decode<'a, T: Deserialize<'a> + Default>(value: &'a Value) -> T {
+        match value {
+            Value::Object(_) => T::deserialize(value).unwrap_or_default(),
+            _ => T::default(),
+        }
+    }
+
+    /// A field that must be an object decoded as `T`; anything else is `None`.
+    pub fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            value @ Value::Object(_) => T::deserialize(value).ok(),
+            _ => None,
+        })
+    }
+
+    /// A field that must be an array, each item decoded as by [`decode`]; anything else is
+    /// `None`.
+    pub fn list<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(
+        deserializer: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::Array(items) => Some(items.iter().map(decode).collect()),
+            _ => None,
+        })
+    }
+
+    /// A field that must be an array, its items as they are; anything else is `None`.
+    pub fn array<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<Value>>, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::Array(items) => Some(items),
+            _ => None,
+        })
+    }
+
+    /// A field that must be a boolean; anything else is `None`.
+    pub fn boolean<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+        Ok(Value::deserialize(deserializer)?.as_bool())
+    }
+
+    /// A field that must be an integer within `i64`; anything else is `None`.
+    pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+        Ok(Value::deserialize(deserializer)?.as_i64())
+    }
+
+    /// A field that must be a string; anything else is `None`.
+    pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(deserializer)? {
+            Value::String(text) => Some(text),
+            _ => None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,19 +3,35 @@
 //! A shop stores this status and the amounts beside it, and decides from `capturable` and
 //! `refundable` which buttons to show, instead of interpreting three APIs' state machines.
 
-use serde_json::{json, Value};
+use super::express_details::{ShippingDetails, ShippingView, UserDetails, UserView};
+use crate::json::input::lenient;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a payment is in its life, the same for every API (README, "Statuses"). Written to
+/// JSON as its [`Status::as_str`] name (`"partially_captured"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Created; the customer has not approved it yet.
     Pending,
+    /// Approved: the amount is reserved, nothing captured.
     Authorized,
+    /// Part of the authorized amount is captured.
     PartiallyCaptured,
+    /// All of it is captured (or captured and the rest cancelled).
     Captured,
+    /// Part of what was captured is refunded.
     PartiallyRefunded,
+    /// All that was captured is refunded.
     Refunded,
+    /// Cancelled by the merchant before any capture.
     Cancelled,
+    /// The customer did not act in time.
     Expired,
+    /// The customer aborted it (or it failed in the app).
     Aborted,
+    /// The payment failed (an eCom reservation that did not succeed).
     Failed,
 }
 
@@ -39,6 +55,7 @@ impl Status {
         Status::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
+    /// The status's name, as the JSON answers and the README write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -66,16 +83,53 @@ impl Status {
 /// and small enough that sums of any number of operations saturate long before they wrap.
 pub(crate) const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
-/// The amounts a shop needs, in minor units.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The amounts a shop needs, in minor units. (Fields in name order: the order they are written.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Amounts {
+    /// Reserved by the customer's approval.
     pub authorized: i64,
-    pub captured: i64,
-    pub refunded: i64,
+    /// Released by a cancel (never captured).
     pub cancelled: i64,
+    /// Captured (money taken).
+    pub captured: i64,
+    /// Given back by refunds.
+    pub refunded: i64,
 }
 
 impl Amounts {
+    /// The amounts' names, in the order of [`Amounts::values`].
+    pub const NAMES: [&'static str; 4] = ["authorized", "captured", "refunded", "cancelled"];
+
+    /// The four amounts, in the order of [`Amounts::NAMES`]: to go over them all at once.
+    pub fn values(&self) -> [i64; 4] {
+        [
+            self.authorized,
+            self.captured,
+            self.refunded,
+            self.cancelled,
+        ]
+    }
+
+    /// The amounts of [`Amounts::values`], in the same order.
+    pub fn from_values([authorized, captured, refunded, cancelled]: [i64; 4]) -> Amounts {
+        Amounts {
+            authorized,
+            cancelled,
+            captured,
+            refunded,
+        }
+    }
+
+    /// Each amount of `self` combined with the same amount of `other`.
+    pub fn zip_with(&self, other: &Amounts, combine: impl Fn(i64, i64) -> i64) -> Amounts {
+        let mut combined = self.values();
+        for (ours, theirs) in combined.iter_mut().zip(other.values()) {
+            *ours = combine(*ours, theirs);
+        }
+        Amounts::from_values(combined)
+    }
+
+    /// What may still be captured: authorized, less captured and cancelled.
     // Saturating: amounts come from other programs' JSON, and no input may make them wrap.
     pub fn capturable(&self) -> i64 {
         self.authorized
@@ -84,20 +138,14 @@ impl Amounts {
             .max(0)
     }
 
+    /// What may still be refunded: captured, less refunded.
     pub fn refundable(&self) -> i64 {
         self.captured.saturating_sub(self.refunded).max(0)
     }
 
     /// Every amount between 0 and `MAX_AMOUNT`.
     pub fn is_plausible(&self) -> bool {
-        [
-            self.authorized,
-            self.captured,
-            self.refunded,
-            self.cancelled,
-        ]
-        .iter()
-        .all(|v| (0..=MAX_AMOUNT).contains(v))
+        self.values().iter().all(|v| (0..=MAX_AMOUNT).contains(v))
     }
 
     /// Captured + refunded + cancelled: grows with every money operation, so it orders events
@@ -130,45 +178,90 @@ impl Amounts {
     }
 }
 
+/// The normalized status of one payment, whichever API it lives in: what `normalized` holds
+/// in the answers of `get_payment`, `capture`, `refund` and `cancel`.
+///
+/// Written to JSON flat, with what follows from it (`final`, `capturable`, `refundable`):
+///
+/// ```
+/// use vipps::status::{Amounts, Normalized, Status};
+/// let normalized = Normalized {
+///     status: Status::PartiallyCaptured,
+///     currency: Some("NOK".into()),
+///     amount: 49900,
+///     amounts: Amounts { authorized: 49900, captured: 10000, ..Amounts::default() },
+///     shipping_details: None,
+///     user_details: None,
+/// };
+/// assert_eq!(normalized.amounts.capturable(), 39900);
+/// let json = serde_json::to_value(&normalized).unwrap();
+/// assert_eq!(json["status"], "partially_captured");
+/// assert_eq!(json["capturable"], 39900);
+/// assert_eq!(json["final"], true);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Normalized {
+    /// The status.
     pub status: Status,
+    /// The payment's currency (ISO 4217), when the answer names one.
     pub currency: Option<String>,
     /// The amount the payment was created for.
     pub amount: i64,
+    /// What happened to the money so far.
     pub amounts: Amounts,
-    /// ePayment Express: the customer's shipping choice and details (`express_details`).
-    pub shipping_details: Option<Value>,
-    pub user_details: Option<Value>,
+    /// ePayment Express: the customer's shipping choice, when the payment has one.
+    pub shipping_details: Option<ShippingDetails>,
+    /// ePayment Express: the profile the customer shared, when the payment has one.
+    pub user_details: Option<UserDetails>,
 }
 
 impl Normalized {
+    /// The status as JSON (the same as serializing it).
     pub fn to_json(&self) -> Value {
-        let mut out = json!({
-            "status": self.status.as_str(),
-            "final": self.status.is_final(),
-            "currency": self.currency,
-            "amount": self.amount,
-            "authorized": self.amounts.authorized,
-            "captured": self.amounts.captured,
-            "refunded": self.amounts.refunded,
-            "cancelled": self.amounts.cancelled,
-            "capturable": self.amounts.capturable(),
-            "refundable": self.amounts.refundable(),
-        });
-        // Only an Express payment has them; other answers keep their shape.
-        if let Some(map) = out.as_object_mut() {
-            let details = [
-                ("shipping_details", &self.shipping_details),
-                ("user_details", &self.user_details),
-            ];
-            for (name, value) in details {
-                if let Some(value) = value {
-                    map.insert(name.into(), value.clone());
-                }
-            }
+        // A plain struct of numbers, strings and options always serializes.
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// The JSON form of [`Normalized`]: flat, in name order.
+#[derive(Serialize)]
+struct NormalizedJson<'a> {
+    amount: i64,
+    authorized: i64,
+    cancelled: i64,
+    capturable: i64,
+    captured: i64,
+    currency: Option<&'a str>,
+    #[serde(rename = "final")]
+    is_final: bool,
+    refundable: i64,
+    refunded: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shipping_details: Option<&'a ShippingDetails>,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_details: Option<&'a UserDetails>,
+}
+
+impl Serialize for Normalized {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let a = &self.amounts;
+        NormalizedJson {
+            amount: self.amount,
+            authorized: a.authorized,
+            cancelled: a.cancelled,
+            capturable: a.capturable(),
+            captured: a.captured,
+            currency: self.currency.as_deref(),
+            is_final: self.status.is_final(),
+            refundable: a.refundable(),
+            refunded: a.refunded,
+            // Only an Express payment has them; other answers keep their shape.
+            shipping_details: self.shipping_details.as_ref(),
+            status: self.status,
+            user_details: self.user_details.as_ref(),
         }
-        out
+        .serialize(serializer)
     }
 }
 
@@ -189,24 +282,108 @@ pub(crate) fn minor_number(value: Option<&Value>) -> Option<i64> {
     Some(whole.unwrap_or(IMPOSSIBLE_AMOUNT))
 }
 
-fn minor(value: Option<&Value>) -> i64 {
-    // Amounts appear as {"value": n, "currency": c}; a missing or null one is 0, anything
-    // else that is not a whole number of minor units is impossible (never 0).
-    match value.and_then(|v| v.get("value")) {
-        None | Some(Value::Null) => 0,
-        Some(v) => minor_number(Some(v)).unwrap_or(IMPOSSIBLE_AMOUNT),
+/// A money object of an answer (`{"value", "currency"}`), decoded leniently.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MoneyView {
+    /// Kept as JSON, to tell a missing value (0) from an impossible one.
+    value: Option<Value>,
+    #[serde(deserialize_with = "lenient::text")]
+    currency: Option<String>,
+}
+
+/// Minor units of an amount: a missing or null one is 0, anything else that is not a whole
+/// number of minor units is impossible (never 0).
+fn minor(money: &Option<MoneyView>) -> i64 {
+    match money.as_ref().and_then(|m| m.value.as_ref()) {
+        None => 0,
+        Some(value) => minor_number(Some(value)).unwrap_or(IMPOSSIBLE_AMOUNT),
     }
+}
+
+/// An ePayment-style `aggregate`, decoded leniently.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct AggregateView {
+    #[serde(deserialize_with = "lenient::object")]
+    authorized_amount: Option<MoneyView>,
+    #[serde(deserialize_with = "lenient::object")]
+    captured_amount: Option<MoneyView>,
+    #[serde(deserialize_with = "lenient::object")]
+    refunded_amount: Option<MoneyView>,
+    #[serde(deserialize_with = "lenient::object")]
+    cancelled_amount: Option<MoneyView>,
+}
+
+impl AggregateView {
+    fn amounts(&self) -> Amounts {
+        // In the order of `Amounts::values`.
+        Amounts::from_values(
+            [
+                &self.authorized_amount,
+                &self.captured_amount,
+                &self.refunded_amount,
+                &self.cancelled_amount,
+            ]
+            .map(minor),
+        )
+    }
+}
+
+/// What the status is made of in an ePayment payment or modification answer, or a Checkout
+/// session's `paymentDetails`: decoded once, leniently.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PaymentView {
+    #[serde(deserialize_with = "lenient::text")]
+    state: Option<String>,
+    #[serde(deserialize_with = "lenient::object")]
+    amount: Option<MoneyView>,
+    #[serde(deserialize_with = "lenient::object")]
+    aggregate: Option<AggregateView>,
+    /// ePayment Express only.
+    #[serde(rename = "shippingDetails", deserialize_with = "lenient::object")]
+    shipping_details: Option<ShippingView>,
+    /// ePayment Express (and profile sharing) only.
+    #[serde(rename = "userDetails", deserialize_with = "lenient::object")]
+    user_details: Option<UserView>,
+}
+
+impl PaymentView {
+    fn amounts(&self) -> Amounts {
+        self.aggregate
+            .as_ref()
+            .map(AggregateView::amounts)
+            .unwrap_or_default()
+    }
+
+    fn normalized(&self, status: Status) -> Normalized {
+        Normalized {
+            status,
+            currency: self.amount.as_ref().and_then(|a| a.currency.clone()),
+            amount: minor(&self.amount),
+            amounts: self.amounts(),
+            shipping_details: self.shipping_details.as_ref().map(ShippingView::details),
+            user_details: self.user_details.as_ref().map(UserView::details),
+        }
+    }
+}
+
+/// What the status is made of in a Checkout `SessionResponse`, decoded once, leniently.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SessionView {
+    #[serde(deserialize_with = "lenient::text")]
+    session_state: Option<String>,
+    #[serde(deserialize_with = "lenient::object")]
+    payment_details: Option<PaymentView>,
 }
 
 /// Reads an ePayment-style `aggregate` object.
 pub fn amounts_from_aggregate(aggregate: Option<&Value>) -> Amounts {
-    let field = |name: &str| minor(aggregate.and_then(|a| a.get(name)));
-    Amounts {
-        authorized: field("authorizedAmount"),
-        captured: field("capturedAmount"),
-        refunded: field("refundedAmount"),
-        cancelled: field("cancelledAmount"),
-    }
+    aggregate
+        .map(|a| lenient::decode::<AggregateView>(a).amounts())
+        .unwrap_or_default()
 }
 
 /// The status of an ePayment `state`, `None` for a state this library does not know.
@@ -230,20 +407,9 @@ fn epayment_status(state: Option<&str>, amounts: &Amounts) -> Option<Status> {
 /// `pending` (nothing final is claimed), never `failed`. The library's own calls use
 /// [`read_epayment`], which refuses such a body instead.
 pub fn from_epayment(payment: &Value) -> Normalized {
-    let amounts = amounts_from_aggregate(payment.get("aggregate"));
-    let state = payment.get("state").and_then(Value::as_str);
-    let status = epayment_status(state, &amounts).unwrap_or(Status::Pending);
-    Normalized {
-        status,
-        currency: payment
-            .pointer("/amount/currency")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        amount: minor(payment.get("amount")),
-        amounts,
-        shipping_details: super::express_details::shipping_details(payment),
-        user_details: super::express_details::user_details(payment),
-    }
+    let view: PaymentView = lenient::decode(payment);
+    let status = epayment_status(view.state.as_deref(), &view.amounts()).unwrap_or(Status::Pending);
+    view.normalized(status)
 }
 
 /// Reads an ePayment payment or modification answer, refusing what cannot be read: not an
@@ -253,17 +419,13 @@ pub fn read_epayment(payment: &Value) -> Result<Normalized, String> {
     if !payment.is_object() {
         return Err("it is not a JSON object".into());
     }
-    let amounts = amounts_from_aggregate(payment.get("aggregate"));
-    let state = payment.get("state").and_then(Value::as_str);
-    let status = epayment_status(state, &amounts).ok_or("it has no known payment state")?;
-    if !payment.get("aggregate").is_some_and(Value::is_object) {
+    let view: PaymentView = lenient::decode(payment);
+    let status = epayment_status(view.state.as_deref(), &view.amounts())
+        .ok_or("it has no known payment state")?;
+    if view.aggregate.is_none() {
         return Err("it has no aggregate amounts".into());
     }
-    let normalized = Normalized {
-        status,
-        ..from_epayment(payment)
-    };
-    plausible(normalized)
+    plausible(view.normalized(status))
 }
 
 fn plausible(normalized: Normalized) -> Result<Normalized, String> {
@@ -297,21 +459,19 @@ fn checkout_status(session: Option<&str>, payment: Option<&str>, a: &Amounts) ->
 /// Lenient like [`from_epayment`]: a missing or unknown state reads as `pending`, never
 /// `failed`. `get_session` uses [`read_checkout_session`].
 pub fn from_checkout_session(session: &Value) -> Normalized {
-    let details = session.get("paymentDetails");
-    let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
-    let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
-    let session_state = session.get("sessionState").and_then(Value::as_str);
-    let status = checkout_status(session_state, payment_state, &amounts).unwrap_or(Status::Pending);
+    let view: SessionView = lenient::decode(session);
+    let details = view.payment_details.unwrap_or_default();
+    let status = checkout_status(
+        view.session_state.as_deref(),
+        details.state.as_deref(),
+        &details.amounts(),
+    )
+    .unwrap_or(Status::Pending);
+    // Checkout's Express details live in the session, not in `normalized`.
     Normalized {
-        status,
-        currency: details
-            .and_then(|d| d.pointer("/amount/currency"))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        amount: minor(details.and_then(|d| d.get("amount"))),
-        amounts,
         shipping_details: None,
         user_details: None,
+        ..details.normalized(status)
     }
 }
 
@@ -321,19 +481,18 @@ pub fn read_checkout_session(session: &Value) -> Result<Normalized, String> {
     if !session.is_object() {
         return Err("it is not a JSON object".into());
     }
-    let details = session.get("paymentDetails");
-    let amounts = amounts_from_aggregate(details.and_then(|d| d.get("aggregate")));
-    let payment_state = details.and_then(|d| d.get("state")).and_then(Value::as_str);
-    let session_state = session.get("sessionState").and_then(Value::as_str);
-    if session_state.is_none() {
+    let view: SessionView = lenient::decode(session);
+    if view.session_state.is_none() {
         return Err("it has no sessionState".into());
     }
-    let status = checkout_status(session_state, payment_state, &amounts)
-        .ok_or("it has no known session state")?;
-    plausible(Normalized {
-        status,
-        ..from_checkout_session(session)
-    })
+    let details = view.payment_details.unwrap_or_default();
+    let status = checkout_status(
+        view.session_state.as_deref(),
+        details.state.as_deref(),
+        &details.amounts(),
+    )
+    .ok_or("it has no known session state")?;
+    plausible(details.normalized(status))
 }
 
 /// The rank of a status: it only grows along a payment's life.
@@ -358,6 +517,7 @@ pub fn rank(status: Status) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn nok(v: i64) -> Value {
         json!({"value": v, "currency": "NOK"})
@@ -479,6 +639,44 @@ mod tests {
             assert_ne!(from_checkout_session(&session).status, Status::Failed);
         }
         assert!(read_checkout_session(&json!({"sessionState": "SessionCreated"})).is_ok());
+    }
+
+    #[test]
+    fn fields_of_the_wrong_shape_read_as_absent_never_as_values() {
+        // An array where an object belongs is not read by position (a typed decode could).
+        let mut body = payment("AUTHORIZED", 1000, 400, 0, 0);
+        body["amount"] = json!([49900, "NOK"]);
+        body["aggregate"]["capturedAmount"] = json!([400]);
+        let n = from_epayment(&body);
+        assert_eq!((n.amount, n.currency, n.amounts.captured), (0, None, 0));
+        body["aggregate"] = json!([{"authorizedAmount": nok(1000)}]);
+        assert_eq!(
+            read_epayment(&body),
+            Err("it has no aggregate amounts".into())
+        );
+        assert_eq!(from_epayment(&body).amounts, Amounts::default());
+        let session =
+            json!({"sessionState": 5, "paymentDetails": payment("AUTHORIZED", 9, 0, 0, 0)});
+        assert_eq!(
+            read_checkout_session(&session),
+            Err("it has no sessionState".into())
+        );
+    }
+
+    #[test]
+    fn statuses_are_written_by_their_names() {
+        for status in Status::ALL {
+            assert_eq!(json!(status), json!(status.as_str()));
+            assert_eq!(
+                serde_json::from_value(json!(status.as_str())).ok(),
+                Some(status)
+            );
+        }
+        let n = from_epayment(&payment("AUTHORIZED", 1000, 400, 100, 0));
+        let keys: Vec<String> = n.to_json().as_object().unwrap().keys().cloned().collect();
+        let written = serde_json::to_string(&n).unwrap();
+        assert_eq!(written, n.to_json().to_string(), "written in name order");
+        assert_eq!(keys.len(), 10, "{written}");
     }
 
     #[test]

@@ -6,11 +6,14 @@
 pub(crate) mod validation;
 
 use crate::api::checkout::validation::{validate_session_request, REFERENCE_MAX, REFERENCE_MIN};
+use crate::api::payment::{CallInfo, Payment};
 use crate::callback_token;
+use crate::client::Typed;
 use crate::error::{ErrorKind, Result};
 use crate::http::call::{unreadable_answer, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
-use crate::json::input::{object_field_mut, object_or_empty, request_object, Fields};
+use crate::json::answer::to_json;
+use crate::json::input::{object_field_mut, request_object, Fields};
 use crate::model::status::read_checkout_session;
 use crate::Client;
 use serde_json::{json, Map, Value};
@@ -57,13 +60,45 @@ impl Client {
     /// one is derived from `callback_secret` and the reference (or made at random when no secret
     /// is configured); the answer returns it as `callback_authorization_token`.
     pub fn create_session(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().create_session(request)?)
+    }
+
+    /// Reads a session (`{"reference": ...}`) and adds `normalized`: the status and amounts.
+    pub fn get_session(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().get_session(request)?)
+    }
+
+    /// Updates a session that is not paid yet: `{"reference": ..., <fields to change>}`.
+    pub fn update_session(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().update_session(request)?)
+    }
+
+    /// Ends a session that is not paid, so the customer can no longer pay it.
+    pub fn expire_session(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().expire_session(request)?)
+    }
+
+    /// The token the session callback for `reference` must carry, when it is derived.
+    pub fn checkout_callback_token(&self, reference: &str) -> Option<String> {
+        self.config
+            .callback_secret
+            .as_ref()
+            .map(|s| callback_token::derive(s, "checkout", reference))
+    }
+}
+
+/// Checkout v3, typed: the same requests as the JSON methods of the same names.
+impl Typed<'_> {
+    /// Creates a Checkout session (see [`Client::create_session`]).
+    pub fn create_session(&self, request: &Value) -> Result<CallInfo> {
+        let client = self.client;
         let mut body = request_object(request)?;
-        let options = CallOptions::take(self, &mut body)?;
+        let options = CallOptions::take(client, &mut body)?;
         body.entry("type").or_insert_with(|| json!("PAYMENT"));
         let reference = validate_session_request(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
-        let token = self.session_callback_token(&mut body, &reference)?;
+        let token = client.session_callback_token(&mut body, &reference)?;
         let call = CREATE.call(&reference, &options, Some(Value::Object(body)))?;
-        let answer = self.call(&call).map_err(|mut error| {
+        let answer = client.call(&call).map_err(|mut error| {
             // Checkout's Idempotency-Key is optional and newer than the API: where it is not
             // replayed, the retry tells that the first attempt created the session.
             if error.kind == ErrorKind::UnknownOutcome {
@@ -74,30 +109,27 @@ impl Client {
             }
             error
         })?;
-        let mut data = object_or_empty(answer.body);
-        data.insert("reference".into(), json!(reference));
-        data.insert("callback_authorization_token".into(), json!(token));
-        data.insert("idempotency_key".into(), json!(call.key()));
-        Ok(Value::Object(data))
+        let mut data = CallInfo::new(answer.body, &reference, call.key());
+        data.callback_authorization_token = Some(token);
+        Ok(data)
     }
 
-    /// Reads a session (`{"reference": ...}`) and adds `normalized`: the status and amounts.
-    pub fn get_session(&self, request: &Value) -> Result<Value> {
-        let (reference, options, _) = self.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
+    /// Reads a session (`{"reference"}`): its answer and its normalized status.
+    pub fn get_session(&self, request: &Value) -> Result<Payment> {
+        let client = self.client;
+        let (reference, options, _) = client.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
         let call = GET.call(&reference, &options, None)?;
-        let answer = self.call(&call)?;
+        let answer = client.call(&call)?;
         // A session without a known state cannot be read: an error, never `failed`.
         let normalized = read_checkout_session(&answer.body)
-            .map_err(|reason| unreadable_answer(&call, Some(answer.status), &reason))?
-            .to_json();
-        let mut data = object_or_empty(answer.body);
-        data.insert("normalized".into(), normalized);
-        Ok(Value::Object(data))
+            .map_err(|reason| unreadable_answer(&call, Some(answer.status), &reason))?;
+        Ok(Payment::new(answer.body, Some(normalized), None))
     }
 
-    /// Updates a session that is not paid yet: `{"reference": ..., <fields to change>}`.
-    pub fn update_session(&self, request: &Value) -> Result<Value> {
-        let (reference, options, body) = self.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
+    /// Updates a session that is not paid yet (see [`Client::update_session`]).
+    pub fn update_session(&self, request: &Value) -> Result<CallInfo> {
+        let client = self.client;
+        let (reference, options, body) = client.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
         let f = Fields::new(&body, "", ErrorKind::InvalidInput);
         if let Some(transaction) = f.opt_object("transaction")? {
             if transaction.opt_object("amount")?.is_some() {
@@ -108,26 +140,21 @@ impl Client {
             }
         }
         let call = UPDATE.call(&reference, &options, Some(Value::Object(body)))?;
-        let answer = self.call(&call)?;
-        Ok(with_reference(answer.body, &reference, call.key()))
+        let answer = client.call(&call)?;
+        Ok(CallInfo::new(answer.body, &reference, call.key()))
     }
 
-    /// Ends a session that is not paid, so the customer can no longer pay it.
-    pub fn expire_session(&self, request: &Value) -> Result<Value> {
-        let (reference, options, _) = self.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
+    /// Ends a session that is not paid (see [`Client::expire_session`]).
+    pub fn expire_session(&self, request: &Value) -> Result<CallInfo> {
+        let client = self.client;
+        let (reference, options, _) = client.target(request, REFERENCE_MIN, REFERENCE_MAX)?;
         let call = EXPIRE.call(&reference, &options, None)?;
-        let answer = self.call(&call)?;
-        Ok(with_reference(answer.body, &reference, call.key()))
+        let answer = client.call(&call)?;
+        Ok(CallInfo::new(answer.body, &reference, call.key()))
     }
+}
 
-    /// The token the session callback for `reference` must carry, when it is derived.
-    pub fn checkout_callback_token(&self, reference: &str) -> Option<String> {
-        self.config
-            .callback_secret
-            .as_ref()
-            .map(|s| callback_token::derive(s, "checkout", reference))
-    }
-
+impl Client {
     fn session_callback_token(
         &self,
         body: &mut Map<String, Value>,
@@ -147,11 +174,4 @@ impl Client {
         info.insert("callbackAuthorizationToken".into(), json!(token));
         Ok(token)
     }
-}
-
-fn with_reference(body: Value, reference: &str, key: Option<&str>) -> Value {
-    let mut data = object_or_empty(body);
-    data.insert("reference".into(), json!(reference));
-    data.insert("idempotency_key".into(), json!(key));
-    Value::Object(data)
 }

@@ -12,9 +12,12 @@ mod validation;
 pub use order_id::make_order_id;
 
 use crate::api::orders::OrderApi;
+use crate::api::payment::{CallInfo, Payment, PaymentEvents};
+use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
+use crate::json::answer::to_json;
 use crate::json::input::{object_field_mut, object_or_empty, one_field, request_object, Fields};
 use crate::model::amount::format_minor;
 use crate::Client;
@@ -113,35 +116,7 @@ impl Client {
     /// defaults to the configured MSN; without `merchantInfo.authToken` one is derived from
     /// `callback_secret` and the order id (or made at random) and returned as `auth_token`.
     pub fn ecom_initiate(&self, request: &Value) -> Result<Value> {
-        let mut body = request_object(request)?;
-        let options = CallOptions::take(self, &mut body)?;
-        if let Some(info) = body.get_mut("merchantInfo").and_then(Value::as_object_mut) {
-            info.entry("merchantSerialNumber")
-                .or_insert_with(|| json!(options.msn));
-        }
-        // The spec requires customerInfo even when no phone number is known; an empty object is
-        // what a plugin would send, so it is filled in rather than refused.
-        body.entry("customerInfo").or_insert_with(|| json!({}));
-        let order_id = validate_initiate(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
-        let info = object_field_mut(&mut body, "merchantInfo")?;
-        let auth_token = match info.get("authToken").and_then(Value::as_str) {
-            Some(token) => token.to_owned(),
-            None => {
-                let token = match self.ecom_auth_token(&order_id) {
-                    Some(token) => token,
-                    None => crate::callback_token::random()?,
-                };
-                info.insert("authToken".into(), json!(token));
-                token
-            }
-        };
-        let call = INITIATE.call(&order_id, &options, Some(Value::Object(body)))?;
-        let answer = self.call(&call).map_err(errors::explain)?;
-        let mut data = object_or_empty(answer.body);
-        data.insert("reference".into(), json!(order_id));
-        data.insert("auth_token".into(), json!(auth_token));
-        data.insert("idempotency_key".into(), json!(call.key()));
-        Ok(Value::Object(data))
+        to_json(&self.typed().ecom_initiate(request)?)
     }
 
     /// The deprecated `/status` of an order, with its normalized status name.
@@ -150,11 +125,7 @@ impl Client {
         let answer = self
             .call(&STATUS.call(&order_id, &options, None)?)
             .map_err(errors::explain)?;
-        let status = answer
-            .body
-            .pointer("/transactionInfo/status")
-            .and_then(Value::as_str)
-            .and_then(normalize::status_name);
+        let status = normalize::status_of(&answer.body);
         let mut data = object_or_empty(answer.body);
         data.insert(
             "normalized_status".into(),
@@ -164,46 +135,45 @@ impl Client {
     }
 
     /// An order's `/details` with `normalized` (the same status and amounts as ePayment).
-    pub(crate) fn ecom_get_payment(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn ecom_get_payment(&self, request: &Value) -> Result<Payment> {
         let (order_id, options, _) = self.ecom_target(request)?;
         self.ecom_details(&order_id, &options)
     }
 
     /// The eCom order's log as events, oldest first like ePayment's (`/details` lists it newest
     /// first): `{"reference", "events": [transactionLogHistory entries]}`.
-    pub(crate) fn ecom_events(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn ecom_events(&self, request: &Value) -> Result<PaymentEvents> {
         let (order_id, options, _) = self.ecom_target(request)?;
-        let details = self.ecom_details(&order_id, &options)?;
-        let mut events = details
-            .get("transactionLogHistory")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        events.reverse();
-        Ok(json!({"reference": order_id, "events": events}))
+        let (_, mut log) = self.ecom_details_and_log(&order_id, &options)?;
+        log.reverse();
+        Ok(PaymentEvents::new(order_id, log))
     }
 
-    fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Value> {
+    fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Payment> {
+        self.ecom_details_and_log(order_id, options)
+            .map(|(details, _)| details)
+    }
+
+    /// An order's `/details` and its log (`transactionLogHistory`, newest first), read once.
+    fn ecom_details_and_log(
+        &self,
+        order_id: &str,
+        options: &CallOptions,
+    ) -> Result<(Payment, Vec<Value>)> {
         let call = DETAILS.call(order_id, options, None)?;
         let answer = self.call(&call).map_err(errors::explain)?;
         // Without its log the order's state is unknown: an error, never `failed` or `pending`.
-        if !answer
-            .body
-            .get("transactionLogHistory")
-            .is_some_and(Value::is_array)
-        {
+        let Some(log) = normalize::log(&answer.body) else {
             let reason = "it has no transactionLogHistory";
             return Err(unreadable_answer(&call, Some(answer.status), reason));
-        }
-        let normalized = normalize::from_details(&answer.body).to_json();
-        let mut data = object_or_empty(answer.body);
-        data.insert("normalized".into(), normalized);
-        Ok(Value::Object(data))
+        };
+        let normalized = normalize::from_details(&answer.body);
+        Ok((Payment::new(answer.body, Some(normalized), None), log))
     }
 
     /// Capture (full when `amount` is absent), refund, or cancel (`shouldReleaseRemainingFunds`
     /// to release what a partial capture left) an eCom order.
-    pub(crate) fn ecom_modify(&self, request: &Value, action: EcomAction) -> Result<Value> {
+    pub(crate) fn ecom_modify(&self, request: &Value, action: EcomAction) -> Result<Payment> {
         let (order_id, options, mut rest) = self.ecom_target(request)?;
         let f = Fields::new(&rest, "", ErrorKind::InvalidInput);
         let text = match f.opt_str("transactionText")? {
@@ -242,25 +212,16 @@ impl Client {
             );
         }
         let answer = self.call(&call).map_err(errors::explain)?;
-        let mut data = object_or_empty(answer.body);
-        data.insert("idempotency_key".into(), json!(call.key()));
+        let mut data = Payment::new(answer.body, None, call.key());
         // The modification answer lacks the authorized and cancelled amounts: read /details for
         // the normalized view. The money call has succeeded either way, so a failed read is
         // reported beside the data, never as the call's error. The read shares the call's
         // deadline (`options.deadline`): with no time left it is a `timeout`, reported so too.
         match self.ecom_details(&order_id, &options) {
-            Ok(details) => {
-                data.insert(
-                    "normalized".into(),
-                    details.get("normalized").cloned().unwrap_or(Value::Null),
-                );
-            }
-            Err(error) => {
-                data.insert("normalized".into(), Value::Null);
-                data.insert("normalized_error".into(), error.to_json());
-            }
+            Ok(details) => data.normalized = details.normalized,
+            Err(error) => data.normalized_error = Some(error),
         }
-        Ok(Value::Object(data))
+        Ok(data)
     }
 
     /// The integration-test approve endpoint (test environment only).
@@ -271,7 +232,7 @@ impl Client {
         }
         let f = Fields::new(&body, "", ErrorKind::InvalidInput);
         if let Some(phone) = f.opt_str("customerPhoneNumber")? {
-            if phone.len() != 8 || !phone.bytes().all(|b| b.is_ascii_digit()) {
+            if !validation::is_ecom_phone(phone) {
                 return Err(f.error("customerPhoneNumber", "must be 8 digits (e.g. 91234567)"));
             }
         }
@@ -362,4 +323,39 @@ fn capitalized(word: &str) -> String {
         .next()
         .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
         .unwrap_or_default()
+}
+
+/// eCom v2, typed: the same requests as the JSON methods of the same names.
+impl Typed<'_> {
+    /// Initiates an eCom v2 payment (see [`Client::ecom_initiate`]).
+    pub fn ecom_initiate(&self, request: &Value) -> Result<CallInfo> {
+        let client = self.client;
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(client, &mut body)?;
+        if let Some(info) = body.get_mut("merchantInfo").and_then(Value::as_object_mut) {
+            info.entry("merchantSerialNumber")
+                .or_insert_with(|| json!(options.msn));
+        }
+        // The spec requires customerInfo even when no phone number is known; an empty object is
+        // what a plugin would send, so it is filled in rather than refused.
+        body.entry("customerInfo").or_insert_with(|| json!({}));
+        let order_id = validate_initiate(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
+        let info = object_field_mut(&mut body, "merchantInfo")?;
+        let auth_token = match info.get("authToken").and_then(Value::as_str) {
+            Some(token) => token.to_owned(),
+            None => {
+                let token = match client.ecom_auth_token(&order_id) {
+                    Some(token) => token,
+                    None => crate::callback_token::random()?,
+                };
+                info.insert("authToken".into(), json!(token));
+                token
+            }
+        };
+        let call = INITIATE.call(&order_id, &options, Some(Value::Object(body)))?;
+        let answer = client.call(&call).map_err(errors::explain)?;
+        let mut data = CallInfo::new(answer.body, &order_id, call.key());
+        data.auth_token = Some(auth_token);
+        Ok(data)
+    }
 }

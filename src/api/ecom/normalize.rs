@@ -1,25 +1,50 @@
 //! The normalized status and amounts of an eCom order, read from `/details`, so that an eCom
 //! order and an ePayment payment with the same history give the same answer.
 
+use crate::api::payment::HistoryEntry;
+use crate::json::input::lenient;
 use crate::model::status::{Amounts, Normalized, Status};
+use serde::Deserialize;
 use serde_json::Value;
+
+/// What the status is made of in a `/details` answer, decoded once, leniently.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct DetailsView {
+    #[serde(deserialize_with = "lenient::list")]
+    transaction_log_history: Option<Vec<HistoryEntry>>,
+    #[serde(deserialize_with = "lenient::object")]
+    transaction_summary: Option<SummaryView>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SummaryView {
+    #[serde(deserialize_with = "lenient::integer")]
+    captured_amount: Option<i64>,
+    #[serde(deserialize_with = "lenient::integer")]
+    refunded_amount: Option<i64>,
+}
+
+/// The raw log of a `/details` answer (`transactionLogHistory`, newest first), `None` without one.
+pub(crate) fn log(details: &Value) -> Option<Vec<Value>> {
+    #[derive(Deserialize, Default)]
+    #[serde(default, rename_all = "camelCase")]
+    struct LogView {
+        #[serde(deserialize_with = "lenient::array")]
+        transaction_log_history: Option<Vec<Value>>,
+    }
+    lenient::decode::<LogView>(details).transaction_log_history
+}
 
 /// Normalizes a `/details` answer (`transactionLogHistory` newest first, `transactionSummary`).
 pub fn from_details(details: &Value) -> Normalized {
-    let log: Vec<&Value> = details
-        .get("transactionLogHistory")
-        .and_then(Value::as_array)
-        .map(|entries| entries.iter().collect())
-        .unwrap_or_default();
+    let view: DetailsView = lenient::decode(details);
+    let log = view.transaction_log_history.unwrap_or_default();
     let succeeded = |operation: &str| {
         log.iter()
-            .filter(|e| e.get("operation").and_then(Value::as_str) == Some(operation))
-            .filter(|e| {
-                e.get("operationSuccess")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false)
-            })
-            .map(|e| e.get("amount").and_then(Value::as_i64).unwrap_or(0))
+            .filter(|e| e.is(operation) && e.operation_success.unwrap_or(false))
+            .map(|e| e.amount.unwrap_or(0))
             .collect::<Vec<i64>>()
     };
     let initiated = succeeded("INITIATE").into_iter().next().unwrap_or(0);
@@ -29,13 +54,13 @@ pub fn from_details(details: &Value) -> Normalized {
         .chain(succeeded("SALE"))
         .max()
         .unwrap_or(0);
-    let summary = details.get("transactionSummary");
-    let summary_amount = |name: &str| summary.and_then(|s| s.get(name)).and_then(Value::as_i64);
-    let captured = summary_amount("capturedAmount").unwrap_or_else(|| {
+    let summary = view.transaction_summary.unwrap_or_default();
+    let captured = summary.captured_amount.unwrap_or_else(|| {
         succeeded("CAPTURE").iter().sum::<i64>() + succeeded("SALE").iter().sum::<i64>()
     });
-    let refunded =
-        summary_amount("refundedAmount").unwrap_or_else(|| succeeded("REFUND").iter().sum());
+    let refunded = summary
+        .refunded_amount
+        .unwrap_or_else(|| succeeded("REFUND").iter().sum());
     let voided = !succeeded("VOID").is_empty();
     let cancelled_before_reserve = reserved == 0 && !succeeded("CANCEL").is_empty();
     // A cancel after a reservation (VOID, or CANCEL with shouldReleaseRemainingFunds after a
@@ -55,10 +80,10 @@ pub fn from_details(details: &Value) -> Normalized {
         amounts.authorized_status()
     } else if cancelled_before_reserve {
         Status::Cancelled
-    } else if log.iter().any(|e| {
-        e.get("operationSuccess") == Some(&Value::Bool(false))
-            && e.get("operation").and_then(Value::as_str) == Some("RESERVE")
-    }) {
+    } else if log
+        .iter()
+        .any(|e| e.operation_success == Some(false) && e.is("RESERVE"))
+    {
         Status::Failed
     } else {
         Status::Pending
@@ -71,6 +96,24 @@ pub fn from_details(details: &Value) -> Normalized {
         shipping_details: None,
         user_details: None,
     }
+}
+
+/// The normalized status of a `/status` answer (its `transactionInfo.status`), read once.
+pub(crate) fn status_of(answer: &Value) -> Option<Status> {
+    #[derive(Deserialize, Default)]
+    #[serde(default, rename_all = "camelCase")]
+    struct StatusView {
+        #[serde(deserialize_with = "lenient::object")]
+        transaction_info: Option<InfoView>,
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct InfoView {
+        #[serde(deserialize_with = "lenient::text")]
+        status: Option<String>,
+    }
+    let view: StatusView = lenient::decode(answer);
+    status_name(&view.transaction_info?.status?)
 }
 
 /// Maps the deprecated `/status` answer's `transactionInfo.status` to a normalized status
@@ -90,6 +133,24 @@ pub fn status_name(status: &str) -> Option<Status> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_raw_log_keeps_its_entries_as_they_came() {
+        let details =
+            serde_json::json!({"transactionLogHistory": [1, {"operation": "RESERVE"}, null]});
+        assert_eq!(
+            log(&details),
+            Some(vec![
+                serde_json::json!(1),
+                serde_json::json!({"operation": "RESERVE"}),
+                serde_json::Value::Null
+            ])
+        );
+        assert_eq!(
+            log(&serde_json::json!({"transactionLogHistory": "x"})),
+            None
+        );
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -55,7 +55,7 @@ pub fn validate_initiate(body: &Fields) -> Result<String> {
     }
     if let Some(customer) = body.opt_object("customerInfo")? {
         if let Some(phone) = customer.opt_str("mobileNumber")? {
-            if phone.len() != 8 || !phone.bytes().all(|b| b.is_ascii_digit()) {
+            if !is_ecom_phone(phone) {
                 return Err(customer.error(
                     "mobileNumber",
                     "must be 8 digits with no country code (e.g. 91234567)",
@@ -89,6 +89,11 @@ pub fn validate_initiate(body: &Fields) -> Result<String> {
     transaction.opt_bool("useExplicitCheckoutFlow")?;
     transaction.opt_str("scope")?;
     Ok(order_id.to_owned())
+}
+
+/// A phone number as eCom takes it: 8 digits, no country code (a Norwegian number).
+pub(crate) fn is_ecom_phone(phone: &str) -> bool {
+    phone.len() == 8 && phone.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// eCom merchant serial numbers: 5 or 6 digits (`^\d{5,}$`, length 5 to 6).
@@ -183,5 +188,13 @@ mod tests {
         body["merchantInfo"]["consentRemovalPrefix"] = json!("https://shop.example/consent");
         body["merchantInfo"]["staticShippingDetails"] = json!([{"isDefault": "Y", "priority": 0, "shippingCost": 99.0, "shippingMethod": "Posten", "shippingMethodId": "posten"}]);
         check(&body).unwrap();
+    }
+
+    #[test]
+    fn ecom_phones_are_eight_digits_without_country_code() {
+        assert!(is_ecom_phone("91234567"));
+        for bad in ["4791234567", "9123456", "9123456a", "+4791234", ""] {
+            assert!(!is_ecom_phone(bad), "{bad}");
+        }
     }
 }

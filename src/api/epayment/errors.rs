@@ -124,17 +124,13 @@ pub fn explain(mut error: Error) -> Error {
     error
 }
 
+/// The ePayment error code of a problem body: a text or a number (anything else is no code).
 fn error_code(problem: &Value) -> Option<String> {
-    problem
-        .get("extraDetails")?
-        .as_array()?
-        .iter()
-        .find(|d| d.get("name").and_then(Value::as_str) == Some("ErrorCode"))
-        .and_then(|d| match d.get("reason")? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
+    match crate::http::problem::extra_details_error_code(problem)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -8,10 +8,13 @@ pub(crate) mod validation;
 
 use crate::api::epayment::validation::validate_create_payment;
 use crate::api::orders::{order_api, OrderApi};
+use crate::api::payment::{CallInfo, Payment, PaymentEvents};
+use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect, Operation};
 use crate::http::idempotency::KeyHeader;
-use crate::json::input::{object_or_empty, one_field, request_object, Fields};
+use crate::json::answer::to_json;
+use crate::json::input::{one_field, request_object, Fields};
 use crate::model::amount::{format_minor, read_amount, EPAYMENT_CURRENCIES, EPAYMENT_MAX_VALUE};
 use crate::model::status::read_epayment;
 use crate::Client;
@@ -96,48 +99,49 @@ impl Modification {
 impl Client {
     /// Creates an ePayment payment (`CreatePaymentRequest`, unknown fields passed through).
     /// `data`: `reference`, `redirectUrl` (when the flow has one) and `idempotency_key`.
-    pub fn create_payment(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_create(&self, request: &Value) -> Result<CallInfo> {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         let reference = validate_create_payment(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
         let shipping_token = self.fill_shipping_token(&mut body, &reference)?;
         let call = CREATE.call(&reference, &options, Some(Value::Object(body)))?;
         let answer = self.call(&call)?;
-        let mut data = object_or_empty(answer.body);
-        data.insert("reference".into(), json!(reference));
-        if let Some(token) = shipping_token {
-            // Express with dynamic options: the token its shipping callbacks will carry.
-            data.insert("shipping_callback_token".into(), json!(token));
-        }
-        data.insert("idempotency_key".into(), json!(call.key()));
-        Ok(Value::Object(data))
+        let mut info = CallInfo::new(answer.body, &reference, call.key());
+        // Express with dynamic options: the token its shipping callbacks will carry.
+        info.shipping_callback_token = shipping_token;
+        Ok(info)
     }
 
     /// Reads an ePayment payment: the API's answer plus `normalized`.
-    pub(crate) fn epayment_get_payment(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_get_payment(&self, request: &Value) -> Result<Payment> {
         let (reference, options, _) = self.payment_target(request, "get_payment")?;
         self.call_normalized(&GET.call(&reference, &options, None)?)
     }
 
     /// An ePayment payment's event log: `data.events`, oldest first.
-    pub(crate) fn epayment_get_payment_events(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_get_payment_events(&self, request: &Value) -> Result<PaymentEvents> {
         let (reference, options, _) = self.payment_target(request, "get_payment_events")?;
         let answer = self.call(&EVENTS.call(&reference, &options, None)?)?;
-        Ok(json!({"reference": reference, "events": answer.body}))
+        // An array: the call expects one (`Expect::Array`).
+        let events = match answer.body {
+            Value::Array(events) => events,
+            _ => Vec::new(),
+        };
+        Ok(PaymentEvents::new(reference, events))
     }
 
     /// Captures the explicit amount of an authorized ePayment payment.
-    pub(crate) fn epayment_capture(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_capture(&self, request: &Value) -> Result<Payment> {
         self.modify(request, Modification::Capture)
     }
 
     /// Refunds the explicit amount of what was captured.
-    pub(crate) fn epayment_refund(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_refund(&self, request: &Value) -> Result<Payment> {
         self.modify(request, Modification::Refund)
     }
 
     /// Cancels what is left of an ePayment payment.
-    pub(crate) fn epayment_cancel(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_cancel(&self, request: &Value) -> Result<Payment> {
         let (reference, options, _) = self.payment_target(request, "cancel")?;
         self.call_normalized(&CANCEL.call(&reference, &options, None)?)
     }
@@ -153,7 +157,7 @@ impl Client {
         Ok(json!({"reference": reference, "approved": true}))
     }
 
-    fn modify(&self, request: &Value, what: Modification) -> Result<Value> {
+    fn modify(&self, request: &Value, what: Modification) -> Result<Payment> {
         let (reference, options, mut body) = self.payment_target(request, what.verb())?;
         let amount = match (body.remove("amount"), body.remove("modificationAmount")) {
             (Some(a), None) | (None, Some(a)) => a,
@@ -193,15 +197,11 @@ impl Client {
     /// Runs a call whose answer is a payment or a modification, and normalizes it. An answer
     /// without a known state or with impossible amounts cannot be read: never `failed`, but
     /// `unknown_outcome` for a money call (see `call::unreadable_answer`).
-    fn call_normalized(&self, call: &ApiCall) -> Result<Value> {
+    fn call_normalized(&self, call: &ApiCall) -> Result<Payment> {
         let answer = self.call(call)?;
         let normalized = read_epayment(&answer.body)
             .map_err(|reason| unreadable_answer(call, Some(answer.status), &reason))?;
-        Ok(with_normalized(
-            answer.body,
-            normalized.to_json(),
-            call.key(),
-        ))
+        Ok(Payment::new(answer.body, Some(normalized), call.key()))
     }
 
     /// The reference, options and remaining fields of a call on one ePayment payment.
@@ -219,12 +219,18 @@ impl Client {
     }
 }
 
-/// Adds `normalized` (and the idempotency key used) to a payment or modification answer.
-fn with_normalized(body: Value, normalized: Value, key: Option<&str>) -> Value {
-    let mut data = object_or_empty(body);
-    data.insert("normalized".into(), normalized);
-    if let Some(key) = key {
-        data.insert("idempotency_key".into(), json!(key));
+impl Client {
+    /// Creates an ePayment payment (`CreatePaymentRequest`, unknown fields passed through).
+    /// `data`: `reference`, `redirectUrl` (when the flow has one) and `idempotency_key`.
+    pub fn create_payment(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().create_payment(request)?)
     }
-    Value::Object(data)
+}
+
+/// ePayment v1, typed: the same requests as the JSON methods of the same names.
+impl Typed<'_> {
+    /// Creates an ePayment payment (see [`Client::create_payment`]).
+    pub fn create_payment(&self, request: &Value) -> Result<CallInfo> {
+        self.client.epayment_create(request)
+    }
 }

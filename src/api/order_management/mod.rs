@@ -13,11 +13,11 @@ mod transaction;
 pub(crate) mod validation;
 
 pub use receipt::build_receipt;
-pub(crate) use transaction::with_psp_reference;
+pub(crate) use transaction::authorization_psp_reference;
 
 use crate::api::checkout::validation::check_url;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::call::{ApiCall, Auth, CallOptions, Expect};
+use crate::http::call::{Auth, CallOptions, Expect, Operation};
 use crate::json::input::request_object;
 use crate::json::input::Fields;
 use crate::model::amount::{read_amount, EPAYMENT_MAX_VALUE};
@@ -28,7 +28,39 @@ use validation::{
     RECEIPT_CURRENCIES,
 };
 
-const BASE_PATH: &str = "/order-management";
+// The operations of Order Management (paths under `{paymentType}`: see `Operation::call_under`).
+const ADD_RECEIPT: Operation = Operation {
+    method: "POST",
+    path: "/order-management/v2/{}/receipts/{}",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Nothing,
+    what: "adding the receipt of order {}",
+};
+const GET_ORDER: Operation = Operation {
+    method: "GET",
+    path: "/order-management/v2/{}/{}",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Object,
+    what: "reading order {} from Order Management",
+};
+const SET_CATEGORY: Operation = Operation {
+    method: "PUT",
+    path: "/order-management/v2/{}/categories/{}",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Nothing,
+    what: "setting the category of order {}",
+};
+const UPLOAD_IMAGE: Operation = Operation {
+    method: "POST",
+    path: "/order-management/v1/images",
+    auth: Auth::Bearer,
+    key: None,
+    expect: Expect::Nothing,
+    what: "uploading image {}",
+};
 /// The spec's `PaymentType`: ECOM for ePayment, Checkout and eCom; RECURRING for Recurring.
 const PAYMENT_TYPES: &[&str] = &["ECOM", "RECURRING"];
 /// The spec's `CategoryEnum`.
@@ -86,16 +118,12 @@ impl Client {
             options,
             body,
         } = target;
-        let outcome = self.call(&ApiCall {
-            method: "POST",
-            path: format!("{BASE_PATH}/v2/{payment_type}/receipts/{order_id}"),
-            body: Some(Value::Object(body)),
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: format!("adding the receipt of order {order_id}"),
-            expect: Expect::Nothing,
-        });
+        let outcome = self.call(&ADD_RECEIPT.call_under(
+            payment_type,
+            &order_id,
+            &options,
+            Some(Value::Object(body)),
+        )?);
         let created = created_or_already_there(outcome)?;
         Ok(json!({
             "order_id": order_id,
@@ -109,16 +137,12 @@ impl Client {
     /// "paymentType"?}` → the API's `{"category", "receipt"}` plus `order_id` and `payment_type`.
     pub fn get_order(&self, request: &Value) -> Result<Value> {
         let target = self.om_target(request)?;
-        let answer = self.call(&ApiCall {
-            method: "GET",
-            path: format!("{BASE_PATH}/v2/{}/{}", target.payment_type, target.order_id),
-            body: None,
-            auth: Auth::Bearer,
-            options: &target.options,
-            idempotency: None,
-            what: format!("reading order {} from Order Management", target.order_id),
-            expect: Expect::Object,
-        })?;
+        let answer = self.call(&GET_ORDER.call_under(
+            target.payment_type,
+            &target.order_id,
+            &target.options,
+            None,
+        )?)?;
         let mut data = crate::json::input::object_or_empty(answer.body);
         data.insert("order_id".into(), json!(target.order_id));
         data.insert("payment_type".into(), json!(target.payment_type));
@@ -148,19 +172,12 @@ impl Client {
             "imageId": image_id,
             "set": true,
         });
-        self.call(&ApiCall {
-            method: "PUT",
-            path: format!(
-                "{BASE_PATH}/v2/{}/categories/{}",
-                target.payment_type, target.order_id
-            ),
-            body: Some(Value::Object(target.body.clone())),
-            auth: Auth::Bearer,
-            options: &target.options,
-            idempotency: None,
-            what: format!("setting the category of order {}", target.order_id),
-            expect: Expect::Nothing,
-        })?;
+        self.call(&SET_CATEGORY.call_under(
+            target.payment_type,
+            &target.order_id,
+            &target.options,
+            Some(Value::Object(target.body.clone())),
+        )?)?;
         Ok(data)
     }
 
@@ -184,16 +201,8 @@ impl Client {
         fields.check_enum("type", &["base64"])?;
         body.insert("imageId".into(), json!(image_id));
         body.insert("type".into(), json!("base64"));
-        let outcome = self.call(&ApiCall {
-            method: "POST",
-            path: format!("{BASE_PATH}/v1/images"),
-            body: Some(Value::Object(body)),
-            auth: Auth::Bearer,
-            options: &options,
-            idempotency: None,
-            what: format!("uploading image {image_id}"),
-            expect: Expect::Nothing,
-        });
+        let outcome =
+            self.call(&UPLOAD_IMAGE.call(&image_id, &options, Some(Value::Object(body)))?);
         let created = created_or_already_there(outcome)?;
         Ok(json!({
             "image_id": image_id,

@@ -1,44 +1,22 @@
 //! Transaction information: the PSP reference of a payment's authorization, the transaction id
 //! a shop shows next to the order (the Checkout guide's "Transaction information").
 
-use serde_json::{json, Map, Value};
-
-/// Adds `psp_reference` to an events answer: the authorization's PSP reference (the
-/// transaction id a shop shows), or null before the payment is authorized.
-pub(crate) fn with_psp_reference(data: Value) -> Value {
-    let mut data = match data {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    let events = data
-        .get("events")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
-    let psp_reference = authorization_psp_reference(events);
-    data.insert("psp_reference".into(), json!(psp_reference));
-    Value::Object(data)
-}
+use crate::api::payment::HistoryEntry;
 
 /// The PSP reference of the successful authorization in a payment's events: ePayment's
 /// `AUTHORIZED` event (`pspReference`), or an eCom log's `RESERVE` (else `SALE`, a direct
 /// sale) entry (`transactionId`). None before the payment is authorized.
-pub(crate) fn authorization_psp_reference(events: &[Value]) -> Option<String> {
-    let text = |event: &Value, key: &str| event.get(key).and_then(Value::as_str).map(str::to_owned);
-    let succeeded =
-        |event: &Value, key: &str| event.get(key).and_then(Value::as_bool) != Some(false);
+pub(crate) fn authorization_psp_reference(events: &[HistoryEntry]) -> Option<String> {
     let epayment = events
         .iter()
-        .filter(|e| e.get("name").and_then(Value::as_str) == Some("AUTHORIZED"))
-        .filter(|e| succeeded(e, "success"))
-        .find_map(|e| text(e, "pspReference"));
+        .filter(|e| e.name.as_deref() == Some("AUTHORIZED") && e.success != Some(false))
+        .find_map(|e| e.psp_reference.clone());
     epayment.or_else(|| {
         ["RESERVE", "SALE"].iter().find_map(|operation| {
             events
                 .iter()
-                .filter(|e| e.get("operation").and_then(Value::as_str) == Some(operation))
-                .filter(|e| succeeded(e, "operationSuccess"))
-                .find_map(|e| text(e, "transactionId"))
+                .filter(|e| e.is(operation) && e.operation_success != Some(false))
+                .find_map(|e| e.transaction_id.clone())
         })
     })
 }
@@ -46,7 +24,15 @@ pub(crate) fn authorization_psp_reference(events: &[Value]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    fn authorization_psp_reference(events: &[Value]) -> Option<String> {
+        let entries: Vec<HistoryEntry> = events
+            .iter()
+            .map(crate::json::input::lenient::decode)
+            .collect();
+        super::authorization_psp_reference(&entries)
+    }
 
     #[test]
     fn the_authorization_event_gives_the_psp_reference() {

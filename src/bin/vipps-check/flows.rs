@@ -17,17 +17,23 @@ pub struct Run<'a> {
     pub webhook_url: String,
 }
 
-fn step(what: &str, result: vipps::Result<Value>) -> Result<Value, String> {
+fn step<T>(what: &str, result: vipps::Result<T>) -> Result<T, String> {
     result.map_err(|e| format!("{what} failed: {e}"))
 }
 
-fn expect_status(what: &str, answer: &Value, status: &str) -> Result<(), String> {
-    match answer["normalized"]["status"].as_str() {
+/// The normalized status a call answered must be `status`.
+fn expect_status(what: &str, seen: Option<&str>, status: &str) -> Result<(), String> {
+    match seen {
         Some(s) if s == status => Ok(()),
         other => Err(format!(
             "after {what} the status is {other:?}, not {status:?}"
         )),
     }
+}
+
+/// The normalized status of a payment answer, by name.
+fn status_of(payment: &vipps::Payment) -> Option<&'static str> {
+    payment.normalized.as_ref().map(|n| n.status.as_str())
 }
 
 impl Run<'_> {
@@ -85,28 +91,30 @@ impl Run<'_> {
         })
     }
 
+    /// Captures `amount` (the order's whole amount), then refunds it: each call must answer
+    /// the status it leads to. The same for both APIs; `amount` names the order's API.
+    fn capture_and_refund(&self, amount: &Value) -> Result<(), String> {
+        let typed = self.client.typed();
+        let captured = step("capture", typed.capture(amount))?;
+        expect_status("capture", status_of(&captured), "captured")?;
+        let refunded = step("refund", typed.refund(amount))?;
+        expect_status("refund", status_of(&refunded), "refunded")
+    }
+
+    /// Cancels the order `request` names: the call must answer `cancelled`.
+    fn cancel(&self, request: &Value) -> Result<(), String> {
+        let cancelled = step("cancel", self.client.typed().cancel(request))?;
+        expect_status("cancel", status_of(&cancelled), "cancelled")
+    }
+
     /// Create, approve, capture in full, refund in full: the order ending in REFUND.
     pub fn epayment_refund(&self) -> (Row, Option<Order>) {
         let reference = self.reference("ep-refund");
         let result = (|| {
             self.epayment_authorized(&reference)?;
-            let amount = json!({"reference": reference, "amount": Self::nok(AMOUNT)});
-            expect_status(
-                "capture",
-                &step("capture", self.client.capture(&amount))?,
-                "captured",
-            )?;
-            expect_status(
-                "refund",
-                &step("refund", self.client.refund(&amount))?,
-                "refunded",
-            )?;
+            self.capture_and_refund(&json!({"reference": reference, "amount": Self::nok(AMOUNT)}))?;
             let order = self.epayment_final(&reference)?;
-            expect_status(
-                "the final read",
-                &json!({"normalized": {"status": order.status}}),
-                "refunded",
-            )?;
+            expect_status("the final read", Some(&order.status), "refunded")?;
             Ok(order)
         })();
         finish(
@@ -122,17 +130,9 @@ impl Run<'_> {
         let reference = self.reference("ep-cancel");
         let result = (|| {
             self.epayment_authorized(&reference)?;
-            let cancel = step(
-                "cancel",
-                self.client.cancel(&json!({"reference": reference})),
-            )?;
-            expect_status("cancel", &cancel, "cancelled")?;
+            self.cancel(&json!({"reference": reference}))?;
             let order = self.epayment_final(&reference)?;
-            expect_status(
-                "the final read",
-                &json!({"normalized": {"status": order.status}}),
-                "cancelled",
-            )?;
+            expect_status("the final read", Some(&order.status), "cancelled")?;
             Ok(order)
         })();
         finish(
@@ -191,16 +191,8 @@ impl Run<'_> {
         let order_id = self.reference("ec-refund");
         let result = (|| {
             self.ecom_reserved(&order_id)?;
-            let amount = json!({"reference": order_id, "api": "ecom", "amount": AMOUNT});
-            expect_status(
-                "capture",
-                &step("capture", self.client.capture(&amount))?,
-                "captured",
-            )?;
-            expect_status(
-                "refund",
-                &step("refund", self.client.refund(&amount))?,
-                "refunded",
+            self.capture_and_refund(
+                &json!({"reference": order_id, "api": "ecom", "amount": AMOUNT}),
             )?;
             self.ecom_final(&order_id)
         })();
@@ -216,12 +208,7 @@ impl Run<'_> {
         let order_id = self.reference("ec-cancel");
         let result = (|| {
             self.ecom_reserved(&order_id)?;
-            let cancel = step(
-                "cancel",
-                self.client
-                    .cancel(&json!({"reference": order_id, "api": "ecom"})),
-            )?;
-            expect_status("cancel", &cancel, "cancelled")?;
+            self.cancel(&json!({"reference": order_id, "api": "ecom"}))?;
             self.ecom_final(&order_id)
         })();
         finish(
