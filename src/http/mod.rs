@@ -8,4 +8,5 @@ pub(crate) mod idempotency;
 pub(crate) mod problem;
 pub(crate) mod resolver;
 pub(crate) mod retry;
+pub(crate) mod tls;
 pub(crate) mod transport;

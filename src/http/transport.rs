@@ -87,6 +87,9 @@ pub struct Transport {
     logger: Arc<Logger>,
     /// Parsed once at creation, so a bad proxy fails the client and not a later call.
     proxy: Option<ureq::Proxy>,
+    /// The TLS configuration built from `tls` at creation (so a bad trust store fails the
+    /// client); each process's agent gets a copy with its own session cache.
+    tls: Arc<rustls::ClientConfig>,
     agent: PerProcess<ureq::Agent>,
     /// `scheme://host[:port]` of the base URL, named in transport error messages so an operator
     /// sees which server could not be reached (the base URL has no user or query: base_url.rs).
@@ -105,10 +108,12 @@ impl Transport {
             None => None,
         };
         let origin = origin_of(config.base_url.as_str()).to_owned();
+        let tls = crate::http::tls::client_config(&config.tls)?;
         let transport = Transport {
             config,
             logger,
             proxy,
+            tls,
             agent: PerProcess::new(),
             origin,
         };
@@ -120,7 +125,7 @@ impl Transport {
         let made_in = self.agent.made_in();
         let agent = self
             .agent
-            .get(|| build_agent(&self.config, self.proxy.clone()));
+            .get(|| build_agent(&self.config, self.proxy.clone(), &self.tls));
         if made_in.is_some_and(|pid| pid != std::process::id()) {
             self.logger.log(
                 Level::Info,
@@ -289,7 +294,11 @@ impl Transport {
     }
 }
 
-fn build_agent(config: &Config, proxy: Option<ureq::Proxy>) -> ureq::Agent {
+fn build_agent(
+    config: &Config,
+    proxy: Option<ureq::Proxy>,
+    tls: &rustls::ClientConfig,
+) -> ureq::Agent {
     let agent_config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .proxy(proxy)
@@ -302,9 +311,18 @@ fn build_agent(config: &Config, proxy: Option<ureq::Proxy>) -> ureq::Agent {
         ))
         .max_response_header_size(64 * 1024)
         .build();
+    // ureq's default chain (a CONNECT proxy tunnel, then TCP), with the library's TLS layer in
+    // place of ureq's (http/tls.rs says why).
+    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(crate::http::tls::TlsConnector {
+                config: crate::http::tls::for_this_process(tls),
+            });
     ureq::Agent::with_parts(
         agent_config,
-        ureq::unversioned::transport::DefaultConnector::default(),
+        connector,
         crate::http::resolver::CachingResolver::default(),
     )
 }
