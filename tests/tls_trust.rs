@@ -223,3 +223,36 @@ fn a_redirect_to_plain_http_is_not_followed() {
         "the client connected to the plain-http redirect target ({token_err} / {read_err})"
     );
 }
+
+/// PHP-FPM makes a client per request and frees it at the end: the connection (TCP and TLS)
+/// must outlive the client, or every request pays two extra round trips.
+#[test]
+fn clients_made_one_after_another_share_the_process_connection() {
+    let h = HttpsSim::start();
+    let tls = json!({"ca_file": h.ca_file()});
+    let r = reference("tls-shared");
+    h.client(tls.clone())
+        .create_payment(&payment_request(&r, 1000))
+        .unwrap();
+    let before = h.stats()["connections"].as_u64().unwrap();
+    for _ in 0..5 {
+        let client = h.client(tls.clone());
+        let payment = client.get_payment(&json!({"reference": r})).unwrap();
+        assert_eq!(payment["normalized"]["status"], "pending", "{payment}");
+        drop(client);
+    }
+    let opened = h.stats()["connections"].as_u64().unwrap() - before;
+    assert_eq!(
+        opened, 0,
+        "five clients in a row opened {opened} connections"
+    );
+    // Other connection settings (here the User-Agent's plugin name) get a pool of their own.
+    let mut other = h.config(tls);
+    other["plugin_name"] = json!("another-plugin");
+    Client::new(&other.to_string())
+        .unwrap()
+        .get_payment(&json!({"reference": r}))
+        .unwrap();
+    let opened = h.stats()["connections"].as_u64().unwrap() - before;
+    assert_eq!(opened, 1);
+}

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::agents;
 use crate::http::retry::{backoff, parse_retry_after, retry_delay, status_is_retryable};
 use crate::log::{Level, Logger};
 use crate::per_process::PerProcess;
@@ -82,6 +83,8 @@ fn finish(
 
 /// The agent, made anew in each process: a forked PHP-FPM child must not share its parent's
 /// pooled connections (both would read from the same socket), nor lock the parent's pool.
+/// Within a process the agent, and so its pool, is shared by every client with the same
+/// connection settings (agents.rs): a PHP-FPM worker's next request reuses the connection.
 pub struct Transport {
     config: Arc<Config>,
     logger: Arc<Logger>,
@@ -90,6 +93,8 @@ pub struct Transport {
     /// The TLS configuration built from `tls` at creation (so a bad trust store fails the
     /// client); each process's agent gets a copy with its own session cache.
     tls: Arc<rustls::ClientConfig>,
+    /// The connection settings, naming this process's shared agent (agents.rs).
+    agent_key: String,
     agent: PerProcess<ureq::Agent>,
     /// `scheme://host[:port]` of the base URL, named in transport error messages so an operator
     /// sees which server could not be reached (the base URL has no user or query: base_url.rs).
@@ -108,12 +113,14 @@ impl Transport {
             None => None,
         };
         let origin = origin_of(config.base_url.as_str()).to_owned();
-        let tls = crate::http::tls::client_config(&config.tls)?;
+        let agent_key = agents::key(&config, &origin);
+        let tls = agents::tls_config(&agent_key, || crate::http::tls::client_config(&config.tls))?;
         let transport = Transport {
             config,
             logger,
             proxy,
             tls,
+            agent_key,
             agent: PerProcess::new(),
             origin,
         };
@@ -123,9 +130,11 @@ impl Transport {
 
     fn agent(&self) -> ureq::Agent {
         let made_in = self.agent.made_in();
-        let agent = self
-            .agent
-            .get(|| build_agent(&self.config, self.proxy.clone(), &self.tls));
+        let agent = self.agent.get(|| {
+            agents::agent(&self.agent_key, || {
+                build_agent(&self.config, self.proxy.clone(), &self.tls)
+            })
+        });
         if made_in.is_some_and(|pid| pid != std::process::id()) {
             self.logger.log(
                 Level::Info,
