@@ -3,6 +3,7 @@
     python3 bench/report.py [results.json]     prints the Markdown
 """
 import json
+import os
 import sys
 
 TARGETS = {
@@ -216,6 +217,12 @@ def render(r):
                   f"{d['empty_script_ms_median']:.3f} ms | {d['client_ms_median']:.3f} ms | "
                   f"{d['token_fetches']} in {d['requests']} |")
         w(f"\n{cold['load']}.\n")
+    if "wan" in r:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "wan"))
+        import wan_report
+        w("<!-- wan:start -->")
+        w("## 8. HTTPS at network latency: round trips per call\n")
+        w(wan_report.render(r["wan"]) + "<!-- wan:end -->")
     return "\n".join(out) + "\n"
 
 
