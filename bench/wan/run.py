@@ -21,6 +21,7 @@ call of a fresh FPM worker (token and call).
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import socketserver
@@ -184,7 +185,9 @@ class Fpm:
         with open(conf, "w") as f:
             f.write(f"[global]\npid = {self.dir}/fpm.pid\nerror_log = {self.dir}/fpm.log\ndaemonize = no\n\n"
                     f"[wan]\nlisten = 127.0.0.1:{self.port}\npm = static\npm.max_children = 1\n{user}"
-                    f"clear_env = no\nenv[VIPPS_LIB] = {LIB}\nenv[VIPPS_WAN_FIXTURES] = {fix}\n")
+                    f"clear_env = no\nenv[VIPPS_LIB] = {LIB}\nenv[VIPPS_WAN_FIXTURES] = {fix}\n"
+                    f"env[VIPPS_WAN_LOGS] = {self.dir}\n")
+        os.chmod(self.dir, 0o777)  # the worker (nobody, when run as root) writes its log here
         fpm = shutil.which("php-fpm8.2") or "/usr/sbin/php-fpm8.2"
         self.proc = subprocess.Popen([fpm, "-F", "-y", conf, "-d", "ffi.enable=true", "-d", "opcache.enable=1"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -233,17 +236,28 @@ def php_part(sim, work, fix, n):
     finally:
         fpm.stop()
     # The first call of a fresh worker: a new php-fpm each time (token, TCP, TLS, call).
+    # The library's debug log splits each first call into its requests: the token fetch (on the
+    # new connection: TCP, TLS, request) and the payment call.
     cold = {rtt: [] for rtt in RTTS}
+    phases = {rtt: {"token": [], "call": []} for rtt in RTTS}
     for i in range(n["cold"]):
         for rtt in RTTS:
             fresh = Fpm(work, fix, f"cold{i}-{rtt}")
             try:
-                cold[rtt].append(fresh.request(f"mode=binding&op=get&rtt={rtt}&calls=1")["ms"][0])
+                cold[rtt].append(fresh.request(f"mode=binding&op=get&rtt={rtt}&calls=1&log=1")["ms"][0])
             finally:
                 fresh.stop()
+            for name in os.listdir(fresh.dir):
+                if name.endswith(".log") and name != "fpm.log":
+                    with open(os.path.join(fresh.dir, name)) as f:
+                        for line in f:
+                            m = re.search(r"(POST /accesstoken/get|GET /epayment\S*) -> \d+ \(attempt 1, (\d+) ms\)", line)
+                            if m:
+                                phases[rtt]["token" if "accesstoken" in m.group(1) else "call"].append(int(m.group(2)))
     for rtt in RTTS:
         out[f"php/binding/cold/{rtt}"] = {"median_ms": med(cold[rtt]), "min_ms": round(min(cold[rtt]), 3),
-                                          "samples": cold[rtt]}
+                                          "samples": cold[rtt], "token_ms_median": med(phases[rtt]["token"]),
+                                          "call_ms_median": med(phases[rtt]["call"])}
     log(f"php cold first call: {[(rtt, med(cold[rtt])) for rtt in RTTS]}")
     return out
 

@@ -39,10 +39,15 @@ function uuid4(): string
 $ms = [];
 if ($mode === 'binding') {
     require dirname(__DIR__, 2) . '/bindings/php/autoload.php';
-    $client = new Vipps\Client([
+    $config = [
         'base_url' => $base, 'tls' => ['ca_file' => $ca],
         'system_name' => 'bench', 'system_version' => '1.0', 'plugin_name' => 'vipps-wan', 'plugin_version' => '1.0',
-    ]);
+    ];
+    if (isset($_GET['log'])) {
+        // The cold runs: the library's debug log times each HTTP request (token fetch, call).
+        $config['log'] = ['level' => 'debug', 'file' => getenv('VIPPS_WAN_LOGS') . '/' . getmypid() . '.log'];
+    }
+    $client = new Vipps\Client($config);
     for ($i = 0; $i < $calls; $i++) {
         $t0 = hrtime(true);
         if ($op === 'get') {
