@@ -297,7 +297,7 @@ def main():
     args = ap.parse_args()
     only = set(args.only.split(","))
     # Calls per run: many at RTT 0 (the connection count per 1,000 calls), fewer at 20 ms.
-    n = {0: {"get": 1000, "capture": 1000}, 20: {"get": 60, "capture": 40}, "cold": 7}
+    n = {0: {"get": 1000, "capture": 1000}, 20: {"get": 150, "capture": 100}, "cold": 7}
     if args.quick:
         n = {0: {"get": 100, "capture": 50}, 20: {"get": 15, "capture": 10}, "cold": 2}
     work = tempfile.mkdtemp(prefix="vipps-wan-")

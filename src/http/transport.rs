@@ -172,13 +172,16 @@ impl Transport {
             let last_attempt = attempt >= policy.max_attempts;
             let delay = match &outcome {
                 Ok(response) => {
-                    self.logger.log(
-                        Level::Debug,
-                        format!(
-                            "{} {} -> {} (attempt {attempt}, {elapsed} ms)",
-                            request.method, request.log_path, response.status
-                        ),
-                    );
+                    // Checked first: the message is formatted (an allocation) only when logged.
+                    if self.logger.enabled(Level::Debug) {
+                        self.logger.log(
+                            Level::Debug,
+                            format!(
+                                "{} {} -> {} (attempt {attempt}, {elapsed} ms)",
+                                request.method, request.log_path, response.status
+                            ),
+                        );
+                    }
                     if last_attempt || !status_is_retryable(response.status, request.safe_to_repeat)
                     {
                         return finish(outcome, attempt);
@@ -260,10 +263,11 @@ impl Transport {
             .configure_request(http_request)
             .timeout_global(Some(timeout))
             .build();
-        let what = format!("{} {}", request.method, request.log_path);
+        // Named in errors only: formatted when one happens, not on every request.
+        let what = || format!("{} {}", request.method, request.log_path);
         let mut response = agent.run(http_request).map_err(|e| Failure {
             nothing_sent: nothing_sent(&e),
-            error: self.at_server(transport_error(e, &what)),
+            error: self.at_server(transport_error(e, &what())),
         })?;
         let status = response.status().as_u16();
         let headers = response
@@ -276,19 +280,25 @@ impl Transport {
                 )
             })
             .collect();
-        let mut body = Vec::new();
+        // Sized from Content-Length (capped) so that reading does not grow the buffer step by
+        // step; a body without one, or longer than announced, still reads to the cap.
+        let announced = response.body().content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(announced.min(64 * 1024) as usize + 1);
         response
             .body_mut()
             .as_reader()
             .take(MAX_RESPONSE_BYTES + 1)
             .read_to_end(&mut body)
-            .map_err(|e| Failure::after_sending(self.at_server(io_error(e, &what))))?;
+            .map_err(|e| Failure::after_sending(self.at_server(io_error(e, &what()))))?;
         if body.len() as u64 > MAX_RESPONSE_BYTES {
             return Err(Failure::after_sending(
                 self.at_server(
                     Error::new(
                         ErrorKind::Api,
-                        format!("{what}: response body exceeds {MAX_RESPONSE_BYTES} bytes"),
+                        format!(
+                            "{}: response body exceeds {MAX_RESPONSE_BYTES} bytes",
+                            what()
+                        ),
                     )
                     .with_retryable(false),
                 ),
