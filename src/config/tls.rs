@@ -24,13 +24,24 @@ pub enum Roots {
     Platform,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct TlsSettings {
     pub roots: Roots,
     /// The path given as `ca_file`, for messages.
     pub ca_file: Option<String>,
     /// The certificates read from `ca_file`, added to `roots`.
     pub extra_roots: Vec<CertificateDer<'static>>,
+}
+
+/// The path and how many certificates, not their bytes (a bundle can hold hundreds).
+impl std::fmt::Debug for TlsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsSettings")
+            .field("roots", &self.roots)
+            .field("ca_file", &self.ca_file)
+            .field("extra_roots", &self.extra_roots.len())
+            .finish()
+    }
 }
 
 impl TlsSettings {

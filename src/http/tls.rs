@@ -40,11 +40,7 @@ pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>> {
             builder.with_root_certificates(store)
         }
         Roots::Platform => {
-            let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
-                settings.extra_roots.iter().cloned(),
-                provider,
-            )
-            .map_err(|e| {
+            let verifier = platform_verifier(settings, provider).map_err(|e| {
                 Error::config(format!(
                     "tls.roots \"platform\": the system's trust store cannot be used ({e})"
                 ))
@@ -56,6 +52,31 @@ pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>> {
         }
     };
     Ok(Arc::new(config.with_no_client_auth()))
+}
+
+#[cfg(not(target_os = "android"))]
+fn platform_verifier(
+    settings: &TlsSettings,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> std::result::Result<rustls_platform_verifier::Verifier, rustls::Error> {
+    rustls_platform_verifier::Verifier::new_with_extra_roots(
+        settings.extra_roots.iter().cloned(),
+        provider,
+    )
+}
+
+/// Android's verifier cannot take extra roots.
+#[cfg(target_os = "android")]
+fn platform_verifier(
+    settings: &TlsSettings,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> std::result::Result<rustls_platform_verifier::Verifier, rustls::Error> {
+    if !settings.extra_roots.is_empty() {
+        return Err(rustls::Error::General(
+            "tls.ca_file cannot be added to the platform's roots on Android".to_owned(),
+        ));
+    }
+    rustls_platform_verifier::Verifier::new(provider)
 }
 
 /// A copy of `config` with an empty session cache of its own (see the module comment).
