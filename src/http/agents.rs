@@ -16,16 +16,19 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::per_process::PerProcess;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// More distinct connection settings than this in one process (a misuse, e.g. a per-request
 /// plugin name) starts the maps over rather than letting them grow.
 const MAX_ENTRIES: usize = 32;
 
-static AGENTS: PerProcess<Mutex<HashMap<String, ureq::Agent>>> = PerProcess::new();
-static TLS_CONFIGS: PerProcess<Mutex<HashMap<String, Arc<rustls::ClientConfig>>>> =
-    PerProcess::new();
+/// Vectors, searched in order (a handful of entries), not hash maps: a hash map's table is held
+/// by a pointer into its middle, which valgrind reports as "possibly lost" for these
+/// process-lifetime values (`make valgrind` counts that as an error).
+type Registry<T> = PerProcess<Mutex<Vec<(String, T)>>>;
+
+static AGENTS: Registry<ureq::Agent> = PerProcess::new();
+static TLS_CONFIGS: Registry<Arc<rustls::ClientConfig>> = PerProcess::new();
 
 /// What decides how a connection is made: the origin, the proxy, the TLS trust settings (the
 /// added certificates by content, so an edited file is a new key), the connect timeout and the
@@ -50,16 +53,16 @@ pub fn key(config: &Config, origin: &str) -> String {
 
 /// This process's agent for `key`, made by `make` the first time.
 pub fn agent(key: &str, make: impl FnOnce() -> ureq::Agent) -> ureq::Agent {
-    let agents = AGENTS.get(|| Mutex::new(HashMap::new()));
+    let agents = AGENTS.get(|| Mutex::new(Vec::new()));
     let mut agents = agents.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(agent) = agents.get(key) {
+    if let Some((_, agent)) = agents.iter().find(|(k, _)| k == key) {
         return agent.clone();
     }
     if agents.len() >= MAX_ENTRIES {
         agents.clear();
     }
     let agent = make();
-    agents.insert(key.to_owned(), agent.clone());
+    agents.push((key.to_owned(), agent.clone()));
     agent
 }
 
@@ -69,15 +72,15 @@ pub fn tls_config(
     key: &str,
     make: impl FnOnce() -> Result<Arc<rustls::ClientConfig>>,
 ) -> Result<Arc<rustls::ClientConfig>> {
-    let configs = TLS_CONFIGS.get(|| Mutex::new(HashMap::new()));
+    let configs = TLS_CONFIGS.get(|| Mutex::new(Vec::new()));
     let mut configs = configs.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(config) = configs.get(key) {
+    if let Some((_, config)) = configs.iter().find(|(k, _)| k == key) {
         return Ok(config.clone());
     }
     if configs.len() >= MAX_ENTRIES {
         configs.clear();
     }
     let config = make()?;
-    configs.insert(key.to_owned(), config.clone());
+    configs.push((key.to_owned(), config.clone()));
     Ok(config)
 }
