@@ -6,7 +6,7 @@ ePayment webhook the simulator really delivered, the exact bytes of the library'
 request), runs each part, alternating the contenders inside each part, and writes
 bench/out/results.json and bench/RESULTS.md.
 
-    python3 bench/run.py [--only c,node,python,php,cold] [--quick]
+    python3 bench/run.py [--only c,node,python,php,cold,wan] [--quick]
 """
 import argparse
 import ctypes
@@ -350,6 +350,30 @@ def part_throughput(results, langs, quick):
             d[lang] = run_json(cmd, env, cwd=cwd, timeout=900)
 
 
+def part_wan(results, quick):
+    """bench/wan: HTTPS at RTT 0 and 20 ms through vipps-delay-proxy (its own simulator)."""
+    with Part(results, "wan", "8. HTTPS at network latency: round trips per call") as d:
+        d.update(run_json([sys.executable, os.path.join(HERE, "wan", "run.py")] + (["--quick"] if quick else []),
+                          timeout=1800))
+
+
+WAN_START, WAN_END = "<!-- wan:start -->", "<!-- wan:end -->"
+
+
+def splice_wan(path, section):
+    """Replaces the WAN section of an existing RESULTS.md (bench/run.sh --only wan)."""
+    with open(path) as f:
+        text = f.read()
+    block = f"{WAN_START}\n{section}{WAN_END}\n"
+    if WAN_START in text and WAN_END in text:
+        head, rest = text.split(WAN_START, 1)
+        text = head + block + rest.split(WAN_END, 1)[1].lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def part_cold(results, quick):
     with Part(results, "cold", "7. PHP cold start") as d:
         d.update(run_json([sys.executable, os.path.join(HERE, "php", "coldstart.py"), FIX, "1" if quick else "0"],
@@ -385,7 +409,7 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="c,node,python,php,cold")
+    ap.add_argument("--only", default="c,node,python,php,cold,wan")
     ap.add_argument("--quick", action="store_true", help="short runs, for checking the suite itself")
     args = ap.parse_args()
     only = set(args.only.split(","))
@@ -394,6 +418,24 @@ def main():
     t0 = time.time()
     results = {"machine": machine(), "quick": args.quick, "busy_at_start": busy_processes(),
                "load_start": open("/proc/loadavg").read().strip()}
+    if only == {"wan"}:
+        # Only the WAN part: it starts its own simulator; its section replaces the one in
+        # bench/RESULTS.md (a full, non-quick run rewrites the whole file).
+        part_wan(results, args.quick)
+        sys.path.insert(0, os.path.join(HERE, "wan"))
+        import wan_report
+        section = "## 8. HTTPS at network latency: round trips per call\n\n" + wan_report.render(results["wan"])
+        with open(os.path.join(OUT, "wan.json"), "w") as f:
+            json.dump(results, f, indent=1)
+        target = os.path.join(HERE, "RESULTS.md") if not args.quick else os.path.join(OUT, "RESULTS.md")
+        if args.quick:
+            with open(target, "w") as f:
+                f.write(section)
+        else:
+            splice_wan(target, section)
+        print(section)
+        log(f"written {target}")
+        return
     sim = Sim()
     log(f"vipps-sim at {sim.base}")
     try:
@@ -409,6 +451,8 @@ def main():
             part_cold(results, args.quick)
     finally:
         sim.stop()
+    if "wan" in only:
+        part_wan(results, args.quick)
     results["busy_at_end"] = busy_processes()
     results["load_end"] = open("/proc/loadavg").read().strip()
     results["total_seconds"] = round(time.time() - t0, 1)
@@ -417,7 +461,7 @@ def main():
     sys.path.insert(0, HERE)
     import report
     text = report.render(results)
-    target = os.path.join(HERE, "RESULTS.md") if not args.quick and only >= set(LANGS) | {"cold"} \
+    target = os.path.join(HERE, "RESULTS.md") if not args.quick and only >= set(LANGS) | {"cold", "wan"} \
         else os.path.join(OUT, "RESULTS.md")
     with open(target, "w") as f:
         f.write(text)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark suite (`make bench`): libvipps and its bindings against raw HTTP, the official Node
-# SDK, PHP curl and Python requests, on vipps-sim over loopback. Writes bench/RESULTS.md.
+# SDK, PHP curl and Python requests, on vipps-sim over loopback; and (part "wan", bench/wan/)
+# the same over HTTPS at RTT 0 and 20 ms through vipps-delay-proxy. Writes bench/RESULTS.md.
 #
 #   bench/run.sh                  everything (about 6-8 minutes on 2 cores)
 #   bench/run.sh --quick          short windows, to check the suite (writes bench/out/RESULTS.md)
-#   bench/run.sh --only c,node    some parts: c, node, python, php, cold
+#   bench/run.sh --only c,node    some parts: c, node, python, php, cold, wan
+#   bench/run.sh --only wan       the WAN part alone: replaces its section of bench/RESULTS.md
 #
 # Installs what is missing: php8.2-cli, php8.2-curl, php8.2-fpm (apt), the Node SDK (npm ci in
 # bench/node), the Node binding's koffi (npm ci in bindings/node), requests (pip).

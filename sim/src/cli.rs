@@ -16,13 +16,22 @@ usage: vipps-sim [options]
                         seconds (default 300; 0 = never)
   --reservation-days N  days a reservation can be captured or cancelled (default 180)
   --rate-limits         apply the documented per-reference rate limits (default off)
+  --tls                 serve HTTPS (base URL https://127.0.0.1:PORT) with a certificate for
+                        127.0.0.1 and localhost from a CA made at start; needs --ca-out
+  --ca-out FILE         with --tls: where to write that CA's certificate (PEM), for clients
+                        to trust (the library: \"tls\": {\"ca_file\": FILE})
   --help                this text
 
 The base URL is printed as the first line of stdout.";
 
 pub enum Command {
-    Run(SimOptions),
+    Run(SimOptions, Option<Https>),
     Help,
+}
+
+/// `--tls --ca-out FILE`.
+pub struct Https {
+    pub ca_out: String,
 }
 
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
@@ -31,6 +40,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         ..SimOptions::default()
     };
     let mut msns: Vec<String> = Vec::new();
+    let mut tls = false;
+    let mut ca_out: Option<String> = None;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
@@ -38,6 +49,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         }
         if flag == "--rate-limits" {
             opts.rate_limits = true;
+            continue;
+        }
+        if flag == "--tls" {
+            tls = true;
             continue;
         }
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -54,13 +69,20 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
                 opts.customer_timeout_secs = (secs > 0).then_some(secs);
             }
             "--reservation-days" => opts.reservation_days = number(&flag, &value()?)?,
+            "--ca-out" => ca_out = Some(value()?),
             other => return Err(format!("unknown option {other}")),
         }
     }
     if !msns.is_empty() {
         opts.merchant_serial_numbers = msns;
     }
-    Ok(Command::Run(opts))
+    let https = match (tls, ca_out) {
+        (true, Some(ca_out)) => Some(Https { ca_out }),
+        (true, None) => return Err("--tls needs --ca-out FILE (clients must trust its CA)".into()),
+        (false, Some(_)) => return Err("--ca-out is only for --tls".into()),
+        (false, None) => None,
+    };
+    Ok(Command::Run(opts, https))
 }
 
 fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
@@ -74,7 +96,7 @@ mod tests {
 
     fn run(args: &[&str]) -> Result<SimOptions, String> {
         match parse(args.iter().map(|s| s.to_string()))? {
-            Command::Run(o) => Ok(o),
+            Command::Run(o, _) => Ok(o),
             Command::Help => Err("help".into()),
         }
     }
@@ -93,5 +115,21 @@ mod tests {
         assert!(run(&["--bogus"]).is_err());
         assert!(run(&["--port"]).is_err());
         assert_eq!(run(&["--help"]).err().as_deref(), Some("help"));
+    }
+
+    #[test]
+    fn tls_needs_a_file_for_its_ca() {
+        let https = |args: &[&str]| match parse(args.iter().map(|s| s.to_string())) {
+            Ok(Command::Run(_, https)) => Ok(https.map(|h| h.ca_out)),
+            Ok(Command::Help) => Err("help".to_owned()),
+            Err(e) => Err(e),
+        };
+        assert_eq!(https(&[]), Ok(None));
+        assert_eq!(
+            https(&["--tls", "--ca-out", "/tmp/ca.pem"]),
+            Ok(Some("/tmp/ca.pem".to_owned()))
+        );
+        assert!(https(&["--tls"]).unwrap_err().contains("--ca-out"));
+        assert!(https(&["--ca-out", "x"]).unwrap_err().contains("--tls"));
     }
 }

@@ -30,6 +30,7 @@ pub mod routes;
 mod server;
 pub mod state;
 pub mod timefmt;
+mod tls;
 pub mod user_actions;
 pub mod userinfo;
 pub mod validate;

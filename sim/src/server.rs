@@ -7,6 +7,7 @@ use crate::conn::ConnAbort;
 use crate::options::SimOptions;
 use crate::routes;
 use crate::state::Sim;
+use crate::tls::SimTls;
 use axum::body::Body;
 use axum::Router;
 use hyper::body::Incoming;
@@ -15,6 +16,7 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdListener};
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tower::Service;
@@ -22,18 +24,33 @@ use tower::Service;
 /// A running simulator. Dropping it shuts the server down and joins its thread.
 pub struct SimServer {
     base_url: String,
+    /// With `--tls`: the PEM of the CA that signed the server's certificate.
+    ca_pem: Option<String>,
     sim: Arc<Sim>,
     shutdown: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl SimServer {
-    /// Binds 127.0.0.1:`opts.port` and returns once the socket is listening.
+    /// Binds 127.0.0.1:`opts.port` and returns once the socket is listening (plain HTTP).
     pub fn start(opts: SimOptions) -> std::io::Result<SimServer> {
+        Self::start_with(opts, None)
+    }
+
+    /// As [`SimServer::start`], serving HTTPS with a certificate for 127.0.0.1 and localhost
+    /// from a CA made now; [`SimServer::ca_pem`] is what a client must trust.
+    pub fn start_https(opts: SimOptions) -> std::io::Result<SimServer> {
+        Self::start_with(opts, Some(SimTls::generate()?))
+    }
+
+    fn start_with(opts: SimOptions, tls: Option<SimTls>) -> std::io::Result<SimServer> {
         let listener = StdListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port)))?;
         listener.set_nonblocking(true)?;
         let port = listener.local_addr()?.port();
-        let base_url = format!("http://127.0.0.1:{port}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://127.0.0.1:{port}");
+        let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
+        let acceptor = tls.map(|t| tokio_rustls::TlsAcceptor::from(t.server_config));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("vipps-sim")
@@ -55,7 +72,8 @@ impl SimServer {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
-                    accept_loop(listener, routes::app(sim2), shutdown_rx).await;
+                    let app = routes::app(Arc::clone(&sim2));
+                    accept_loop(listener, app, sim2, acceptor, shutdown_rx).await;
                 });
                 // Outbound deliveries may still be sleeping or sending; do not wait long for them.
                 runtime.shutdown_timeout(Duration::from_millis(500));
@@ -67,6 +85,7 @@ impl SimServer {
         }
         Ok(SimServer {
             base_url,
+            ca_pem,
             sim,
             shutdown,
             thread: Some(thread),
@@ -76,6 +95,11 @@ impl SimServer {
     /// e.g. `http://127.0.0.1:41234` (no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The CA certificate (PEM) of a simulator started with [`SimServer::start_https`].
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The simulator's state, for in-process inspection.
@@ -93,7 +117,16 @@ impl Drop for SimServer {
     }
 }
 
-async fn accept_loop(listener: TcpListener, app: Router, mut shutdown: watch::Receiver<bool>) {
+/// How long a client may take to complete the TLS handshake before its connection is dropped.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn accept_loop(
+    listener: TcpListener,
+    app: Router,
+    sim: Arc<Sim>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -106,12 +139,43 @@ async fn accept_loop(listener: TcpListener, app: Router, mut shutdown: watch::Re
             },
             _ = shutdown.changed() => return,
         };
-        tokio::spawn(serve_connection(stream, app.clone(), shutdown.clone()));
+        // Counted for `/_sim/stats`: how many connections clients open (keep-alive shows as
+        // few connections for many requests).
+        sim.stats.count_connection();
+        let _ = stream.set_nodelay(true);
+        match &tls {
+            None => {
+                tokio::spawn(serve_connection(stream, app.clone(), shutdown.clone()));
+            }
+            Some(acceptor) => {
+                tokio::spawn(serve_tls(
+                    acceptor.clone(),
+                    stream,
+                    app.clone(),
+                    shutdown.clone(),
+                ));
+            }
+        }
     }
 }
 
-async fn serve_connection(stream: TcpStream, app: Router, mut shutdown: watch::Receiver<bool>) {
-    let _ = stream.set_nodelay(true);
+async fn serve_tls(
+    acceptor: tokio_rustls::TlsAcceptor,
+    stream: TcpStream,
+    app: Router,
+    shutdown: watch::Receiver<bool>,
+) {
+    // A client that refuses the certificate ends the handshake with an alert: just drop it.
+    if let Ok(Ok(tls)) = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+    {
+        serve_connection(tls, app, shutdown).await;
+    }
+}
+
+async fn serve_connection<S>(stream: S, app: Router, mut shutdown: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let abort = ConnAbort::default();
     let handle = abort.clone();
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {

@@ -4,8 +4,10 @@
 //! naming the setting, instead of on the first payment.
 
 pub(crate) mod base_url;
+pub(crate) mod tls;
 
 use crate::config::base_url::BaseUrl;
+use crate::config::tls::TlsSettings;
 use crate::error::{ErrorKind, Result};
 use crate::json::input::{parse_object, Fields};
 use crate::log::LogConfig;
@@ -35,6 +37,7 @@ const KNOWN_KEYS: &[&str] = &[
     "timeouts",
     "retry",
     "proxy",
+    "tls",
     "callback_secret",
     "webhook_secrets",
     "webhook_max_age_secs",
@@ -162,6 +165,7 @@ pub struct Config {
     pub timeouts: Timeouts,
     pub retry: RetryPolicy,
     pub proxy: Option<String>,
+    pub tls: TlsSettings,
     pub callback_secret: Option<Secret>,
     pub webhook_secrets: Vec<Secret>,
     pub webhook_max_age: Duration,
@@ -249,6 +253,7 @@ impl Config {
             timeouts: read_timeouts(&f)?,
             retry: read_retry(&f)?,
             proxy: read_proxy(&f)?,
+            tls: TlsSettings::read(&f)?,
             callback_secret: read_callback_secret(&f)?,
             webhook_secrets: read_webhook_secrets(&f)?,
             webhook_max_age: Duration::from_secs(f.opt_u64("webhook_max_age_secs")?.unwrap_or(300)),

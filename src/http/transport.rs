@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::agents;
 use crate::http::retry::{backoff, parse_retry_after, retry_delay, status_is_retryable};
 use crate::log::{Level, Logger};
 use crate::per_process::PerProcess;
@@ -82,11 +83,18 @@ fn finish(
 
 /// The agent, made anew in each process: a forked PHP-FPM child must not share its parent's
 /// pooled connections (both would read from the same socket), nor lock the parent's pool.
+/// Within a process the agent, and so its pool, is shared by every client with the same
+/// connection settings (agents.rs): a PHP-FPM worker's next request reuses the connection.
 pub struct Transport {
     config: Arc<Config>,
     logger: Arc<Logger>,
     /// Parsed once at creation, so a bad proxy fails the client and not a later call.
     proxy: Option<ureq::Proxy>,
+    /// The TLS configuration built from `tls` at creation (so a bad trust store fails the
+    /// client); each process's agent gets a copy with its own session cache.
+    tls: Arc<rustls::ClientConfig>,
+    /// The connection settings, naming this process's shared agent (agents.rs).
+    agent_key: String,
     agent: PerProcess<ureq::Agent>,
     /// `scheme://host[:port]` of the base URL, named in transport error messages so an operator
     /// sees which server could not be reached (the base URL has no user or query: base_url.rs).
@@ -105,10 +113,14 @@ impl Transport {
             None => None,
         };
         let origin = origin_of(config.base_url.as_str()).to_owned();
+        let agent_key = agents::key(&config, &origin);
+        let tls = agents::tls_config(&agent_key, || crate::http::tls::client_config(&config.tls))?;
         let transport = Transport {
             config,
             logger,
             proxy,
+            tls,
+            agent_key,
             agent: PerProcess::new(),
             origin,
         };
@@ -118,9 +130,11 @@ impl Transport {
 
     fn agent(&self) -> ureq::Agent {
         let made_in = self.agent.made_in();
-        let agent = self
-            .agent
-            .get(|| build_agent(&self.config, self.proxy.clone()));
+        let agent = self.agent.get(|| {
+            agents::agent(&self.agent_key, || {
+                build_agent(&self.config, self.proxy.clone(), &self.tls)
+            })
+        });
         if made_in.is_some_and(|pid| pid != std::process::id()) {
             self.logger.log(
                 Level::Info,
@@ -158,13 +172,16 @@ impl Transport {
             let last_attempt = attempt >= policy.max_attempts;
             let delay = match &outcome {
                 Ok(response) => {
-                    self.logger.log(
-                        Level::Debug,
-                        format!(
-                            "{} {} -> {} (attempt {attempt}, {elapsed} ms)",
-                            request.method, request.log_path, response.status
-                        ),
-                    );
+                    // Checked first: the message is formatted (an allocation) only when logged.
+                    if self.logger.enabled(Level::Debug) {
+                        self.logger.log(
+                            Level::Debug,
+                            format!(
+                                "{} {} -> {} (attempt {attempt}, {elapsed} ms)",
+                                request.method, request.log_path, response.status
+                            ),
+                        );
+                    }
                     if last_attempt || !status_is_retryable(response.status, request.safe_to_repeat)
                     {
                         return finish(outcome, attempt);
@@ -246,10 +263,11 @@ impl Transport {
             .configure_request(http_request)
             .timeout_global(Some(timeout))
             .build();
-        let what = format!("{} {}", request.method, request.log_path);
+        // Named in errors only: formatted when one happens, not on every request.
+        let what = || format!("{} {}", request.method, request.log_path);
         let mut response = agent.run(http_request).map_err(|e| Failure {
             nothing_sent: nothing_sent(&e),
-            error: self.at_server(transport_error(e, &what)),
+            error: self.at_server(transport_error(e, &what())),
         })?;
         let status = response.status().as_u16();
         let headers = response
@@ -262,19 +280,25 @@ impl Transport {
                 )
             })
             .collect();
-        let mut body = Vec::new();
+        // Sized from Content-Length (capped) so that reading does not grow the buffer step by
+        // step; a body without one, or longer than announced, still reads to the cap.
+        let announced = response.body().content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(announced.min(64 * 1024) as usize + 1);
         response
             .body_mut()
             .as_reader()
             .take(MAX_RESPONSE_BYTES + 1)
             .read_to_end(&mut body)
-            .map_err(|e| Failure::after_sending(self.at_server(io_error(e, &what))))?;
+            .map_err(|e| Failure::after_sending(self.at_server(io_error(e, &what()))))?;
         if body.len() as u64 > MAX_RESPONSE_BYTES {
             return Err(Failure::after_sending(
                 self.at_server(
                     Error::new(
                         ErrorKind::Api,
-                        format!("{what}: response body exceeds {MAX_RESPONSE_BYTES} bytes"),
+                        format!(
+                            "{}: response body exceeds {MAX_RESPONSE_BYTES} bytes",
+                            what()
+                        ),
                     )
                     .with_retryable(false),
                 ),
@@ -289,7 +313,11 @@ impl Transport {
     }
 }
 
-fn build_agent(config: &Config, proxy: Option<ureq::Proxy>) -> ureq::Agent {
+fn build_agent(
+    config: &Config,
+    proxy: Option<ureq::Proxy>,
+    tls: &rustls::ClientConfig,
+) -> ureq::Agent {
     let agent_config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .proxy(proxy)
@@ -302,9 +330,18 @@ fn build_agent(config: &Config, proxy: Option<ureq::Proxy>) -> ureq::Agent {
         ))
         .max_response_header_size(64 * 1024)
         .build();
+    // ureq's default chain (a CONNECT proxy tunnel, then TCP), with the library's TLS layer in
+    // place of ureq's (http/tls.rs says why).
+    use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(crate::http::tls::TlsConnector {
+                config: crate::http::tls::for_this_process(tls),
+            });
     ureq::Agent::with_parts(
         agent_config,
-        ureq::unversioned::transport::DefaultConnector::default(),
+        connector,
         crate::http::resolver::CachingResolver::default(),
     )
 }

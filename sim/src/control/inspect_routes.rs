@@ -37,6 +37,7 @@ pub async fn stats(State(sim): State<Arc<Sim>>) -> Reply {
         &json!({
             "token_fetches": sim.stats.token_fetches(),
             "requests": sim.stats.requests(),
+            "connections": sim.stats.connections(),
         }),
     )
 }

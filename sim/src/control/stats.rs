@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct Stats {
     token_fetches: AtomicU64,
     requests: AtomicU64,
+    connections: AtomicU64,
 }
 
 impl Stats {
@@ -19,6 +20,15 @@ impl Stats {
         self.requests.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// An accepted TCP connection (before any TLS handshake).
+    pub fn count_connection(&self) {
+        self.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
+    }
+
     pub fn token_fetches(&self) -> u64 {
         self.token_fetches.load(Ordering::Relaxed)
     }
@@ -30,5 +40,6 @@ impl Stats {
     pub fn reset(&self) {
         self.token_fetches.store(0, Ordering::Relaxed);
         self.requests.store(0, Ordering::Relaxed);
+        self.connections.store(0, Ordering::Relaxed);
     }
 }
