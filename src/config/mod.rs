@@ -14,13 +14,19 @@ use crate::log::LogConfig;
 use crate::secret::Secret;
 use std::time::Duration;
 
+/// The test environment (the merchant test portal's API).
 pub const TEST_BASE_URL: &str = "https://apitest.vipps.no";
+/// Production: real money.
 pub const PRODUCTION_BASE_URL: &str = "https://api.vipps.no";
 /// Where `vipps-sim` listens by default; used when no credentials are configured.
 pub const SIM_BASE_URL: &str = "http://127.0.0.1:7878";
+/// The simulator's client id (it accepts these test credentials).
 pub const SIM_CLIENT_ID: &str = "sim-client-id";
+/// The simulator's client secret.
 pub const SIM_CLIENT_SECRET: &str = "sim-client-secret";
+/// The simulator's subscription key.
 pub const SIM_SUBSCRIPTION_KEY: &str = "sim-subscription-key";
+/// The simulator's merchant serial number.
 pub const SIM_MSN: &str = "123456";
 
 const KNOWN_KEYS: &[&str] = &[
@@ -48,7 +54,9 @@ const KNOWN_KEYS: &[&str] = &[
 /// Which Vipps MobilePay environment the client talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
+    /// `https://apitest.vipps.no`.
     Test,
+    /// `https://api.vipps.no`: real money.
     Production,
     /// The local simulator: chosen when no credentials are configured.
     Sim,
@@ -57,6 +65,7 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// The name used in the configuration and in `vipps_client_info`.
     pub fn as_str(self) -> &'static str {
         match self {
             Environment::Test => "test",
@@ -70,13 +79,18 @@ impl Environment {
 /// The four `Vipps-System-*` headers: who is calling (each 1 to 30 characters).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SystemInfo {
+    /// `Vipps-System-Name`: the shop platform (e.g. "woocommerce").
     pub system_name: String,
+    /// `Vipps-System-Version`: its version.
     pub system_version: String,
+    /// `Vipps-System-Plugin-Name`: the plugin on it.
     pub plugin_name: String,
+    /// `Vipps-System-Plugin-Version`: the plugin's version.
     pub plugin_version: String,
 }
 
 impl SystemInfo {
+    /// The configuration keys, in the order of the struct.
     pub const FIELDS: [&'static str; 4] = [
         "system_name",
         "system_version",
@@ -127,6 +141,7 @@ impl SystemInfo {
     }
 }
 
+/// How long a call may take (`timeouts` in the configuration, in milliseconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timeouts {
     /// Time to establish a connection (TCP and TLS).
@@ -138,42 +153,65 @@ pub struct Timeouts {
     pub total: Duration,
 }
 
+/// How transient failures are retried (`retry` in the configuration); README "Retries".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, the first included (1 = no retries).
     pub max_attempts: u32,
+    /// The first backoff; it doubles per attempt (with jitter).
     pub base_delay: Duration,
+    /// The longest backoff between two attempts.
     pub max_delay: Duration,
 }
 
 /// How `wait_for_final_status` polls (the polling guidance: first after 5 s, then every 2 s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Polling {
+    /// Before the first read.
     pub initial_delay: Duration,
+    /// Between reads.
     pub interval: Duration,
 }
 
+/// A client's whole configuration, checked (README "Configuration" describes each key).
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// Where the client talks to.
     pub environment: Environment,
+    /// The API's base URL (`https://`, or `http://` to a loopback host only).
     pub base_url: BaseUrl,
+    /// The merchant's client id (Access Token API).
     pub client_id: String,
+    /// The merchant's client secret; never logged.
     pub client_secret: Secret,
+    /// `Ocp-Apim-Subscription-Key`; never logged.
     pub subscription_key: Secret,
+    /// The sales unit (4 to 6 digits).
     pub merchant_serial_number: String,
+    /// The `Vipps-System-*` headers.
     pub system: SystemInfo,
+    /// Connect, attempt and whole-call limits.
     pub timeouts: Timeouts,
+    /// Retries of transient failures.
     pub retry: RetryPolicy,
+    /// An HTTP(S) proxy URL, when one is configured.
     pub proxy: Option<String>,
+    /// Which certificate authorities are trusted (`tls`).
     pub tls: TlsSettings,
+    /// The secret callback tokens are derived from (Checkout, eCom, Express shipping).
     pub callback_secret: Option<Secret>,
+    /// The webhook secrets signatures are checked with (several during a rotation).
     pub webhook_secrets: Vec<Secret>,
+    /// How old a signed webhook may be.
     pub webhook_max_age: Duration,
+    /// How `wait_for_final_status` polls.
     pub polling: Polling,
+    /// Where log lines go, and from which level.
     pub log: LogConfig,
 }
 
 impl Config {
+    /// Parses and checks a JSON configuration; every mistake is a `config` error naming the key.
     pub fn from_json(text: &str) -> Result<Config> {
         let map = parse_object(text, "configuration", ErrorKind::Config)?;
         let f = Fields::new(&map, "", ErrorKind::Config);
@@ -262,6 +300,7 @@ impl Config {
         })
     }
 
+    /// Whether calls move real money (test-only operations are refused).
     pub fn is_production(&self) -> bool {
         self.environment == Environment::Production
     }
