@@ -658,3 +658,28 @@ fn every_binding_copies_the_constants_of_the_header() {
         assert_eq!(binding_constant(path, prefix), max_body, "{path}");
     }
 }
+
+/// The configuration keys the library accepts (`KNOWN_KEYS` in src/config/mod.rs).
+fn config_keys() -> BTreeSet<String> {
+    let source = read("src/config/mod.rs");
+    let list = js_class(&source, "const KNOWN_KEYS: &[&str] = &[");
+    let keys: BTreeSet<String> = list
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix('"')?.strip_suffix("\","))
+        .map(str::to_owned)
+        .collect();
+    assert!(keys.len() >= 15 && keys.contains("tls"), "{keys:?}");
+    keys
+}
+
+#[test]
+fn every_typed_binding_config_names_exactly_the_library_s_configuration_keys() {
+    // A key the library gained (like `tls`) must not be a type error in TypeScript or mypy.
+    let keys = config_keys();
+    let node = read("bindings/node/index.d.ts");
+    let ts = names_after(js_class(&node, "export interface ClientConfig {"), "  ", "");
+    assert_eq!(ts, keys, "bindings/node/index.d.ts ClientConfig");
+    let python = read("bindings/python/src/vipps/types.py");
+    let py = names_after(py_class(&python, "class Config(TypedDict"), "    ", "");
+    assert_eq!(py, keys, "bindings/python/src/vipps/types.py Config");
+}

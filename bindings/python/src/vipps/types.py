@@ -61,6 +61,13 @@ class Retry(TypedDict, total=False):
     max_delay_ms: int
 
 
+class Tls(TypedDict, total=False):
+    """Trusted certificate authorities: `webpki` (built in, the default) or the OS store, plus a PEM bundle."""
+
+    roots: Literal["webpki", "platform"]
+    ca_file: str
+
+
 class Config(TypedDict, total=False):
     environment: Literal["test", "production", "sim"]
     base_url: str
@@ -75,6 +82,7 @@ class Config(TypedDict, total=False):
     timeouts: Timeouts
     retry: Retry
     proxy: str
+    tls: Tls
     callback_secret: str
     webhook_secrets: List[str]
     webhook_max_age_secs: int
