@@ -37,6 +37,8 @@ export interface ClientConfig {
   timeouts?: Timeouts;
   retry?: RetryPolicy;
   proxy?: string;
+  /** Trusted certificate authorities: `webpki` (Mozilla's, built in; the default) or the OS store, plus a PEM bundle. */
+  tls?: { roots?: 'webpki' | 'platform'; ca_file?: string };
   callback_secret?: string;
   webhook_secrets?: string[];
   webhook_max_age_secs?: number;
