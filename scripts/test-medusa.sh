@@ -67,11 +67,17 @@ if [ "$(id -u)" -eq 0 ]; then
     chown postgres: "$PGDIR"
     as_pg=(runuser -u postgres --)
 fi
-stop_pg() {
+SERVER_PID="$ROOT/target/medusa/server.pid" # Medusa's process group, written by the tests
+rm -f "$SERVER_PID"
+stop_all() {
+    if [ -s "$SERVER_PID" ]; then
+        kill -TERM -- "-$(cat "$SERVER_PID")" 2>/dev/null || true
+        rm -f "$SERVER_PID"
+    fi
     "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$PGDIR"
 }
-trap stop_pg EXIT
+trap stop_all EXIT
 PGPORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "${as_pg[@]}" "$PG_BIN/initdb" -D "$PGDIR/data" -A trust -U medusa -E UTF8 --no-sync >"$PGDIR/initdb.log" 2>&1 ||
     { cat "$PGDIR/initdb.log" >&2; exit 1; }

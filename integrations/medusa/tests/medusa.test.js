@@ -243,8 +243,10 @@ before(async () => {
     STORE_CORS: storeUrl,
   };
   const log = fs.openSync(path.join(LOGS, 'server.log'), 'w');
-  medusa = spawn('npx', ['--no-install', 'medusa', 'start'], { cwd: APP, env: medusaEnv, stdio: ['ignore', log, log], detached: true });
+  medusa = spawn(path.join(APP, 'node_modules', '.bin', 'medusa'), ['start'], { cwd: APP, env: medusaEnv, stdio: ['ignore', log, log], detached: true });
   const exited = new Promise((resolve) => medusa.once('exit', (code) => resolve(code)));
+  // scripts/test-medusa.sh stops this process group on its way out should this process die first.
+  fs.writeFileSync(path.join(LOGS, 'server.pid'), String(medusa.pid));
   await waitFor('Medusa to answer /health', async () => {
     if (medusa.exitCode !== null) throw new Error(`Medusa exited (${await exited}): see target/medusa/server.log`);
     try {
@@ -259,11 +261,16 @@ before(async () => {
 });
 
 after(async () => {
-  if (medusa && medusa.exitCode === null) {
-    const gone = new Promise((resolve) => medusa.once('exit', resolve));
-    process.kill(-medusa.pid, 'SIGTERM');
+  if (medusa) {
+    const gone = medusa.exitCode === null ? new Promise((resolve) => medusa.once('exit', resolve)) : null;
+    try {
+      process.kill(-medusa.pid, 'SIGTERM'); // the whole group: Medusa may have children of its own
+    } catch (error) {
+      if (error.code !== 'ESRCH') throw error;
+    }
     await gone;
   }
+  fs.rmSync(path.join(LOGS, 'server.pid'), { force: true });
   if (storefront) await new Promise((resolve) => storefront.close(resolve));
   if (client) await client.close();
   if (sim) await sim.stop();
@@ -400,4 +407,48 @@ test('a lost webhook is recovered by the reconcile job', async () => {
   } finally {
     await simCall('DELETE', '/_sim/callback-faults');
   }
+});
+
+test('a refund whose answer is lost is made once when the admin tries again', async () => {
+  const { email, reference } = await cartWithSession();
+  await client.forceApprove({ reference, customer: { phoneNumber: '4791234567' } });
+  const order = await waitFor('the order', async () => {
+    const found = await orderByEmail(email);
+    return found && found.payment_status === 'authorized' ? found : null;
+  });
+  const paymentId = order.payment_collections[0].payments[0].id;
+  await admin('POST', `/admin/payments/${paymentId}/capture`, {});
+
+  // Vipps MobilePay makes the refund, but no answer ever reaches the shop (every retry of the
+  // binding too): the outcome is unknown, Medusa answers an error and records no refund.
+  await simCall('POST', '/_sim/faults', { method: 'POST', path: '/epayment/v1/payments/*/refund', action: 'process_then_drop', count: 20 });
+  try {
+    const failed = await call(medusaUrl, 'POST', `/admin/payments/${paymentId}/refund`, { amount: 100.5 }, { authorization: `Bearer ${adminToken}` });
+    assert.ok(failed.status >= 400, `the refund with no answer: ${failed.status}`);
+  } finally {
+    await simCall('DELETE', '/_sim/faults');
+  }
+  assert.equal((await ledger(reference)).refunded, 10050);
+  assert.equal((await orderByEmail(email)).payment_collections[0].payments[0].refunds.length, 0);
+
+  // The admin tries again: the same idempotency key, so the same refund, not a second one.
+  await admin('POST', `/admin/payments/${paymentId}/refund`, { amount: 100.5 });
+  assert.equal((await ledger(reference)).refunded, 10050);
+  const after = await orderByEmail(email);
+  assert.equal(after.payment_collections[0].payments[0].refunds.length, 1);
+  assert.equal(after.payment_status, 'partially_refunded');
+});
+
+test('a changed cart releases the old payment; the new session pays the new total', async () => {
+  const { cart, reference } = await cartWithSession();
+  assert.equal((await ledger(reference)).amount, 49900);
+  await store('POST', `/store/carts/${cart.id}/line-items`, { variant_id: seed.variant_id, quantity: 1 });
+  // Medusa drops the session whose amount no longer matches (deletePayment): the payment the
+  // customer could still approve for 499 is cancelled.
+  await waitFor('the old payment cancelled', async () => ['ABORTED', 'CANCELLED', 'TERMINATED'].includes((await ledger(reference)).state));
+  const { payment_collection: pc } = await store('POST', '/store/payment-collections', { cart_id: cart.id });
+  const { payment_collection: withSession } = await store('POST', `/store/payment-collections/${pc.id}/payment-sessions`, { provider_id: PROVIDER });
+  const session = withSession.payment_sessions.find((s) => s.provider_id === PROVIDER);
+  assert.notEqual(session.data.reference, reference);
+  assert.equal((await ledger(session.data.reference)).amount, 99800);
 });
