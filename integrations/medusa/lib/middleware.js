@@ -38,7 +38,7 @@ function vippsWebhookGuard(providerRoute) {
 function vippsWebhookMiddlewares(providerRoute = 'vipps_vipps') {
   return [
     {
-      method: ['POST'],
+      methods: ['POST'],
       matcher: `/hooks/payment/${providerRoute}`,
       bodyParser: { preserveRawBody: true },
       middlewares: [vippsWebhookGuard(providerRoute)],

@@ -318,6 +318,14 @@ test('a customer buys in Chromium; the admin captures and refunds part', async (
   assert.equal(payment.data.amount, 49900);
   const row = await ledger(reference);
   assert.deepEqual([row.state, row.amount, row.authorized], ['AUTHORIZED', 49900, 49900]);
+  // The create named Medusa and this provider in the Vipps-System-* headers.
+  const installed = (name) => JSON.parse(fs.readFileSync(path.join(APP, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const created = (await simCall('GET', '/_sim/requests?path_prefix=/epayment/v1/payments'))
+    .find((r) => r.method === 'POST' && r.path === '/epayment/v1/payments' && JSON.parse(r.body).reference === reference);
+  assert.deepEqual(
+    ['vipps-system-name', 'vipps-system-version', 'vipps-system-plugin-name', 'vipps-system-plugin-version'].map((h) => created.headers[h]),
+    ['medusa', installed('@medusajs/medusa'), 'unofficial-vipps-medusa', installed('unofficial-vipps-medusa')],
+  );
   // The AUTHORIZED webhook passed the guard (200) and Medusa's handler found the order in place.
   await webhookAnswered(reference, 'AUTHORIZED');
   order = await orderByEmail(email);
