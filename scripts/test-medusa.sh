@@ -114,5 +114,5 @@ migrate_started=$(date +%s)
 echo "== migrations and the shop's data: $(($(date +%s) - migrate_started)) s"
 
 tests_started=$(date +%s)
-MEDUSA_APP="$APP" node --test --test-concurrency=1 "$SRC/tests/medusa.test.js"
+MEDUSA_APP="$APP" node --test --test-concurrency=1 "$SRC/tests/unit.test.js" "$SRC/tests/medusa.test.js"
 echo "== Medusa tests passed in $(($(date +%s) - tests_started)) s ($(($(date +%s) - started)) s with the install)"

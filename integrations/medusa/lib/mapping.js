@@ -117,4 +117,15 @@ function keyFor(context, reference, operation, attempt = 1) {
   return vipps.idempotencyKey({ reference, operation, attempt });
 }
 
-module.exports = { currencyOf, toMinor, toMajor, referenceFor, sessionIdOf, sessionStatusOf, actionOf, keyFor };
+/** True when `url` has `base`'s origin and a path under `base`'s path (parsed: no prefix tricks). */
+function isUnder(url, base) {
+  try {
+    const wanted = new URL(url);
+    const allowed = new URL(base.replace(/[{}]/g, ''));
+    return wanted.origin === allowed.origin && wanted.pathname.startsWith(allowed.pathname);
+  } catch {
+    return false;
+  }
+}
+
+module.exports = { isUnder, currencyOf, toMinor, toMajor, referenceFor, sessionIdOf, sessionStatusOf, actionOf, keyFor };

@@ -31,6 +31,11 @@ class VippsProviderService extends AbstractPaymentProvider {
     if (options.webhookUrl !== undefined && !/^https?:\/\//.test(String(options.webhookUrl))) {
       throw new Error('unofficial-vipps-medusa: `webhookUrl` must be the absolute URL registered with Vipps MobilePay');
     }
+    // A reference is 8-64 letters, digits and '-': the prefix, "payses-" and a 26-character id,
+    // and "-rN" after an amount change.
+    if (options.referencePrefix !== undefined && !/^[A-Za-z0-9-]{0,20}$/.test(options.referencePrefix)) {
+      throw new Error('unofficial-vipps-medusa: `referencePrefix` must be at most 20 letters, digits or "-"');
+    }
     for (const key of CLIENT_KEYS_SET_HERE) {
       if (options.client && key in options.client) throw new Error(`unofficial-vipps-medusa: \`client.${key}\` is set by the provider`);
     }
@@ -208,7 +213,7 @@ class VippsProviderService extends AbstractPaymentProvider {
   returnUrlFor_(data, reference) {
     const base = this.options_.returnUrl;
     const wanted = typeof data.return_url === 'string' ? data.return_url : null;
-    const url = wanted && wanted.startsWith(base) ? wanted : base;
+    const url = wanted && m.isUnder(wanted, base) ? wanted : base;
     return url.replace('{reference}', encodeURIComponent(reference)).replace('{session_id}', encodeURIComponent(data.session_id || ''));
   }
 

@@ -460,3 +460,18 @@ test('a changed cart releases the old payment; the new session pays the new tota
   assert.notEqual(session.data.reference, reference);
   assert.equal((await ledger(session.data.reference)).amount, 99800);
 });
+
+test('a return page outside the configured returnUrl is not used', async () => {
+  const { cart } = await store('POST', '/store/carts', { region_id: seed.region_id, email: `kari-return-${Date.now()}@example.no`, items: [{ variant_id: seed.variant_id, quantity: 1 }] });
+  const { payment_collection: pc } = await store('POST', '/store/payment-collections', { cart_id: cart.id });
+  const sent = async (returnUrl) => {
+    const { payment_collection: withSession } = await store('POST', `/store/payment-collections/${pc.id}/payment-sessions`, { provider_id: PROVIDER, data: { return_url: returnUrl } });
+    const { reference } = withSession.payment_sessions.find((s) => s.provider_id === PROVIDER).data;
+    const created = (await simCall('GET', '/_sim/requests?path_prefix=/epayment/v1/payments'))
+      .find((r) => r.method === 'POST' && r.path === '/epayment/v1/payments' && JSON.parse(r.body).reference === reference);
+    return JSON.parse(created.body).returnUrl;
+  };
+  assert.equal(await sent(`${storeUrl}/return?cart=${cart.id}`), `${storeUrl}/return?cart=${cart.id}`);
+  assert.equal(await sent(`${storeUrl}.evil.example/return`), `${storeUrl}/return`);
+  assert.equal(await sent(`http://evil.example/return?cart=${cart.id}`), `${storeUrl}/return`);
+});
