@@ -3,7 +3,7 @@
 const { reconcileVippsPayments } = require('unofficial-vipps-medusa');
 
 exports.default = async function vippsReconcileJob(container) {
-  await reconcileVippsPayments(container);
+  return reconcileVippsPayments(container);
 };
 
 exports.config = { name: 'vipps-reconcile', schedule: '*/5 * * * *' };
