@@ -85,7 +85,7 @@ test-node: build
 test-woocommerce: build
 	VIPPS_LIB=$(abspath $(LIB)) VIPPS_SIM=$(abspath $(SIM)) phpunit -c integrations/woocommerce/phpunit.xml
 
-test: lint check-types test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-docs test-e2e fuzz-short test-dist test-oscar
+test: lint check-types test-rust exports valgrind fork-test asan stress test-php test-woocommerce test-python test-node test-docs test-e2e fuzz-short test-dist test-oscar test-medusa
 	@echo "all tests passed"
 
 # The django-oscar payment app (integrations/django-oscar) end to end in a scratch Oscar shop:
@@ -93,6 +93,13 @@ test: lint check-types test-rust exports valgrind fork-test asan stress test-php
 .PHONY: test-oscar
 test-oscar: dist
 	scripts/test-oscar.sh
+
+# The Medusa v2 payment provider (integrations/medusa) end to end in a scratch Medusa app: Medusa
+# pinned (npm ci from the registry into target/medusa/app), the npm tarballs of `make dist`, and
+# Debian's PostgreSQL started and stopped by the script.
+.PHONY: test-medusa
+test-medusa: dist
+	scripts/test-medusa.sh
 
 # The long fault soak (1,000 orders; `cargo test` runs 150). VIPPS_SOAK_SEED picks another seed.
 soak:

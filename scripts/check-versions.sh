@@ -24,5 +24,7 @@ check bindings/node/package-lock.json "$(sed -n '3s/^  "version": "\(.*\)",$/\1/
 check bindings/php/src/Native.php "$(sed -n "s/^    public const VERSION = '\(.*\)';\$/\1/p" bindings/php/src/Native.php)"
 check integrations/woocommerce/vipps-core-gateway.php "$(sed -n 's/^ \* Version: *//p' integrations/woocommerce/vipps-core-gateway.php)"
 check "integrations/woocommerce VIPPS_CORE_VERSION" "$(sed -n "s/^const VIPPS_CORE_VERSION = '\(.*\)';\$/\1/p" integrations/woocommerce/vipps-core-gateway.php)"
+check integrations/medusa/package.json "$(sed -n 's/^  "version": "\(.*\)",$/\1/p' integrations/medusa/package.json)"
+check "integrations/medusa's unofficial-vipps dependency" "$(sed -n 's/^    "unofficial-vipps": "\(.*\)"$/\1/p' integrations/medusa/package.json)"
 [ "$fail" -eq 0 ] || exit 1
 echo "$version"

@@ -13,5 +13,6 @@ sed -i "s/^  \"version\": \".*\",$/  \"version\": \"$new\",/" bindings/node/pack
 sed -i "3s/^  \"version\": \".*\",$/  \"version\": \"$new\",/; 9s/^      \"version\": \".*\",$/      \"version\": \"$new\",/" bindings/node/package-lock.json
 sed -i "s/^    public const VERSION = '.*';$/    public const VERSION = '$new';/" bindings/php/src/Native.php
 sed -i "s/^ \* Version: .*$/ * Version:              $new/; s/^const VIPPS_CORE_VERSION = '.*';$/const VIPPS_CORE_VERSION = '$new';/" integrations/woocommerce/vipps-core-gateway.php
+sed -i "s/^  \"version\": \".*\",$/  \"version\": \"$new\",/; s/^    \"unofficial-vipps\": \".*\"$/    \"unofficial-vipps\": \"$new\"/" integrations/medusa/package.json
 cargo update --workspace --offline >/dev/null 2>&1 || cargo update --workspace
 scripts/check-versions.sh
