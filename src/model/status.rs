@@ -428,7 +428,9 @@ pub fn read_epayment(payment: &Value) -> Result<Normalized, String> {
     plausible(view.normalized(status))
 }
 
-fn plausible(normalized: Normalized) -> Result<Normalized, String> {
+/// `normalized` when its amounts are whole minor units within `0..=MAX_AMOUNT`; otherwise why not,
+/// for the caller's "unreadable answer" error.
+pub(crate) fn plausible(normalized: Normalized) -> Result<Normalized, String> {
     if normalized.amounts.is_plausible() && (0..=MAX_AMOUNT).contains(&normalized.amount) {
         Ok(normalized)
     } else {

@@ -15,7 +15,9 @@ use crate::api::orders::OrderApi;
 use crate::api::payment::{CallInfo, Payment, PaymentEvents};
 use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::call::{unreadable_answer, Auth, CallOptions, Expect, Operation};
+use crate::http::call::{
+    unreadable_answer, ApiAnswer, ApiCall, Auth, CallOptions, Expect, Operation,
+};
 use crate::http::idempotency::KeyHeader;
 use crate::json::answer::to_json;
 use crate::json::input::{object_field_mut, object_or_empty, one_field, request_object, Fields};
@@ -144,22 +146,26 @@ impl Client {
     /// first): `{"reference", "events": [transactionLogHistory entries]}`.
     pub(crate) fn ecom_events(&self, request: &Value) -> Result<PaymentEvents> {
         let (order_id, options, _) = self.ecom_target(request)?;
-        let (_, mut log) = self.ecom_details_and_log(&order_id, &options)?;
+        let (_, _, mut log) = self.ecom_details_and_log(&order_id, &options)?;
         log.reverse();
         Ok(PaymentEvents::new(order_id, log))
     }
 
+    /// An order's `/details` with its normalized status; an answer whose amounts are
+    /// impossible is unreadable (the status is unknown), like ePayment's.
     fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Payment> {
-        self.ecom_details_and_log(order_id, options)
-            .map(|(details, _)| details)
+        let (call, answer, _) = self.ecom_details_and_log(order_id, options)?;
+        let normalized = normalize::read_details(&answer.body)
+            .map_err(|reason| unreadable_answer(&call, Some(answer.status), &reason))?;
+        Ok(Payment::new(answer.body, Some(normalized), None))
     }
 
     /// An order's `/details` and its log (`transactionLogHistory`, newest first), read once.
-    fn ecom_details_and_log(
+    fn ecom_details_and_log<'a>(
         &self,
         order_id: &str,
-        options: &CallOptions,
-    ) -> Result<(Payment, Vec<Value>)> {
+        options: &'a CallOptions,
+    ) -> Result<(ApiCall<'a>, ApiAnswer, Vec<Value>)> {
         let call = DETAILS.call(order_id, options, None)?;
         let answer = self.call(&call).map_err(errors::explain)?;
         // Without its log the order's state is unknown: an error, never `failed` or `pending`.
@@ -167,8 +173,7 @@ impl Client {
             let reason = "it has no transactionLogHistory";
             return Err(unreadable_answer(&call, Some(answer.status), reason));
         };
-        let normalized = normalize::from_details(&answer.body);
-        Ok((Payment::new(answer.body, Some(normalized), None), log))
+        Ok((call, answer, log))
     }
 
     /// Capture (full when `amount` is absent), refund, or cancel (`shouldReleaseRemainingFunds`
