@@ -12,7 +12,7 @@ mod validation;
 pub use order_id::make_order_id;
 
 use crate::api::orders::OrderApi;
-use crate::api::payment::{CallInfo, Payment, PaymentEvents};
+use crate::api::payment::{Approved, CallInfo, Payment, PaymentEvents};
 use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{
@@ -23,6 +23,7 @@ use crate::json::answer::to_json;
 use crate::json::input::{object_field_mut, object_or_empty, one_field, request_object, Fields};
 use crate::model::amount::format_minor;
 use crate::Client;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 pub(crate) use validation::ORDER_ID_MAX;
 use validation::{check_ecom_msn, validate_initiate, MIN_AMOUNT};
@@ -121,19 +122,10 @@ impl Client {
         to_json(&self.typed().ecom_initiate(request)?)
     }
 
-    /// The deprecated `/status` of an order, with its normalized status name.
+    /// The deprecated `/status` of an order, with its normalized status name (the JSON form
+    /// of [`Typed::ecom_status`]).
     pub fn ecom_status(&self, request: &Value) -> Result<Value> {
-        let (order_id, options, _) = self.ecom_target(request)?;
-        let answer = self
-            .call(&STATUS.call(&order_id, &options, None)?)
-            .map_err(errors::explain)?;
-        let status = normalize::status_of(&answer.body);
-        let mut data = object_or_empty(answer.body);
-        data.insert(
-            "normalized_status".into(),
-            json!(status.map(|s| s.as_str())),
-        );
-        Ok(Value::Object(data))
+        to_json(&self.typed().ecom_status(request)?)
     }
 
     /// An order's `/details` with `normalized` (the same status and amounts as ePayment).
@@ -230,7 +222,7 @@ impl Client {
     }
 
     /// The integration-test approve endpoint (test environment only).
-    pub(crate) fn ecom_force_approve(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn ecom_force_approve(&self, request: &Value) -> Result<Approved> {
         let (order_id, options, body) = self.ecom_target(request)?;
         if self.config.is_production() {
             return Err(Error::invalid_input("force_approve is for the test environment only; this client is configured for production"));
@@ -243,7 +235,7 @@ impl Client {
         }
         self.call(&FORCE_APPROVE.call(&order_id, &options, Some(Value::Object(body)))?)
             .map_err(errors::explain)?;
-        Ok(json!({"reference": order_id, "approved": true}))
+        Ok(Approved::new(order_id))
     }
 
     /// The order id (`reference` or `orderId`), options and remaining fields of an eCom call.
@@ -253,6 +245,18 @@ impl Client {
     ) -> Result<(String, CallOptions, Map<String, Value>)> {
         self.order_target(request, OrderApi::Ecom)
     }
+}
+
+/// The deprecated `/status` of an eCom order. JSON: the API's answer, with
+/// `normalized_status` beside its fields.
+#[derive(Clone, Debug, Serialize)]
+pub struct EcomStatus {
+    /// The API's answer, as it came.
+    #[serde(flatten)]
+    pub answer: Map<String, Value>,
+    /// Its `transactionInfo.status` normalized; `None` for a status this library does not
+    /// know (never read as `failed`).
+    pub normalized_status: Option<crate::model::status::Status>,
 }
 
 /// eCom takes only 5 or 6 digit merchant serial numbers: the configured or per-call one must be.
@@ -332,6 +336,27 @@ fn capitalized(word: &str) -> String {
 
 /// eCom v2, typed: the same requests as the JSON methods of the same names.
 impl Typed<'_> {
+    /// The deprecated `/status` of an eCom order: `{"reference" (or "orderId")}`.
+    ///
+    /// ```no_run
+    /// # let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
+    /// #     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?;
+    /// let seen = client.typed().ecom_status(&serde_json::json!({"orderId": "acme-10001"}))?;
+    /// println!("{:?}", seen.normalized_status);
+    /// # Ok::<(), vipps::Error>(())
+    /// ```
+    pub fn ecom_status(&self, request: &Value) -> Result<EcomStatus> {
+        let client = self.client;
+        let (order_id, options, _) = client.ecom_target(request)?;
+        let answer = client
+            .call(&STATUS.call(&order_id, &options, None)?)
+            .map_err(errors::explain)?;
+        Ok(EcomStatus {
+            normalized_status: normalize::status_of(&answer.body),
+            answer: object_or_empty(answer.body),
+        })
+    }
+
     /// Initiates an eCom v2 payment (see [`Client::ecom_initiate`]).
     pub fn ecom_initiate(&self, request: &Value) -> Result<CallInfo> {
         let client = self.client;
