@@ -1,7 +1,7 @@
 //! Checkout session callbacks: `POST {merchantInfo.callbackUrl}` with the `SessionResponse`
 //! body and `Authorization: <callbackAuthorizationToken>`.
 
-use super::event::{Basis, Event};
+use super::event::{pass_on, Basis, Event};
 use super::request::{InboundRequest, Kind};
 use super::{token, Outcome};
 use crate::json::input::lenient;
@@ -61,17 +61,16 @@ fn event(view: SessionCallback, reference: String) -> Event {
     let payment_state = details.and_then(PaymentView::state);
     let progress = normalized.amounts.progress();
     let mut extra = Map::new();
-    for (to, value) in [
-        ("session_id", view.session_id),
-        ("shipping_details", view.shipping_details),
-        ("billing_details", view.billing_details),
-        ("user_info", view.user_info),
-        ("payment_method", view.payment_method),
-    ] {
-        if let Some(value) = value {
-            extra.insert(to.into(), value);
-        }
-    }
+    pass_on(
+        &mut extra,
+        [
+            ("session_id", view.session_id),
+            ("shipping_details", view.shipping_details),
+            ("billing_details", view.billing_details),
+            ("user_info", view.user_info),
+            ("payment_method", view.payment_method),
+        ],
+    );
     Event {
         kind: Kind::CheckoutCallback,
         id: format!(

@@ -3,7 +3,7 @@
 //! `DELETE [consentRemovalPrefix]/v2/consents/{userId}`. Both carry
 //! `Authorization: <authToken>` from the initiate request.
 
-use super::event::{minor_units, Basis, Event};
+use super::event::{minor_units, pass_on, Basis, Event};
 use super::request::{InboundRequest, Kind};
 use super::{token, Outcome};
 use crate::json::input::lenient;
@@ -142,15 +142,16 @@ fn event(view: CallbackBody, order_id: &str) -> Result<Event, String> {
     extra.insert("transaction_id".into(), json!(transaction_id));
     let express = view.shipping_details.is_some() || view.user_details.is_some();
     extra.insert("express".into(), json!(express));
-    for (to, value) in [
-        ("shipping_details", view.shipping_details),
-        ("user_details", view.user_details),
-        ("error_info", view.error_info),
-    ] {
-        if let Some(value) = value.filter(|v| !v.is_null()) {
-            extra.insert(to.into(), value);
-        }
-    }
+    // A present null marks the callback express (above) but is not passed on.
+    let not_null = |value: Option<Value>| value.filter(|v| !v.is_null());
+    pass_on(
+        &mut extra,
+        [
+            ("shipping_details", not_null(view.shipping_details)),
+            ("user_details", not_null(view.user_details)),
+            ("error_info", view.error_info),
+        ],
+    );
     Ok(Event {
         kind: Kind::EcomCallback,
         reference: order_id.to_owned(),

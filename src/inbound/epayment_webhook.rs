@@ -1,6 +1,6 @@
 //! ePayment webhooks (`epayments.payment.*.v1`): HMAC-signed deliveries of one payment event.
 
-use super::event::{minor_units, Basis, Event};
+use super::event::{minor_units, pass_on, Basis, Event};
 use super::request::{InboundRequest, Kind};
 use super::webhook_signature::{verify, Signed};
 use super::Outcome;
@@ -150,15 +150,14 @@ fn event(view: WebhookBody) -> Result<Event, String> {
             .unwrap_or("")
     );
     let mut extra = Map::new();
-    for (to, value) in [
-        ("psp_reference", view.psp_reference),
-        ("idempotency_key", view.idempotency_key),
-        ("merchant_serial_number", view.msn),
-    ] {
-        if let Some(value) = value {
-            extra.insert(to.into(), value);
-        }
-    }
+    pass_on(
+        &mut extra,
+        [
+            ("psp_reference", view.psp_reference),
+            ("idempotency_key", view.idempotency_key),
+            ("merchant_serial_number", view.msn),
+        ],
+    );
     Ok(Event {
         kind: Kind::EpaymentWebhook,
         reference,

@@ -3,7 +3,7 @@
 //! the request and hands the address to the plugin; the plugin computes its options and
 //! builds the answer with [`Client::shipping_options_response`].
 
-use super::event::Event;
+use super::event::{pass_on, Event};
 use super::request::{InboundRequest, Kind};
 use super::{ecom_callback, token, Outcome};
 use crate::error::{Error, ErrorKind, Result};
@@ -160,18 +160,17 @@ pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome 
         );
     };
     let mut addr = Map::new();
-    for (field, value) in [
-        ("addressLine1", view.address_line1),
-        ("addressLine2", view.address_line2),
-        ("city", view.city),
-        ("country", view.country),
-        ("postCode", view.post_code),
-        ("addressType", view.address_type),
-    ] {
-        if let Some(value) = value {
-            addr.insert(field.into(), value);
-        }
-    }
+    pass_on(
+        &mut addr,
+        [
+            ("addressLine1", view.address_line1),
+            ("addressLine2", view.address_line2),
+            ("city", view.city),
+            ("country", view.country),
+            ("postCode", view.post_code),
+            ("addressType", view.address_type),
+        ],
+    );
     let mut extra = Map::new();
     extra.insert("address".into(), Value::Object(addr));
     extra.insert("address_id".into(), json!(address_id));
