@@ -151,9 +151,8 @@ pub struct Reconciled {
     pub normalized: Normalized,
     /// The status as an event for `apply_event` (`kind: "poll"`).
     pub event: PollEvent,
-    /// The order the request named: its `reference`, or an eCom order's `orderId`. (An
-    /// `Option` for the type's stability; it is always there.)
-    pub reference: Option<String>,
+    /// The order the request named: its `reference`, or an eCom order's `orderId`.
+    pub reference: String,
     /// The PSP reference of the authorization, the transaction id a shop shows.
     pub psp_reference: Option<String>,
     /// How many times the payment was read.
@@ -173,7 +172,7 @@ impl Reconciled {
         Ok(Reconciled {
             normalized,
             event,
-            reference: Some(order),
+            reference: order,
             psp_reference,
             polls,
             timed_out,
