@@ -58,7 +58,7 @@ pub mod secret;
 pub use api::{ecom, order_management, webhooks};
 pub use model::status;
 
-pub use api::payment::{CallInfo, Payment, PaymentEvents};
+pub use api::payment::{Approved, CallInfo, Payment, PaymentEvents};
 pub use api::reconcile::{PollAmounts, PollEvent, Reconciled};
 pub use client::{Client, Typed};
 pub use error::{Error, ErrorKind, Result};

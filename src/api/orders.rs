@@ -3,7 +3,7 @@
 //! that each API's module holds only its own calls.
 
 use crate::api::ecom::EcomAction;
-use crate::api::payment::{Payment, PaymentEvents};
+use crate::api::payment::{Approved, Payment, PaymentEvents};
 use crate::client::Typed;
 use crate::error::{Error, Result};
 use crate::http::call::CallOptions;
@@ -106,10 +106,7 @@ impl Client {
     /// Approves a payment as the customer would, in the test environment only:
     /// `{"reference", "customer": {"phoneNumber"}?, "token"?}`.
     pub fn force_approve(&self, request: &Value) -> Result<Value> {
-        match order_api(request)? {
-            OrderApi::Epayment => self.epayment_force_approve(request),
-            OrderApi::Ecom => self.ecom_force_approve(request),
-        }
+        to_json(&self.typed().force_approve(request)?)
     }
 }
 
@@ -144,6 +141,15 @@ impl Typed<'_> {
         match order_api(request)? {
             OrderApi::Epayment => self.client.epayment_refund(request),
             OrderApi::Ecom => self.client.ecom_modify(request, EcomAction::Refund),
+        }
+    }
+
+    /// Approves a payment as the customer would, in the test environment only (see
+    /// [`Client::force_approve`]).
+    pub fn force_approve(&self, request: &Value) -> Result<Approved> {
+        match order_api(request)? {
+            OrderApi::Epayment => self.client.epayment_force_approve(request),
+            OrderApi::Ecom => self.client.ecom_force_approve(request),
         }
     }
 

@@ -177,3 +177,22 @@ impl CallInfo {
         }
     }
 }
+
+/// A payment approved as the customer would (`force_approve`, test environment only). JSON:
+/// `{"reference", "approved": true}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Approved {
+    /// The payment's reference (eCom: the order id).
+    pub reference: String,
+    /// Always true: an approval that failed is an error.
+    pub approved: bool,
+}
+
+impl Approved {
+    pub(crate) fn new(reference: String) -> Approved {
+        Approved {
+            reference,
+            approved: true,
+        }
+    }
+}

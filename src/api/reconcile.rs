@@ -5,7 +5,7 @@ use crate::api::payment::Payment;
 use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::answer::to_json;
-use crate::json::input::{one_field, request_map, request_object, Fields};
+use crate::json::input::{one_field, request_object, Fields};
 use crate::model::status::{rank, Amounts, Normalized, Status};
 use crate::Client;
 use serde::Serialize;
@@ -43,8 +43,16 @@ impl Typed<'_> {
     /// # Ok::<(), vipps::Error>(())
     /// ```
     pub fn reconcile(&self, request: &Value) -> Result<Reconciled> {
+        let order = self.order_named(request)?;
         let payment = self.get_payment(request)?;
-        Reconciled::new(request, payment, 1, false)
+        Reconciled::new(order, payment, 1, false)
+    }
+
+    /// The order a request names, checked with its own API's rules: its `reference`, or for
+    /// eCom its `orderId` (the answer names the order however the request named it).
+    fn order_named(&self, request: &Value) -> Result<String> {
+        let api = crate::api::orders::order_api(request)?;
+        Ok(self.client.order_target(request, api)?.0)
     }
 
     /// Polls until the payment leaves `pending` or `timeout_ms` passes, following the polling
@@ -72,7 +80,7 @@ impl Typed<'_> {
             .max(Duration::from_millis(1));
         let request = Value::Object(object);
         // Refuse a bad request now, not after the initial delay, with the order's own API's rules.
-        client.order_target(&request, crate::api::orders::order_api(&request)?)?;
+        let order = self.order_named(&request)?;
         let end = crate::deadline::from_now(timeout.saturating_sub(started.elapsed()));
         sleep_until(
             end,
@@ -86,7 +94,7 @@ impl Typed<'_> {
                 Ok(payment) => payment,
                 Err(error) if error.kind == ErrorKind::Timeout => {
                     return match last_seen {
-                        Some(payment) => Reconciled::new(&request, payment, polls, true),
+                        Some(payment) => Reconciled::new(order, payment, polls, true),
                         None => Err(error),
                     };
                 }
@@ -97,11 +105,11 @@ impl Typed<'_> {
                 .as_ref()
                 .is_some_and(|n| n.status.is_final());
             if is_final {
-                return Reconciled::new(&request, payment, polls, false);
+                return Reconciled::new(order, payment, polls, false);
             }
             sleep_until(end, interval);
             if Instant::now() >= end {
-                return Reconciled::new(&request, payment, polls, true);
+                return Reconciled::new(order, payment, polls, true);
             }
             last_seen = Some(payment);
         }
@@ -143,8 +151,8 @@ pub struct Reconciled {
     pub normalized: Normalized,
     /// The status as an event for `apply_event` (`kind: "poll"`).
     pub event: PollEvent,
-    /// The reference the request named (`None` when it named the order by `orderId`).
-    pub reference: Option<String>,
+    /// The order the request named: its `reference`, or an eCom order's `orderId`.
+    pub reference: String,
     /// The PSP reference of the authorization, the transaction id a shop shows.
     pub psp_reference: Option<String>,
     /// How many times the payment was read.
@@ -154,24 +162,17 @@ pub struct Reconciled {
 }
 
 impl Reconciled {
-    fn new(request: &Value, payment: Payment, polls: u32, timed_out: bool) -> Result<Reconciled> {
+    fn new(order: String, payment: Payment, polls: u32, timed_out: bool) -> Result<Reconciled> {
         // A payment read always has its status; only an eCom money call may lack it.
         let normalized = payment
             .normalized
             .ok_or_else(|| Error::internal("a payment was read without its status"))?;
-        // The request is checked already (the read succeeded): its reference is text if any.
-        let fields = Fields::new(request_map(request)?, "", ErrorKind::InvalidInput);
-        let reference = fields.opt_str("reference")?.map(str::to_owned);
         let psp_reference = payment.psp_reference;
-        let event = PollEvent::new(
-            reference.as_deref().unwrap_or_default(),
-            &normalized,
-            psp_reference.as_deref(),
-        );
+        let event = PollEvent::new(&order, &normalized, psp_reference.as_deref());
         Ok(Reconciled {
             normalized,
             event,
-            reference,
+            reference: order,
             psp_reference,
             polls,
             timed_out,

@@ -7,11 +7,14 @@
 //! compares the stored state with the API's list, registers a new webhook only when needed,
 //! and then deletes the registrations for the same URL that it has no secret for.
 
+use crate::api::webhooks::{check_registration, Registered};
+use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::call::CallOptions;
 use crate::json::answer::to_json;
 use crate::json::input::{lenient, request_map, Fields};
 use crate::Client;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// What the plugin stored from an earlier answer.
@@ -106,7 +109,8 @@ fn listed(list: &Value) -> Vec<Listed> {
 impl Client {
     /// Makes sure one webhook delivers `events` to `url`:
     /// `{"url", "events", "current"?: <the state stored from the last answer>}` →
-    /// `{"id", "secret", "url", "events", "changed", "removed": [ids], "remove_errors": [...]}`.
+    /// `{"id", "secret", "url", "events", "changed", "removed": [ids], "remove_errors": [...]}`
+    /// (the JSON form of [`Typed::ensure_webhook`]).
     ///
     /// Unchanged (`changed: false`, nothing sent but the list) when `current` names a
     /// registration the API still has, for the same URL and events. Otherwise it registers a
@@ -116,12 +120,10 @@ impl Client {
     /// must be stored; the failure is in `remove_errors`, and the next call retries it.
     /// Two processes must not run it at once for one shop: hold the host's lock around it.
     pub fn ensure_webhook(&self, request: &Value) -> Result<Value> {
-        // One deadline for the list, the registration and the deletes together.
-        let end = crate::deadline::for_call(self.config.timeouts.total);
-        crate::deadline::within(end, || self.ensure_webhook_by(request))
+        to_json(&self.typed().ensure_webhook(request)?)
     }
 
-    fn ensure_webhook_by(&self, request: &Value) -> Result<Value> {
+    fn ensure_webhook_by(&self, request: &Value) -> Result<Ensured> {
         let map = request_map(request)?;
         let f = Fields::new(map, "", ErrorKind::InvalidInput);
         let url = f.req_str("url")?;
@@ -139,29 +141,41 @@ impl Client {
                 .collect::<Result<Vec<_>>>()?,
         );
         let stored = read_stored(&f)?;
+        // The call options (`merchant_serial_number`, `total_ms`, …) for the list, the
+        // registration and the deletes alike.
         let mut passthrough = Map::new();
         for key in crate::http::call::RESERVED_KEYS {
             if let Some(value) = map.get(*key) {
                 passthrough.insert((*key).to_owned(), value.clone());
             }
         }
-        let list = self.list_webhooks(&Value::Object(passthrough.clone()))?;
+        let options = CallOptions::take(self, &mut passthrough)?;
+        let list = self.list_webhooks_with(&options)?;
         let registrations = listed(&list);
         if let Some(stored) = &stored {
             let still_there = registrations
                 .iter()
                 .any(|hook| hook.id == stored.id && hook.url == url && hook.events == wanted);
             if still_there && stored.url == url && sorted(stored.events.clone()) == wanted {
-                return Ok(json!({
-                    "id": stored.id, "secret": stored.secret, "url": url, "events": wanted_events,
-                    "changed": false, "removed": [], "remove_errors": [],
-                }));
+                let mut answer = Map::new();
+                answer.insert("id".into(), json!(stored.id));
+                answer.insert("secret".into(), json!(stored.secret));
+                return Ok(Ensured {
+                    registration: Registered {
+                        answer,
+                        url: url.to_owned(),
+                        events: wanted_events.clone(),
+                        id: Some(stored.id.to_owned()),
+                    },
+                    changed: false,
+                    removed: Vec::new(),
+                    remove_errors: Vec::new(),
+                });
             }
         }
-        let mut register = passthrough.clone();
-        register.insert("url".into(), json!(url));
-        register.insert("events".into(), Value::Array(wanted_events.clone()));
-        let registered = self.typed().register_webhook(&Value::Object(register))?;
+        let (url, events) = check_registration(&f)?;
+        let body = json!({"url": url, "events": events});
+        let registered = self.register_webhook_with(url, events, body, &options)?;
         let new_id = registered.id.as_deref().ok_or_else(|| {
             Error::new(ErrorKind::Api, "the webhook registration answer has no id")
         })?;
@@ -170,18 +184,80 @@ impl Client {
                 && (hook.url == url || stored.as_ref().is_some_and(|s| s.id == hook.id))
         });
         let (mut removed, mut remove_errors) = (Vec::new(), Vec::new());
+        // A listed id is checked as `delete_webhook` checks one; an error names it `id`.
+        let no_fields = Map::new();
+        let id_field = Fields::new(&no_fields, "", ErrorKind::InvalidInput);
         for Listed { id, .. } in stale {
-            let mut delete = passthrough.clone();
-            delete.insert("id".into(), json!(id));
-            match self.delete_webhook(&Value::Object(delete)) {
-                Ok(_) => removed.push(json!(id)),
-                Err(error) => remove_errors.push(json!({"id": id, "error": error.to_json()})),
+            match self.delete_webhook_with(&id_field, id, &options) {
+                Ok(_) => removed.push(id.clone()),
+                Err(error) => remove_errors.push(RemoveError {
+                    id: id.clone(),
+                    error,
+                }),
             }
         }
-        let mut data = crate::json::input::object_or_empty(to_json(&registered)?);
-        data.insert("changed".into(), json!(true));
-        data.insert("removed".into(), Value::Array(removed));
-        data.insert("remove_errors".into(), Value::Array(remove_errors));
-        Ok(Value::Object(data))
+        Ok(Ensured {
+            registration: registered,
+            changed: true,
+            removed,
+            remove_errors,
+        })
+    }
+}
+
+/// What `ensure_webhook` answers: the state to store for the next call. JSON: the
+/// registration's fields (`id`, `secret`, `url`, `events`; a new registration's answer in
+/// full), with `changed`, `removed` and `remove_errors` beside them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ensured {
+    /// The registration in force: a new one as the API answered it, or the stored one's id
+    /// and secret when nothing changed.
+    #[serde(flatten)]
+    pub registration: Registered,
+    /// True when a new webhook was registered.
+    pub changed: bool,
+    /// The ids of the registrations deleted.
+    pub removed: Vec<String>,
+    /// The deletes that failed (the next call retries them).
+    pub remove_errors: Vec<RemoveError>,
+}
+
+/// A registration `ensure_webhook` could not delete. JSON: `{"id", "error": {...}}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RemoveError {
+    /// The registration's id.
+    pub id: String,
+    /// Why the delete failed (JSON: the error object of an envelope).
+    #[serde(serialize_with = "error_json")]
+    pub error: Error,
+}
+
+fn error_json<S: serde::Serializer>(
+    error: &Error,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    error.to_json().serialize(serializer)
+}
+
+/// `ensure_webhook`, typed.
+impl Typed<'_> {
+    /// Makes sure one webhook delivers `events` to `url` (see [`Client::ensure_webhook`]).
+    ///
+    /// ```no_run
+    /// # let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
+    /// #     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?;
+    /// let request = serde_json::json!({"url": "https://shop.example/vipps/webhook",
+    ///     "events": ["epayments.payment.captured.v1"]});
+    /// let ensured = client.typed().ensure_webhook(&request)?;
+    /// // Store this for the next call's `current`.
+    /// let state = serde_json::to_value(&ensured).unwrap();
+    /// assert_eq!(state["changed"], true);
+    /// # Ok::<(), vipps::Error>(())
+    /// ```
+    pub fn ensure_webhook(&self, request: &Value) -> Result<Ensured> {
+        let client = self.client;
+        // One deadline for the list, the registration and the deletes together.
+        let end = crate::deadline::for_call(client.config.timeouts.total);
+        crate::deadline::within(end, || client.ensure_webhook_by(request))
     }
 }

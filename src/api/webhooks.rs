@@ -7,7 +7,9 @@ use crate::json::answer::to_json;
 use crate::json::input::{lenient, request_object, Fields};
 use crate::Client;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+
+pub use super::webhook_ensure::{Ensured, RemoveError};
+use serde_json::{Map, Value};
 
 // The operations of Webhooks v1. Registration has no idempotency key in the API: repeating
 // it may register twice (see `call::unreadable_answer`).
@@ -103,21 +105,88 @@ impl Client {
     pub fn list_webhooks(&self, request: &Value) -> Result<Value> {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
-        let answer = self.call(&LIST.call("", &options, None)?)?;
-        Ok(answer.body)
+        self.list_webhooks_with(&options)
     }
 
-    /// Deletes a webhook: `{"id"}` → `{"id", "deleted": true}`.
+    /// Deletes a webhook: `{"id"}` → `{"id", "deleted": true}` (the JSON form of
+    /// [`Typed::delete_webhook`]).
     pub fn delete_webhook(&self, request: &Value) -> Result<Value> {
-        let mut body = request_object(request)?;
-        let options = CallOptions::take(self, &mut body)?;
-        let f = Fields::new(&body, "", ErrorKind::InvalidInput);
-        let id = f.req_str("id")?;
-        // The id goes into the path: only the characters of a UUID.
-        crate::model::reference::check_reference(&f, "id", id, 1, 100)?;
-        self.call(&DELETE.call(id, &options, None)?)?;
-        Ok(json!({"id": id, "deleted": true}))
+        to_json(&self.typed().delete_webhook(request)?)
     }
+
+    /// The API's list of registrations, as it answered.
+    pub(crate) fn list_webhooks_with(&self, options: &CallOptions) -> Result<Value> {
+        Ok(self.call(&LIST.call("", options, None)?)?.body)
+    }
+
+    /// Deletes webhook `id`; `f` names the field in an error. The id goes into the path: only
+    /// the characters of a UUID.
+    pub(crate) fn delete_webhook_with(
+        &self,
+        f: &Fields,
+        id: &str,
+        options: &CallOptions,
+    ) -> Result<Deleted> {
+        crate::model::reference::check_reference(f, "id", id, 1, 100)?;
+        self.call(&DELETE.call(id, options, None)?)?;
+        Ok(Deleted {
+            id: id.to_owned(),
+            deleted: true,
+        })
+    }
+
+    /// Registers `url` for `events` (checked already, [`check_registration`]), sending `body`.
+    pub(crate) fn register_webhook_with(
+        &self,
+        url: &str,
+        events: &[Value],
+        body: Value,
+        options: &CallOptions,
+    ) -> Result<Registered> {
+        let answer = self.call(&REGISTER.call("", options, Some(body))?)?;
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct IdView {
+            #[serde(deserialize_with = "lenient::text")]
+            id: Option<String>,
+        }
+        let id = lenient::decode::<IdView>(&answer.body).id;
+        Ok(Registered {
+            answer: crate::json::input::object_or_empty(answer.body),
+            url: url.to_owned(),
+            events: events.to_vec(),
+            id,
+        })
+    }
+}
+
+/// Checks a registration's `url` and `events` (a request's fields of those names) and returns
+/// them.
+pub(crate) fn check_registration<'a>(f: &Fields<'a>) -> Result<(&'a str, &'a Vec<Value>)> {
+    let url = f.req_str("url")?;
+    check_url(f, url)?;
+    let events = f
+        .opt_array("events")?
+        .ok_or_else(|| f.error("events", "is required: a non-empty array of event names"))?;
+    if events.is_empty() {
+        return Err(f.error("events", "must not be empty"));
+    }
+    for (i, event) in events.iter().enumerate() {
+        let name = event
+            .as_str()
+            .ok_or_else(|| f.error(&format!("events[{i}]"), "must be a string"))?;
+        check_event(f, i, name)?;
+    }
+    Ok((url, events))
+}
+
+/// A deleted webhook registration. JSON: `{"id", "deleted": true}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Deleted {
+    /// The registration's id.
+    pub id: String,
+    /// Always true: a delete that failed is an error.
+    pub deleted: bool,
 }
 
 /// A webhook registration as the API answered it (`id`, `secret`: shown only this once),
@@ -144,44 +213,35 @@ impl Typed<'_> {
         let client = self.client;
         let mut body = request_object(request)?;
         let options = CallOptions::take(client, &mut body)?;
-
         let f = Fields::new(&body, "", ErrorKind::InvalidInput);
-        let url = f.req_str("url")?;
-        check_url(&f, url)?;
-        let events = f
-            .opt_array("events")?
-            .ok_or_else(|| f.error("events", "is required: a non-empty array of event names"))?;
-        if events.is_empty() {
-            return Err(f.error("events", "must not be empty"));
-        }
-        for (i, event) in events.iter().enumerate() {
-            let name = event
-                .as_str()
-                .ok_or_else(|| f.error(&format!("events[{i}]"), "must be a string"))?;
-            check_event(&f, i, name)?;
-        }
-        let url = url.to_owned();
-        let events = events.clone();
-        let answer = client.call(&REGISTER.call("", &options, Some(Value::Object(body)))?)?;
-        #[derive(Deserialize, Default)]
-        #[serde(default)]
-        struct IdView {
-            #[serde(deserialize_with = "lenient::text")]
-            id: Option<String>,
-        }
-        let id = lenient::decode::<IdView>(&answer.body).id;
-        Ok(Registered {
-            answer: crate::json::input::object_or_empty(answer.body),
-            url,
-            events,
-            id,
-        })
+        let (url, events) = check_registration(&f)?;
+        let (url, events) = (url.to_owned(), events.clone());
+        client.register_webhook_with(&url, &events, Value::Object(body), &options)
+    }
+
+    /// Deletes a webhook: `{"id"}`.
+    ///
+    /// ```no_run
+    /// # let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
+    /// #     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?;
+    /// let request = serde_json::json!({"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"});
+    /// let deleted = client.typed().delete_webhook(&request)?;
+    /// assert!(deleted.deleted);
+    /// # Ok::<(), vipps::Error>(())
+    /// ```
+    pub fn delete_webhook(&self, request: &Value) -> Result<Deleted> {
+        let mut body = request_object(request)?;
+        let options = CallOptions::take(self.client, &mut body)?;
+        let f = Fields::new(&body, "", ErrorKind::InvalidInput);
+        let id = f.req_str("id")?;
+        self.client.delete_webhook_with(&f, id, &options)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn fields(v: &Value) -> Fields<'_> {
         Fields::new(v.as_object().unwrap(), "", ErrorKind::InvalidInput)

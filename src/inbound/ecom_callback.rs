@@ -3,12 +3,49 @@
 //! `DELETE [consentRemovalPrefix]/v2/consents/{userId}`. Both carry
 //! `Authorization: <authToken>` from the initiate request.
 
-use super::event::{minor_units, Basis, Event};
+use super::event::{minor_units, pass_on, Basis, Event};
 use super::request::{InboundRequest, Kind};
 use super::{token, Outcome};
+use crate::json::input::lenient;
 use crate::model::status::{Amounts, Status};
 use crate::Client;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
+
+/// What the library reads of a transaction update callback (`ms_import.yaml`), decoded once,
+/// leniently: a field of the wrong type reads as absent, as it did when the body was read by key.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct CallbackBody {
+    #[serde(deserialize_with = "lenient::text")]
+    order_id: Option<String>,
+    #[serde(deserialize_with = "lenient::object")]
+    transaction_info: Option<TransactionInfo>,
+    /// As it came, `null` included (a number is passed on as text).
+    #[serde(deserialize_with = "lenient::raw")]
+    merchant_serial_number: Option<Value>,
+    /// Present (even `null`) makes the callback an express one; passed on unless `null`.
+    #[serde(deserialize_with = "lenient::raw")]
+    shipping_details: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    user_details: Option<Value>,
+    /// Passed on unless `null`.
+    error_info: Option<Value>,
+}
+
+/// The callback's `transactionInfo`.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct TransactionInfo {
+    #[serde(deserialize_with = "lenient::text")]
+    status: Option<String>,
+    /// Kept as JSON, to tell a missing amount from an impossible one (`minor_units`).
+    amount: Option<Value>,
+    #[serde(deserialize_with = "lenient::text")]
+    transaction_id: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    time_stamp: Option<String>,
+}
 
 /// The token an eCom callback for `order_id` must carry: the `authToken` the plugin sent,
 /// or the one derived from `callback_secret` (`Client::ecom_auth_token`).
@@ -21,11 +58,13 @@ pub fn expected_token(client: &Client, request: &InboundRequest, order_id: &str)
 
 pub fn handle(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
     let kind = Kind::EcomCallback;
-    let Some(order_id) = body.get("orderId").and_then(Value::as_str) else {
+    let mut view: CallbackBody = lenient::decode(body);
+    let Some(order_id) = view.order_id.take() else {
         return Outcome::bad_request(Some(kind), None, "the callback body has no orderId".into());
     };
     // The orderId in the path (`…/v2/payments/{orderId}`), when there is one, must be the
     // body's; when the plugin routed the request without it, the token binds the body's.
+    let order_id = order_id.as_str();
     match request.ecom_path_id("payments", None) {
         Err(reason) => return Outcome::bad_request(Some(kind), Some(order_id), reason),
         Ok(Some(in_path)) if in_path != order_id => {
@@ -48,7 +87,7 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value) -> Outcom
     ) {
         return Outcome::unauthorized(kind, Some(order_id), reason);
     }
-    match event(body, order_id) {
+    match event(view, order_id) {
         Ok(event) => Outcome::ack(event),
         Err(reason) => Outcome::bad_request(Some(kind), Some(order_id), reason),
     }
@@ -83,57 +122,48 @@ fn status_and_amounts(status: &str, amount: i64) -> (Option<Status>, Amounts) {
     (Some(status), a)
 }
 
-pub fn event(body: &Value, order_id: &str) -> Result<Event, String> {
-    let info = body
-        .get("transactionInfo")
-        .filter(|v| v.is_object())
+fn event(view: CallbackBody, order_id: &str) -> Result<Event, String> {
+    let info = view
+        .transaction_info
         .ok_or("the callback body has no transactionInfo")?;
-    let status_name = info
-        .get("status")
-        .and_then(Value::as_str)
-        .ok_or("transactionInfo.status is missing")?;
-    let amount = minor_units(info.get("amount"));
-    let (status, amounts) = status_and_amounts(status_name, amount.unwrap_or(0));
-    let transaction_id = info
-        .get("transactionId")
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let status_name = info.status.ok_or("transactionInfo.status is missing")?;
+    let amount = minor_units(info.amount.as_ref());
+    let (status, amounts) = status_and_amounts(&status_name, amount.unwrap_or(0));
+    let transaction_id = info.transaction_id.unwrap_or_default();
     let mut extra = Map::new();
     // The guide's example sends merchantSerialNumber as a number, the schema as a string.
-    if let Some(msn) = body.get("merchantSerialNumber") {
+    if let Some(msn) = view.merchant_serial_number {
         let msn = match msn {
             Value::Number(n) => json!(n.to_string()),
-            other => other.clone(),
+            other => other,
         };
         extra.insert("merchant_serial_number".into(), msn);
     }
     extra.insert("transaction_id".into(), json!(transaction_id));
-    let express = body.get("shippingDetails").is_some() || body.get("userDetails").is_some();
+    let express = view.shipping_details.is_some() || view.user_details.is_some();
     extra.insert("express".into(), json!(express));
-    for (from, to) in [
-        ("shippingDetails", "shipping_details"),
-        ("userDetails", "user_details"),
-        ("errorInfo", "error_info"),
-    ] {
-        if let Some(v) = body.get(from).filter(|v| !v.is_null()) {
-            extra.insert(to.into(), v.clone());
-        }
-    }
+    // A present null marks the callback express (above) but is not passed on.
+    let not_null = |value: Option<Value>| value.filter(|v| !v.is_null());
+    pass_on(
+        &mut extra,
+        [
+            ("shipping_details", not_null(view.shipping_details)),
+            ("user_details", not_null(view.user_details)),
+            ("error_info", view.error_info),
+        ],
+    );
     Ok(Event {
         kind: Kind::EcomCallback,
         reference: order_id.to_owned(),
         id: format!("ecom:{order_id}:{status_name}:{transaction_id}"),
-        name: status_name.to_owned(),
+        name: status_name,
         state: None,
         status,
         basis: Basis::Total,
         currency: Some("NOK".into()),
         amounts: status.map(|_| amounts),
         amount,
-        timestamp: info
-            .get("timeStamp")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        timestamp: info.time_stamp,
         success: true,
         extra,
         // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.

@@ -1,13 +1,49 @@
 //! ePayment webhooks (`epayments.payment.*.v1`): HMAC-signed deliveries of one payment event.
 
-use super::event::{minor_units, Basis, Event};
+use super::event::{minor_units, pass_on, Basis, Event};
 use super::request::{InboundRequest, Kind};
 use super::webhook_signature::{verify, Signed};
 use super::Outcome;
+use crate::json::input::lenient;
 use crate::model::status::{Amounts, Status};
 use crate::Client;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::time::SystemTime;
+
+/// What the library reads of a `WebhookEvent` body, decoded once, leniently: a field of the
+/// wrong type reads as absent, as it did when the body was read by key.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct WebhookBody {
+    #[serde(deserialize_with = "lenient::text")]
+    reference: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    name: Option<String>,
+    #[serde(deserialize_with = "lenient::boolean")]
+    success: Option<bool>,
+    #[serde(deserialize_with = "lenient::object")]
+    amount: Option<AmountBody>,
+    #[serde(deserialize_with = "lenient::text")]
+    timestamp: Option<String>,
+    /// Passed on as they came, `null` included.
+    #[serde(deserialize_with = "lenient::raw")]
+    psp_reference: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    idempotency_key: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    msn: Option<Value>,
+}
+
+/// The webhook's `amount` (`{"value", "currency"}`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AmountBody {
+    /// Kept as JSON, to tell a missing value from an impossible one (`minor_units`).
+    value: Option<Value>,
+    #[serde(deserialize_with = "lenient::text")]
+    currency: Option<String>,
+}
 
 pub fn handle(client: &Client, request: &InboundRequest, body: &Value, now: SystemTime) -> Outcome {
     let signed = Signed {
@@ -19,7 +55,10 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value, now: Syst
         authorization: request.header("authorization"),
         body: request.body,
     };
-    let reference = body.get("reference").and_then(Value::as_str);
+    let view: WebhookBody = lenient::decode(body);
+    // Named in a refusal, when the body has one (unverified; escaped there).
+    let named = view.reference.clone();
+    let reference = named.as_deref();
     // The request's own secrets (a webhook just registered) besides the client's; no copy when
     // there are none, the usual case.
     let combined;
@@ -36,7 +75,7 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value, now: Syst
     if let Err(reason) = verify(&signed, secrets, now, client.config.webhook_max_age) {
         return Outcome::unauthorized(super::Kind::EpaymentWebhook, reference, reason);
     }
-    match event(body) {
+    match event(view) {
         Ok(event) => Outcome::ack(event),
         Err(reason) => Outcome::bad_request(Some(super::Kind::EpaymentWebhook), reference, reason),
     }
@@ -67,23 +106,20 @@ fn signed_host<'r>(request: &'r InboundRequest) -> Result<&'r str, String> {
 
 /// The normalized event of a `WebhookEvent` body. Its amount is this operation's amount only
 /// (`basis: "operation"`): a capture webhook does not say how much is captured in all.
-pub fn event(body: &Value) -> Result<Event, String> {
-    let reference = body
-        .get("reference")
-        .and_then(Value::as_str)
+fn event(view: WebhookBody) -> Result<Event, String> {
+    let reference = view
+        .reference
         .filter(|r| !r.is_empty())
         .ok_or("the webhook body has no reference")?;
-    let name = body
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or("the webhook body has no event name")?;
-    let success = body.get("success").and_then(Value::as_bool).unwrap_or(true);
-    // `get` rather than `pointer`: pointer re-parses its path (with allocations) per call.
-    let amount_field = |name: &str| body.get("amount").and_then(|a| a.get(name));
-    let amount = minor_units(amount_field("value"));
+    let name = view.name.ok_or("the webhook body has no event name")?;
+    let success = view.success.unwrap_or(true);
+    let (amount, currency) = match view.amount {
+        Some(a) => (minor_units(a.value.as_ref()), a.currency),
+        None => (None, None),
+    };
     let value = amount.unwrap_or(0);
     let mut amounts = Amounts::default();
-    let status = match name {
+    let status = match name.as_str() {
         "CREATED" => Some(Status::Pending),
         "AUTHORIZED" => {
             amounts.authorized = value;
@@ -106,38 +142,35 @@ pub fn event(body: &Value) -> Result<Event, String> {
         "EXPIRED" => Some(Status::Expired),
         _ => None,
     };
-    let psp = body
-        .get("pspReference")
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let id = format!(
+        "epayment:{reference}:{name}:{}",
+        view.psp_reference
+            .as_ref()
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    );
     let mut extra = Map::new();
-    for (from, to) in [
-        ("pspReference", "psp_reference"),
-        ("idempotencyKey", "idempotency_key"),
-        ("msn", "merchant_serial_number"),
-    ] {
-        if let Some(v) = body.get(from) {
-            extra.insert(to.into(), v.clone());
-        }
-    }
+    pass_on(
+        &mut extra,
+        [
+            ("psp_reference", view.psp_reference),
+            ("idempotency_key", view.idempotency_key),
+            ("merchant_serial_number", view.msn),
+        ],
+    );
     Ok(Event {
         kind: Kind::EpaymentWebhook,
-        reference: reference.to_owned(),
-        id: format!("epayment:{reference}:{name}:{psp}"),
-        name: name.to_owned(),
+        reference,
+        id,
+        name,
         state: None,
         // A failed operation changed nothing.
         status: status.filter(|_| success),
         basis: Basis::Operation,
-        currency: amount_field("currency")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        currency,
         amounts: success.then_some(amounts),
         amount,
-        timestamp: body
-            .get("timestamp")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        timestamp: view.timestamp,
         success,
         extra,
         // The dispatcher attaches the body it owns (no copy): see `Outcome::with_raw`.

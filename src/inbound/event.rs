@@ -156,6 +156,19 @@ impl Event {
     }
 }
 
+/// Puts each field that is there (`Some`) into `into` under its name: the fields of a body
+/// an event passes on as they came.
+pub(crate) fn pass_on<'a>(
+    into: &mut Map<String, Value>,
+    fields: impl IntoIterator<Item = (&'a str, Option<Value>)>,
+) {
+    for (name, value) in fields {
+        if let Some(value) = value {
+            into.insert(name.into(), value);
+        }
+    }
+}
+
 /// Reads a minor-unit amount that may be an integer, or an integral number written with a
 /// fraction (`49900.0`; older eCom documents declare callback amounts as double).
 ///

@@ -8,27 +8,35 @@ use super::request::{InboundRequest, Kind};
 use super::{token, untrusted::shown, Outcome};
 use crate::api::epayment::express::check_groups;
 use crate::error::{Error, Result};
-use crate::json::input::Fields;
+use crate::json::input::{lenient, Fields};
 use crate::Client;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-/// The body's fields, as the docs name them, and the event's names for them.
-const ADDRESS: [(&str, &str); 5] = [
-    ("AddressLine1", "addressLine1"),
-    ("AddressLine2", "addressLine2"),
-    ("City", "city"),
-    ("PostCode", "postCode"),
-    ("Country", "country"),
-];
+/// What the library reads of the callback's body (PascalCase, as the docs name the fields),
+/// decoded once: the address fields as they came, `null` included, checked below.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "PascalCase")]
+struct ShippingCallback {
+    #[serde(deserialize_with = "lenient::text")]
+    reference: Option<String>,
+    #[serde(deserialize_with = "lenient::raw")]
+    address_line1: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    address_line2: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    city: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    post_code: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    country: Option<Value>,
+}
 
 /// Verifies the callback and hands the address to the plugin (`awaiting_options`).
 pub fn handle(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
     let kind = Kind::EpaymentShipping;
-    let Some(reference) = body
-        .get("Reference")
-        .and_then(Value::as_str)
-        .filter(|r| !r.is_empty())
-    else {
+    let view: ShippingCallback = lenient::decode(body);
+    let Some(reference) = view.reference.as_deref().filter(|r| !r.is_empty()) else {
         return Outcome::bad_request(
             Some(kind),
             None,
@@ -53,10 +61,17 @@ pub fn handle(client: &Client, request: &InboundRequest, body: &Value) -> Outcom
         return Outcome::unauthorized(kind, Some(reference), reason);
     }
     let mut address = Map::new();
-    for (field, name) in ADDRESS {
-        match body.get(field) {
-            Some(Value::String(s)) => {
-                address.insert(name.into(), json!(s));
+    // The body's names, as the docs write them, and the event's names for them.
+    for (field, name, value) in [
+        ("AddressLine1", "addressLine1", view.address_line1),
+        ("AddressLine2", "addressLine2", view.address_line2),
+        ("City", "city", view.city),
+        ("PostCode", "postCode", view.post_code),
+        ("Country", "country", view.country),
+    ] {
+        match value {
+            Some(text @ Value::String(_)) => {
+                address.insert(name.into(), text);
             }
             // AddressLine2 may be absent or null; the rest make an address.
             None | Some(Value::Null) if field == "AddressLine2" => {}

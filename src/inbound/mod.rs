@@ -23,11 +23,13 @@ pub mod webhook_signature;
 use crate::callback_token;
 use crate::error::Result;
 use crate::json::answer::{Field, Object};
+use crate::json::input::lenient;
 use crate::log::Level;
 use crate::Client;
 use event::Event;
 use request::InboundRequest;
 pub use request::{Kind, MAX_BODY};
+use serde::Deserialize;
 use serde_json::Value;
 use std::time::SystemTime;
 use untrusted::shown;
@@ -212,21 +214,46 @@ fn detect(request: &InboundRequest, body: Option<&Value>) -> Option<Kind> {
     if request.path.contains("/v2/payments/") && request.path.ends_with("/shippingDetails") {
         return Some(Kind::EcomShippingDetails);
     }
-    let has = |field: &str| body.is_some_and(|b| b.get(field).is_some());
-    if has("orderId") && has("transactionInfo") {
+    let has: Shape = body.map(lenient::decode).unwrap_or_default();
+    if has.order_id && has.transaction_info {
         return Some(Kind::EcomCallback);
     }
-    if has("sessionId") && has("sessionState") {
+    if has.session_id && has.session_state {
         return Some(Kind::CheckoutCallback);
     }
-    if has("postalCode") && has("country") {
+    if has.postal_code && has.country {
         return Some(Kind::CheckoutShipping);
     }
     // ePayment Express names its fields in PascalCase (docs/api-notes.md, "Express").
-    if has("Reference") && has("PostCode") && has("Country") {
+    if has.reference_pascal && has.post_code_pascal && has.country_pascal {
         return Some(Kind::EpaymentShipping);
     }
     None
+}
+
+/// Which of the fields that tell the kinds apart a body has (whatever their values, `null`
+/// too): a body is recognized by its shape, then read by its handler.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Shape {
+    #[serde(deserialize_with = "lenient::present")]
+    order_id: bool,
+    #[serde(deserialize_with = "lenient::present")]
+    transaction_info: bool,
+    #[serde(deserialize_with = "lenient::present")]
+    session_id: bool,
+    #[serde(deserialize_with = "lenient::present")]
+    session_state: bool,
+    #[serde(deserialize_with = "lenient::present")]
+    postal_code: bool,
+    #[serde(deserialize_with = "lenient::present")]
+    country: bool,
+    #[serde(rename = "Reference", deserialize_with = "lenient::present")]
+    reference_pascal: bool,
+    #[serde(rename = "PostCode", deserialize_with = "lenient::present")]
+    post_code_pascal: bool,
+    #[serde(rename = "Country", deserialize_with = "lenient::present")]
+    country_pascal: bool,
 }
 
 impl Client {

@@ -3,13 +3,52 @@
 //! the request and hands the address to the plugin; the plugin computes its options and
 //! builds the answer with [`Client::shipping_options_response`].
 
-use super::event::Event;
+use super::event::{pass_on, Event};
 use super::request::{InboundRequest, Kind};
 use super::{ecom_callback, token, Outcome};
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::input::Fields;
+use crate::json::input::{lenient, Fields};
 use crate::Client;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
+
+/// What the library reads of Checkout's `MerchantLogisticsCallbackRequestBody`, decoded once,
+/// leniently: a field that is not text reads as absent (and an address field as missing).
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct CheckoutAddress {
+    #[serde(deserialize_with = "lenient::text")]
+    reference: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    street_address: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    postal_code: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    region: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    country: Option<String>,
+}
+
+/// What the library reads of eCom express's `ShippingCostAndMethod`, decoded once.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct EcomAddress {
+    #[serde(deserialize_with = "lenient::integer")]
+    address_id: Option<i64>,
+    /// Passed on as they came, `null` included.
+    #[serde(deserialize_with = "lenient::raw")]
+    address_line1: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    address_line2: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    city: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    country: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    post_code: Option<Value>,
+    #[serde(deserialize_with = "lenient::raw")]
+    address_type: Option<Value>,
+}
 
 /// Checkout: the body is the customer's address (`MerchantLogisticsCallbackRequestBody`:
 /// streetAddress, postalCode, region, country) and names no session. The reference comes from
@@ -18,7 +57,8 @@ use serde_json::{json, Map, Value};
 /// The token is the session's `callbackAuthorizationToken`, as for the session callback.
 pub fn checkout(client: &Client, request: &InboundRequest, body: &Value) -> Outcome {
     let kind = Kind::CheckoutShipping;
-    let named = match named_reference(request, body) {
+    let view: CheckoutAddress = lenient::decode(body);
+    let named = match named_reference(request, view.reference.as_deref()) {
         Ok(named) => named,
         Err(reason) => return Outcome::bad_request(Some(kind), None, reason),
     };
@@ -41,22 +81,24 @@ pub fn checkout(client: &Client, request: &InboundRequest, body: &Value) -> Outc
     if let Err(reason) = token::check(request, expected.as_deref(), &whose) {
         return Outcome::unauthorized(kind, reference.as_deref(), reason);
     }
-    let address = ["streetAddress", "postalCode", "region", "country"];
-    if let Some(missing) = address
-        .iter()
-        .find(|f| !body.get(**f).is_some_and(Value::is_string))
-    {
-        return Outcome::bad_request(
-            Some(kind),
-            reference.as_deref(),
-            format!("the shipping callback body has no {missing}"),
-        );
+    let address = [
+        ("streetAddress", view.street_address),
+        ("postalCode", view.postal_code),
+        ("region", view.region),
+        ("country", view.country),
+    ];
+    let mut addr = Map::new();
+    for (field, value) in address {
+        let Some(value) = value else {
+            return Outcome::bad_request(
+                Some(kind),
+                reference.as_deref(),
+                format!("the shipping callback body has no {field}"),
+            );
+        };
+        addr.insert(field.into(), Value::String(value));
     }
     let mut extra = Map::new();
-    let mut addr = Map::new();
-    for f in address {
-        addr.insert(f.into(), body[f].clone());
-    }
     extra.insert("address".into(), Value::Object(addr));
     Outcome::shipping(shipping_event(
         kind,
@@ -71,9 +113,8 @@ pub fn checkout(client: &Client, request: &InboundRequest, body: &Value) -> Outc
 /// another copy than the library).
 fn named_reference(
     request: &InboundRequest,
-    body: &Value,
+    in_body: Option<&str>,
 ) -> std::result::Result<Option<String>, String> {
-    let in_body = body.get("reference").and_then(Value::as_str);
     let in_query = request.unique_query_param("reference")?;
     match (in_body, in_query) {
         (Some(b), Some(q)) if b != q => {
@@ -110,7 +151,8 @@ pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome 
     ) {
         return Outcome::unauthorized(kind, Some(&order_id), reason);
     }
-    let Some(address_id) = body.get("addressId").and_then(Value::as_i64) else {
+    let view: EcomAddress = lenient::decode(body);
+    let Some(address_id) = view.address_id else {
         return Outcome::bad_request(
             Some(kind),
             Some(&order_id),
@@ -118,18 +160,17 @@ pub fn ecom(client: &Client, request: &InboundRequest, body: &Value) -> Outcome 
         );
     };
     let mut addr = Map::new();
-    for f in [
-        "addressLine1",
-        "addressLine2",
-        "city",
-        "country",
-        "postCode",
-        "addressType",
-    ] {
-        if let Some(v) = body.get(f) {
-            addr.insert(f.into(), v.clone());
-        }
-    }
+    pass_on(
+        &mut addr,
+        [
+            ("addressLine1", view.address_line1),
+            ("addressLine2", view.address_line2),
+            ("city", view.city),
+            ("country", view.country),
+            ("postCode", view.post_code),
+            ("addressType", view.address_type),
+        ],
+    );
     let mut extra = Map::new();
     extra.insert("address".into(), Value::Object(addr));
     extra.insert("address_id".into(), json!(address_id));

@@ -307,6 +307,19 @@ pub(crate) mod lenient {
         Ok(Value::deserialize(deserializer)?.as_i64())
     }
 
+    /// A field as it is, `null` included (`Some(Value::Null)`): for a body whose field may be
+    /// present but null, where that differs from absent (a plain `Option<Value>` reads `null`
+    /// as `None`). Absent is `None` through `#[serde(default)]`.
+    pub fn raw<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+        Value::deserialize(deserializer).map(Some)
+    }
+
+    /// Whether a field is present at all, whatever its value (`null` too); absent is `false`
+    /// through `#[serde(default)]`.
+    pub fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| true)
+    }
+
     /// A field that must be a string; anything else is `None`.
     pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
         Ok(match Value::deserialize(deserializer)? {
@@ -353,6 +366,24 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn raw_keeps_a_null_and_present_sees_one() {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        struct View {
+            #[serde(deserialize_with = "lenient::raw")]
+            kept: Option<Value>,
+            #[serde(deserialize_with = "lenient::present")]
+            seen: bool,
+        }
+        let view: View = lenient::decode(&json!({"kept": null, "seen": null}));
+        assert_eq!((view.kept, view.seen), (Some(Value::Null), true));
+        let view: View = lenient::decode(&json!({"other": 1}));
+        assert_eq!((view.kept, view.seen), (None, false));
+        let view: View = lenient::decode(&json!({"kept": [1], "seen": {"a": 2}}));
+        assert_eq!((view.kept, view.seen), (Some(json!([1])), true));
     }
 
     #[test]

@@ -331,10 +331,10 @@ impl AggregateView {
 }
 
 /// What the status is made of in an ePayment payment or modification answer, or a Checkout
-/// session's `paymentDetails`: decoded once, leniently.
+/// session's `paymentDetails` (also in a session callback's view): decoded once, leniently.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct PaymentView {
+pub(crate) struct PaymentView {
     #[serde(deserialize_with = "lenient::text")]
     state: Option<String>,
     #[serde(deserialize_with = "lenient::object")]
@@ -350,6 +350,17 @@ struct PaymentView {
 }
 
 impl PaymentView {
+    /// The raw payment state (`paymentDetails.state`).
+    pub(crate) fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+
+    /// The payment's amount in minor units as [`minor_number`] reads it: `None` when absent
+    /// or null, [`IMPOSSIBLE_AMOUNT`] when not a whole number of minor units.
+    pub(crate) fn amount_value(&self) -> Option<i64> {
+        minor_number(self.amount.as_ref().and_then(|m| m.value.as_ref()))
+    }
+
     fn amounts(&self) -> Amounts {
         self.aggregate
             .as_ref()
@@ -428,7 +439,9 @@ pub fn read_epayment(payment: &Value) -> Result<Normalized, String> {
     plausible(view.normalized(status))
 }
 
-fn plausible(normalized: Normalized) -> Result<Normalized, String> {
+/// `normalized` when its amounts are whole minor units within `0..=MAX_AMOUNT`; otherwise why not,
+/// for the caller's "unreadable answer" error.
+pub(crate) fn plausible(normalized: Normalized) -> Result<Normalized, String> {
     if normalized.amounts.is_plausible() && (0..=MAX_AMOUNT).contains(&normalized.amount) {
         Ok(normalized)
     } else {
@@ -460,13 +473,19 @@ fn checkout_status(session: Option<&str>, payment: Option<&str>, a: &Amounts) ->
 /// `failed`. `get_session` uses [`read_checkout_session`].
 pub fn from_checkout_session(session: &Value) -> Normalized {
     let view: SessionView = lenient::decode(session);
-    let details = view.payment_details.unwrap_or_default();
-    let status = checkout_status(
-        view.session_state.as_deref(),
-        details.state.as_deref(),
-        &details.amounts(),
-    )
-    .unwrap_or(Status::Pending);
+    checkout_normalized(view.session_state.as_deref(), view.payment_details.as_ref())
+}
+
+/// [`from_checkout_session`] from a session's fields already decoded (a session callback's
+/// view holds them).
+pub(crate) fn checkout_normalized(
+    session_state: Option<&str>,
+    payment_details: Option<&PaymentView>,
+) -> Normalized {
+    let none = PaymentView::default();
+    let details = payment_details.unwrap_or(&none);
+    let status = checkout_status(session_state, details.state.as_deref(), &details.amounts())
+        .unwrap_or(Status::Pending);
     // Checkout's Express details live in the session, not in `normalized`.
     Normalized {
         shipping_details: None,

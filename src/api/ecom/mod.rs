@@ -12,15 +12,18 @@ mod validation;
 pub use order_id::make_order_id;
 
 use crate::api::orders::OrderApi;
-use crate::api::payment::{CallInfo, Payment, PaymentEvents};
+use crate::api::payment::{Approved, CallInfo, Payment, PaymentEvents};
 use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::call::{unreadable_answer, Auth, CallOptions, Expect, Operation};
+use crate::http::call::{
+    unreadable_answer, ApiAnswer, ApiCall, Auth, CallOptions, Expect, Operation,
+};
 use crate::http::idempotency::KeyHeader;
 use crate::json::answer::to_json;
 use crate::json::input::{object_field_mut, object_or_empty, one_field, request_object, Fields};
 use crate::model::amount::format_minor;
 use crate::Client;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 pub(crate) use validation::ORDER_ID_MAX;
 use validation::{check_ecom_msn, validate_initiate, MIN_AMOUNT};
@@ -119,19 +122,10 @@ impl Client {
         to_json(&self.typed().ecom_initiate(request)?)
     }
 
-    /// The deprecated `/status` of an order, with its normalized status name.
+    /// The deprecated `/status` of an order, with its normalized status name (the JSON form
+    /// of [`Typed::ecom_status`]).
     pub fn ecom_status(&self, request: &Value) -> Result<Value> {
-        let (order_id, options, _) = self.ecom_target(request)?;
-        let answer = self
-            .call(&STATUS.call(&order_id, &options, None)?)
-            .map_err(errors::explain)?;
-        let status = normalize::status_of(&answer.body);
-        let mut data = object_or_empty(answer.body);
-        data.insert(
-            "normalized_status".into(),
-            json!(status.map(|s| s.as_str())),
-        );
-        Ok(Value::Object(data))
+        to_json(&self.typed().ecom_status(request)?)
     }
 
     /// An order's `/details` with `normalized` (the same status and amounts as ePayment).
@@ -144,22 +138,26 @@ impl Client {
     /// first): `{"reference", "events": [transactionLogHistory entries]}`.
     pub(crate) fn ecom_events(&self, request: &Value) -> Result<PaymentEvents> {
         let (order_id, options, _) = self.ecom_target(request)?;
-        let (_, mut log) = self.ecom_details_and_log(&order_id, &options)?;
+        let (_, _, mut log) = self.ecom_details_and_log(&order_id, &options)?;
         log.reverse();
         Ok(PaymentEvents::new(order_id, log))
     }
 
+    /// An order's `/details` with its normalized status; an answer whose amounts are
+    /// impossible is unreadable (the status is unknown), like ePayment's.
     fn ecom_details(&self, order_id: &str, options: &CallOptions) -> Result<Payment> {
-        self.ecom_details_and_log(order_id, options)
-            .map(|(details, _)| details)
+        let (call, answer, _) = self.ecom_details_and_log(order_id, options)?;
+        let normalized = normalize::read_details(&answer.body)
+            .map_err(|reason| unreadable_answer(&call, Some(answer.status), &reason))?;
+        Ok(Payment::new(answer.body, Some(normalized), None))
     }
 
     /// An order's `/details` and its log (`transactionLogHistory`, newest first), read once.
-    fn ecom_details_and_log(
+    fn ecom_details_and_log<'a>(
         &self,
         order_id: &str,
-        options: &CallOptions,
-    ) -> Result<(Payment, Vec<Value>)> {
+        options: &'a CallOptions,
+    ) -> Result<(ApiCall<'a>, ApiAnswer, Vec<Value>)> {
         let call = DETAILS.call(order_id, options, None)?;
         let answer = self.call(&call).map_err(errors::explain)?;
         // Without its log the order's state is unknown: an error, never `failed` or `pending`.
@@ -167,8 +165,7 @@ impl Client {
             let reason = "it has no transactionLogHistory";
             return Err(unreadable_answer(&call, Some(answer.status), reason));
         };
-        let normalized = normalize::from_details(&answer.body);
-        Ok((Payment::new(answer.body, Some(normalized), None), log))
+        Ok((call, answer, log))
     }
 
     /// Capture (full when `amount` is absent), refund, or cancel (`shouldReleaseRemainingFunds`
@@ -225,7 +222,7 @@ impl Client {
     }
 
     /// The integration-test approve endpoint (test environment only).
-    pub(crate) fn ecom_force_approve(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn ecom_force_approve(&self, request: &Value) -> Result<Approved> {
         let (order_id, options, body) = self.ecom_target(request)?;
         if self.config.is_production() {
             return Err(Error::invalid_input("force_approve is for the test environment only; this client is configured for production"));
@@ -238,7 +235,7 @@ impl Client {
         }
         self.call(&FORCE_APPROVE.call(&order_id, &options, Some(Value::Object(body)))?)
             .map_err(errors::explain)?;
-        Ok(json!({"reference": order_id, "approved": true}))
+        Ok(Approved::new(order_id))
     }
 
     /// The order id (`reference` or `orderId`), options and remaining fields of an eCom call.
@@ -248,6 +245,18 @@ impl Client {
     ) -> Result<(String, CallOptions, Map<String, Value>)> {
         self.order_target(request, OrderApi::Ecom)
     }
+}
+
+/// The deprecated `/status` of an eCom order. JSON: the API's answer, with
+/// `normalized_status` beside its fields.
+#[derive(Clone, Debug, Serialize)]
+pub struct EcomStatus {
+    /// The API's answer, as it came.
+    #[serde(flatten)]
+    pub answer: Map<String, Value>,
+    /// Its `transactionInfo.status` normalized; `None` for a status this library does not
+    /// know (never read as `failed`).
+    pub normalized_status: Option<crate::model::status::Status>,
 }
 
 /// eCom takes only 5 or 6 digit merchant serial numbers: the configured or per-call one must be.
@@ -327,6 +336,27 @@ fn capitalized(word: &str) -> String {
 
 /// eCom v2, typed: the same requests as the JSON methods of the same names.
 impl Typed<'_> {
+    /// The deprecated `/status` of an eCom order: `{"reference" (or "orderId")}`.
+    ///
+    /// ```no_run
+    /// # let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
+    /// #     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?;
+    /// let seen = client.typed().ecom_status(&serde_json::json!({"orderId": "acme-10001"}))?;
+    /// println!("{:?}", seen.normalized_status);
+    /// # Ok::<(), vipps::Error>(())
+    /// ```
+    pub fn ecom_status(&self, request: &Value) -> Result<EcomStatus> {
+        let client = self.client;
+        let (order_id, options, _) = client.ecom_target(request)?;
+        let answer = client
+            .call(&STATUS.call(&order_id, &options, None)?)
+            .map_err(errors::explain)?;
+        Ok(EcomStatus {
+            normalized_status: normalize::status_of(&answer.body),
+            answer: object_or_empty(answer.body),
+        })
+    }
+
     /// Initiates an eCom v2 payment (see [`Client::ecom_initiate`]).
     pub fn ecom_initiate(&self, request: &Value) -> Result<CallInfo> {
         let client = self.client;

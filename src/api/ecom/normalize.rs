@@ -3,7 +3,7 @@
 
 use crate::api::payment::HistoryEntry;
 use crate::json::input::lenient;
-use crate::model::status::{Amounts, Normalized, Status};
+use crate::model::status::{plausible, Amounts, Normalized, Status, IMPOSSIBLE_AMOUNT};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -37,7 +37,20 @@ pub(crate) fn log(details: &Value) -> Option<Vec<Value>> {
     lenient::decode::<LogView>(details).transaction_log_history
 }
 
+/// Sums amounts, `IMPOSSIBLE_AMOUNT` when the sum does not fit: the amounts come from another
+/// program's JSON, and no answer may make them panic or wrap into a plausible number.
+fn checked_sum(amounts: impl IntoIterator<Item = i64>) -> i64 {
+    amounts
+        .into_iter()
+        .try_fold(0i64, i64::checked_add)
+        .unwrap_or(IMPOSSIBLE_AMOUNT)
+}
+
 /// Normalizes a `/details` answer (`transactionLogHistory` newest first, `transactionSummary`).
+///
+/// An amount that cannot be summed, or a summary amount outside `0..=MAX_AMOUNT`, makes the
+/// amounts implausible (`Amounts::is_plausible`); the library's own reads refuse those
+/// ([`read_details`]), as `read_epayment` does.
 pub fn from_details(details: &Value) -> Normalized {
     let view: DetailsView = lenient::decode(details);
     let log = view.transaction_log_history.unwrap_or_default();
@@ -55,12 +68,12 @@ pub fn from_details(details: &Value) -> Normalized {
         .max()
         .unwrap_or(0);
     let summary = view.transaction_summary.unwrap_or_default();
-    let captured = summary.captured_amount.unwrap_or_else(|| {
-        succeeded("CAPTURE").iter().sum::<i64>() + succeeded("SALE").iter().sum::<i64>()
-    });
+    let captured = summary
+        .captured_amount
+        .unwrap_or_else(|| checked_sum(succeeded("CAPTURE").into_iter().chain(succeeded("SALE"))));
     let refunded = summary
         .refunded_amount
-        .unwrap_or_else(|| succeeded("REFUND").iter().sum());
+        .unwrap_or_else(|| checked_sum(succeeded("REFUND")));
     let voided = !succeeded("VOID").is_empty();
     let cancelled_before_reserve = reserved == 0 && !succeeded("CANCEL").is_empty();
     // A cancel after a reservation (VOID, or CANCEL with shouldReleaseRemainingFunds after a
@@ -71,7 +84,9 @@ pub fn from_details(details: &Value) -> Normalized {
         captured,
         refunded,
         cancelled: if released {
-            (reserved - captured).max(0)
+            reserved
+                .checked_sub(captured)
+                .map_or(IMPOSSIBLE_AMOUNT, |left| left.max(0))
         } else {
             0
         },
@@ -96,6 +111,13 @@ pub fn from_details(details: &Value) -> Normalized {
         shipping_details: None,
         user_details: None,
     }
+}
+
+/// Reads a `/details` answer for the library's own calls, refusing one whose amounts are
+/// impossible (they cannot be summed, or are outside `0..=MAX_AMOUNT`), as `read_epayment`
+/// refuses an ePayment answer: such a status is unknown, never `failed`, never a number.
+pub(crate) fn read_details(details: &Value) -> Result<Normalized, String> {
+    plausible(from_details(details))
 }
 
 /// The normalized status of a `/status` answer (its `transactionInfo.status`), read once.

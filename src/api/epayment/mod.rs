@@ -8,7 +8,7 @@ pub(crate) mod validation;
 
 use crate::api::epayment::validation::validate_create_payment;
 use crate::api::orders::{order_api, OrderApi};
-use crate::api::payment::{CallInfo, Payment, PaymentEvents};
+use crate::api::payment::{Approved, CallInfo, Payment, PaymentEvents};
 use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{unreadable_answer, ApiCall, Auth, CallOptions, Expect, Operation};
@@ -147,14 +147,14 @@ impl Client {
     }
 
     /// Approves an ePayment payment as the customer would, in the test environment only.
-    pub(crate) fn epayment_force_approve(&self, request: &Value) -> Result<Value> {
+    pub(crate) fn epayment_force_approve(&self, request: &Value) -> Result<Approved> {
         let (reference, options, body) = self.payment_target(request, "force_approve")?;
         if self.config.is_production() {
             // The endpoint does not exist in production; saying so here is clearer than a 404.
             return Err(Error::invalid_input("force_approve is for the test environment only; this client is configured for production"));
         }
         self.call(&FORCE_APPROVE.call(&reference, &options, Some(Value::Object(body)))?)?;
-        Ok(json!({"reference": reference, "approved": true}))
+        Ok(Approved::new(reference))
     }
 
     fn modify(&self, request: &Value, what: Modification) -> Result<Payment> {

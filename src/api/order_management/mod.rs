@@ -16,12 +16,15 @@ pub use receipt::build_receipt;
 pub(crate) use transaction::authorization_psp_reference;
 
 use crate::api::checkout::validation::check_url;
+use crate::client::Typed;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::call::{Auth, CallOptions, Expect, Operation};
+use crate::json::answer::to_json;
 use crate::json::input::request_object;
 use crate::json::input::Fields;
 use crate::model::amount::{read_amount, EPAYMENT_MAX_VALUE};
 use crate::Client;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use validation::{
     check_path_id, validate_receipt, Expected, IMAGE_ID_MAX, ORDER_ID_MAX, ORDER_MANAGEMENT,
@@ -73,6 +76,101 @@ const CATEGORIES: &[&str] = &[
     "BOOKING",
 ];
 
+/// A receipt added (`add_receipt`). JSON: `{"order_id", "payment_type", "created",
+/// "already_existed"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReceiptAdded {
+    /// The order (the payment's reference).
+    pub order_id: String,
+    /// `ECOM` or `RECURRING`.
+    pub payment_type: String,
+    /// True when this call added it.
+    pub created: bool,
+    /// True when the order had a receipt already (the API's 409): success all the same.
+    pub already_existed: bool,
+}
+
+/// What Order Management stores for an order (`get_order`). JSON: the API's answer
+/// (`category`, `receipt`) with `order_id` and `payment_type` beside its fields.
+#[derive(Clone, Debug, Serialize)]
+pub struct OrderRead {
+    /// The API's answer, as it came.
+    #[serde(flatten)]
+    pub answer: Map<String, Value>,
+    /// The order (the payment's reference).
+    pub order_id: String,
+    /// `ECOM` or `RECURRING`.
+    pub payment_type: String,
+}
+
+/// A category set (`set_category`). JSON: `{"order_id", "payment_type", "category",
+/// "orderDetailsUrl", "imageId", "set": true}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CategorySet {
+    /// The order (the payment's reference).
+    pub order_id: String,
+    /// `ECOM` or `RECURRING`.
+    pub payment_type: String,
+    /// The category set (the spec's `CategoryEnum`).
+    pub category: String,
+    /// The link the app shows with the payment.
+    #[serde(rename = "orderDetailsUrl")]
+    pub order_details_url: String,
+    /// The image shown with it, if any.
+    #[serde(rename = "imageId")]
+    pub image_id: Option<String>,
+    /// Always true: a category that was not set is an error.
+    pub set: bool,
+}
+
+/// An image uploaded (`upload_image`). JSON: `{"image_id", "bytes", "created",
+/// "already_existed"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImageUploaded {
+    /// The image's id, to name in `set_category`.
+    pub image_id: String,
+    /// The image's size in bytes.
+    pub bytes: usize,
+    /// True when this call uploaded it.
+    pub created: bool,
+    /// True when the API had it already (its 409): success all the same.
+    pub already_existed: bool,
+}
+
+/// Order Management, typed: the same requests as the JSON methods of the same names.
+impl Typed<'_> {
+    /// Adds the receipt of a payment (see [`Client::add_receipt`]).
+    ///
+    /// ```no_run
+    /// # let client = vipps::Client::new(r#"{"system_name":"acme","system_version":"1.0",
+    /// #     "plugin_name":"acme-vipps","plugin_version":"1.0"}"#)?;
+    /// # let receipt = serde_json::json!({});
+    /// let mut request = vipps::order_management::build_receipt(&receipt)?;
+    /// request["reference"] = "acme-order-10001".into();
+    /// let added = client.typed().add_receipt(&request)?;
+    /// assert!(added.created || added.already_existed);
+    /// # Ok::<(), vipps::Error>(())
+    /// ```
+    pub fn add_receipt(&self, request: &Value) -> Result<ReceiptAdded> {
+        self.client.om_add_receipt(request)
+    }
+
+    /// Reads what Order Management stores for an order (see [`Client::get_order`]).
+    pub fn get_order(&self, request: &Value) -> Result<OrderRead> {
+        self.client.om_get_order(request)
+    }
+
+    /// Sets the order's category (see [`Client::set_category`]).
+    pub fn set_category(&self, request: &Value) -> Result<CategorySet> {
+        self.client.om_set_category(request)
+    }
+
+    /// Uploads an image for categories (see [`Client::upload_image`]).
+    pub fn upload_image(&self, request: &Value) -> Result<ImageUploaded> {
+        self.client.om_upload_image(request)
+    }
+}
+
 /// The order a call acts on, the call's options, and the remaining fields (the body).
 struct OrderTarget {
     order_id: String,
@@ -88,6 +186,10 @@ impl Client {
     /// must also add up to it. A receipt the order already has (the API's 409) is success:
     /// `{"created": false, "already_existed": true}`.
     pub fn add_receipt(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().add_receipt(request)?)
+    }
+
+    fn om_add_receipt(&self, request: &Value) -> Result<ReceiptAdded> {
         let mut target = self.om_target(request)?;
         let holder: Map<String, Value> = target
             .body
@@ -125,17 +227,21 @@ impl Client {
             Some(Value::Object(body)),
         )?);
         let created = created_or_already_there(outcome)?;
-        Ok(json!({
-            "order_id": order_id,
-            "payment_type": payment_type,
-            "created": created,
-            "already_existed": !created,
-        }))
+        Ok(ReceiptAdded {
+            order_id,
+            payment_type: payment_type.to_owned(),
+            created,
+            already_existed: !created,
+        })
     }
 
     /// Reads what Order Management stores for an order: `{"reference" (or "orderId"),
     /// "paymentType"?}` → the API's `{"category", "receipt"}` plus `order_id` and `payment_type`.
     pub fn get_order(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().get_order(request)?)
+    }
+
+    fn om_get_order(&self, request: &Value) -> Result<OrderRead> {
         let target = self.om_target(request)?;
         let answer = self.call(&GET_ORDER.call_under(
             target.payment_type,
@@ -143,10 +249,11 @@ impl Client {
             &target.options,
             None,
         )?)?;
-        let mut data = crate::json::input::object_or_empty(answer.body);
-        data.insert("order_id".into(), json!(target.order_id));
-        data.insert("payment_type".into(), json!(target.payment_type));
-        Ok(Value::Object(data))
+        Ok(OrderRead {
+            answer: crate::json::input::object_or_empty(answer.body),
+            order_id: target.order_id,
+            payment_type: target.payment_type.to_owned(),
+        })
     }
 
     /// Sets the order's category, the link the app shows with the payment: `{"reference" (or
@@ -154,6 +261,10 @@ impl Client {
     /// one of the spec's `CategoryEnum`: `GENERAL`, `RECEIPT`, `ORDER_CONFIRMATION`, `DELIVERY`
     /// (shipping information), `TICKET`, `BOOKING`. The latest category wins.
     pub fn set_category(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().set_category(request)?)
+    }
+
+    fn om_set_category(&self, request: &Value) -> Result<CategorySet> {
         let target = self.om_target(request)?;
         let fields = Fields::new(&target.body, "", ErrorKind::InvalidInput);
         let category = fields.req_str("category")?;
@@ -164,14 +275,14 @@ impl Client {
         if let Some(image_id) = image_id {
             check_path_id(&fields, "imageId", image_id, IMAGE_ID_MAX)?;
         }
-        let data = json!({
-            "order_id": target.order_id,
-            "payment_type": target.payment_type,
-            "category": category,
-            "orderDetailsUrl": url,
-            "imageId": image_id,
-            "set": true,
-        });
+        let data = CategorySet {
+            order_id: target.order_id.clone(),
+            payment_type: target.payment_type.to_owned(),
+            category: category.to_owned(),
+            order_details_url: url.to_owned(),
+            image_id: image_id.map(str::to_owned),
+            set: true,
+        };
         self.call(&SET_CATEGORY.call_under(
             target.payment_type,
             &target.order_id,
@@ -186,6 +297,10 @@ impl Client {
     /// of the image's bytes, so uploading the same image again is answered by the API's 409,
     /// which is success here.
     pub fn upload_image(&self, request: &Value) -> Result<Value> {
+        to_json(&self.typed().upload_image(request)?)
+    }
+
+    fn om_upload_image(&self, request: &Value) -> Result<ImageUploaded> {
         let mut body = request_object(request)?;
         let options = CallOptions::take(self, &mut body)?;
         let fields = Fields::new(&body, "", ErrorKind::InvalidInput);
@@ -204,12 +319,12 @@ impl Client {
         let outcome =
             self.call(&UPLOAD_IMAGE.call(&image_id, &options, Some(Value::Object(body)))?);
         let created = created_or_already_there(outcome)?;
-        Ok(json!({
-            "image_id": image_id,
-            "bytes": bytes.len(),
-            "created": created,
-            "already_existed": !created,
-        }))
+        Ok(ImageUploaded {
+            image_id,
+            bytes: bytes.len(),
+            created,
+            already_existed: !created,
+        })
     }
 
     /// Splits an Order Management request into its order id (`reference`, the library's name
