@@ -4,7 +4,9 @@
 //! The converter resolves `#/components/schemas/…` references (also across files, e.g.
 //! `ms_import.yaml#/…`) into `$defs`, turns `nullable: true` into "null, or else the schema",
 //! keeps `allOf`/`oneOf`/`anyOf`, converts OpenAPI's boolean `exclusiveMinimum` and
-//! `exclusiveMaximum`, and drops annotations (`example`, `description`, `discriminator`, `x-*`).
+//! `exclusiveMaximum`, keeps every `pattern` on a string (translated from ECMA-262 to the Rust
+//! `regex` syntax, each translation named in [`ecma_pattern`]; only traps 4 and 5 drop one),
+//! and drops annotations (`example`, `description`, `discriminator`, `x-*`).
 //!
 //! The documented spec traps (shared/reference/vipps-api-notes.md §7, shared/specs/SOURCES.md)
 //! are handled explicitly, each one checked to still be present in the file so that a fixed
@@ -22,9 +24,10 @@
 //!    request) has `pattern: '^\[A-Z]$'` (matches only the literal `[A-Z]`)
 //!    beside `enum: [H, W, O]`: that pattern is dropped, the enum stays
 //!    ([`Trap::AddressTypePattern`]), in `ecom-v2.openapi.yaml` and `ms_import.yaml`.
-//! 5. eCom puts `pattern` on integers (e.g. amounts): `pattern` is dropped from every schema
-//!    whose `type` is not `string` (JSON Schema would ignore it on numbers anyway; dropping it
-//!    makes that explicit).
+//! 5. eCom puts `pattern` on integers (e.g. amounts, `^\d{3,}$`): `pattern` is dropped from
+//!    every schema whose `type` is set and is not `string` (JSON Schema ignores it on numbers
+//!    anyway; dropping it makes that explicit). On strings, and where `type` is absent, every
+//!    `pattern` is kept.
 //! 6. Checkout `SessionResponse.sessionState`'s description gives "SessionStarted" as an
 //!    example, but the enum lacks it: examples are dropped, the enum rules, and the test checks
 //!    that the simulator never emits it ([`Trap::SessionStartedExample`]).
@@ -35,6 +38,7 @@
 //! Documented local additions, where the spec has no schema at all (ePayment Express, newer
 //! than these specs): [`local_additions`], from docs/api-notes.md "Express".
 
+pub mod ecma_pattern;
 pub mod local_additions;
 
 use serde_json::{json, Map, Value};
@@ -341,6 +345,9 @@ impl Specs {
         obj.insert("$defs".into(), json!(defs));
         let compiled = jsonschema::draft202012::options()
             .should_validate_formats(true)
+            // The `regex` crate (linear time, no look-arounds): `pattern`s are translated from
+            // ECMA-262 to its syntax by `ecma_pattern`.
+            .with_pattern_options(jsonschema::PatternOptions::regex())
             .build(&root)
             .unwrap_or_else(|e| panic!("the converted schema does not compile: {e}\n{root:#}"));
         Validator {
@@ -440,6 +447,13 @@ impl Converter<'_> {
                     }
                     // Trap 5: eCom puts `pattern` on integers.
                     "pattern" if !is_string => {}
+                    // Every other `pattern` is kept, in the Rust regex syntax.
+                    "pattern" => {
+                        let ecma = v.as_str().unwrap_or_else(|| {
+                            panic!("{file}: a `pattern` that is not a string: {v}")
+                        });
+                        out.insert(k.clone(), json!(ecma_pattern::ecma_to_rust(ecma)));
+                    }
                     "exclusiveMinimum" | "exclusiveMaximum" => {
                         if let Value::Bool(true) = v {
                             let plain = if k == "exclusiveMinimum" {
