@@ -280,6 +280,56 @@ fn converter_keeps_the_specs_patterns() {
         unit("-1"),
         Some("/quantity"),
     );
+    // Trap 8: exactly one of the three customer keys.
+    let customer = s.validator(&s.named(schema::EPAYMENT, "Customer"));
+    assert_eq!(
+        customer.errors(&json!({"phoneNumber": "4791234567"})),
+        Vec::<String>::new()
+    );
+    assert!(!customer
+        .errors(&json!({"phoneNumber": "4791234567", "customerToken": "t"}))
+        .is_empty());
+    assert!(!customer.errors(&json!({})).is_empty());
+    assert!(!customer
+        .errors(&json!({"phoneNumber": "+4791234567"}))
+        .is_empty());
+    // Trap 9: `taxRate` or `taxPercentage`, in Checkout and in the ePayment receipt's lines.
+    for (file, name) in [
+        (schema::CHECKOUT, "OrderLine"),
+        (schema::EPAYMENT, "CreatePaymentRequest"),
+    ] {
+        let v = s.validator(&s.named(file, name));
+        let line = |tax: Value| {
+            let mut l = json!({"name": "Socks", "id": "sku-1", "totalAmount": 1000,
+                "totalAmountExcludingTax": 800, "totalTaxAmount": 200});
+            for (k, x) in tax.as_object().unwrap() {
+                l[k] = x.clone();
+            }
+            if name == "OrderLine" {
+                l
+            } else {
+                json!({"amount": {"value": 1000, "currency": "NOK"},
+                    "paymentMethod": {"type": "WALLET"}, "reference": "order-0001",
+                    "userFlow": "WEB_REDIRECT",
+                    "receipt": {"orderLines": [l], "bottomLine": {"currency": "NOK"}}})
+            }
+        };
+        assert_eq!(
+            v.errors(&line(json!({"taxRate": 2550}))),
+            Vec::<String>::new(),
+            "{file}"
+        );
+        assert_eq!(
+            v.errors(&line(json!({"taxPercentage": 25}))),
+            Vec::<String>::new(),
+            "{file}"
+        );
+        assert!(!v.errors(&line(json!({}))).is_empty(), "{file}");
+        assert!(
+            !v.errors(&line(json!({"taxRate": 10001}))).is_empty(),
+            "{file}"
+        );
+    }
     // Checkout brands are unanchored patterns (`POSTEN` anywhere in the string).
     let posten = s.validator(&s.named(schema::CHECKOUT, "PostenLogisticsOption"));
     let errors = posten.errors(&json!({"brand": "BRING"}));

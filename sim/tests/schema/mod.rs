@@ -34,12 +34,26 @@
 //! 7. [newer] fields the simulator sends beyond these 2023 specs are allowed: no
 //!    `additionalProperties: false` is added; only where the spec itself forbids extra
 //!    properties (Webhooks API) does it apply.
+//! 8. ePayment `Customer` is a `oneOf` of `CustomerPhoneNumber`, `PersonalQrCode` and
+//!    `CustomerToken`, none of which has `required`: every object matches all three, so `oneOf`
+//!    refuses every valid customer (shared/reference/vipps-api-notes.md §7, trap 9). Each
+//!    branch gets `required: [its key]`: exactly one of the three keys ([`Trap::CustomerOneOf`]).
+//! 9. Checkout `OrderLine` and the 2.3.24 Order Management `OrderLine` (the ePayment
+//!    `receipt`) require `taxPercentage` (whole percent); `taxRate` (basis points, 2500 = 25%)
+//!    replaced it later, and the 2025 Order Management spec has both with "Either this or
+//!    taxPercentage must be set" (vipps-api-notes.md §1 [newer]: `taxRate` required,
+//!    `taxPercentage` deprecated). A whole percent cannot say 25.5% (Finland), so lines with
+//!    `taxRate` alone are right. Both files' `OrderLine` take the 2025 `taxRate` property and
+//!    require one of the two ([`Trap::TaxPercentageRequired`]).
 //!
 //! Documented local additions, where the spec has no schema at all (ePayment Express, newer
 //! than these specs): [`local_additions`], from docs/api-notes.md "Express".
 
 pub mod ecma_pattern;
 pub mod local_additions;
+// Used by the library's tests (tests/requests_against_spec.rs), not by the simulator's.
+#[allow(dead_code)]
+pub mod operations;
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -75,11 +89,21 @@ pub enum Trap {
     PaymentEventRequired,
     AddressTypePattern,
     SessionStartedExample,
+    CustomerOneOf,
+    TaxPercentageRequired,
 }
 
-/// `shared/specs/` beside the repository (CI clones the repo with `shared/` next to it).
+/// `shared/specs/` beside the repository (CI clones the repo with `shared/` next to it). The
+/// module is compiled both into the simulator's tests (`<repo>/sim`) and into the library's
+/// (`<repo>`), so the repository root is found from either.
 pub fn specs_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let repo = if manifest.ends_with("sim") {
+        manifest.join("..")
+    } else {
+        manifest
+    };
+    let dir = repo.join("../shared/specs");
     assert!(
         dir.join(EPAYMENT).is_file(),
         "The OpenAPI specs were not found in {} (expected shared/specs/ beside the repository \
@@ -194,6 +218,49 @@ impl Specs {
             );
             assert_eq!(prop["enum"], json!(["H", "W", "O"]));
             prop.as_object_mut().map(|o| o.remove("pattern"));
+        }
+
+        // Trap 8: the three `Customer` branches have no `required`, so any object matches all
+        // three and `oneOf` refuses every customer: each branch requires its own key.
+        for (branch, key) in [
+            ("CustomerPhoneNumber", "phoneNumber"),
+            ("PersonalQrCode", "personalQr"),
+            ("CustomerToken", "customerToken"),
+        ] {
+            let schema = self.schema_mut(EPAYMENT, branch);
+            assert!(
+                schema.get("required").is_none() && schema["properties"][key].is_object(),
+                "trap {:?} is gone from {EPAYMENT} ({branch})",
+                Trap::CustomerOneOf
+            );
+            schema["required"] = json!([key]);
+        }
+
+        // Trap 9: `taxRate` (basis points) replaced `taxPercentage` (whole percent) after the
+        // Checkout spec and the 2.3.24 Order Management spec (the ePayment receipt) were
+        // written; both still require `taxPercentage`. The 2025 Order Management spec has both,
+        // "Either this or taxPercentage must be set": that rule, and its `taxRate`, apply.
+        let tax_rate = self.doc(ORDER_MANAGEMENT)["components"]["schemas"]["OrderLine"]
+            ["properties"]["taxRate"]
+            .clone();
+        assert!(
+            tax_rate.is_object(),
+            "{ORDER_MANAGEMENT} OrderLine has no taxRate"
+        );
+        for file in [CHECKOUT, RECEIPT_LOCAL] {
+            let line = self.schema_mut(file, "OrderLine");
+            let has_rate = line["properties"].get("taxRate").is_some();
+            let required = line["required"].as_array_mut().expect("OrderLine.required");
+            let at = required
+                .iter()
+                .position(|r| r == "taxPercentage")
+                .filter(|_| !has_rate)
+                .unwrap_or_else(|| {
+                    panic!("trap {:?} is gone from {file}", Trap::TaxPercentageRequired)
+                });
+            required.remove(at);
+            line["properties"]["taxRate"] = tax_rate.clone();
+            line["anyOf"] = json!([{"required": ["taxPercentage"]}, {"required": ["taxRate"]}]);
         }
 
         // Trap 6: "SessionStarted" appears only as an example, never in the enum.
