@@ -157,3 +157,33 @@ fn a_checkout_logistics_brand_must_be_one_the_spec_has() {
         "isDefault": true, "amount": {"value": 0, "currency": "NOK"}}]});
     h.client().create_session(&body).unwrap();
 }
+
+/// The test API's approve body holds a spec `Customer`: exactly one key, and a phone number
+/// of 10 to 15 digits (`^\d{10,15}$`).
+#[test]
+fn a_test_approval_names_its_customer_as_the_spec_says() {
+    let h = Harness::start();
+    let client = h.client();
+    let paid = reference("approve");
+    client
+        .create_payment(&payment_request(&paid, 1000))
+        .unwrap();
+    let cases = [
+        (
+            json!({"phoneNumber": "+4791234567"}),
+            "customer.phoneNumber",
+        ),
+        (json!({"phoneNumber": "91234567"}), "customer.phoneNumber"),
+        (
+            json!({"phoneNumber": "4791234567", "customerToken": "t"}),
+            "customer must have exactly one",
+        ),
+    ];
+    for (customer, named) in cases {
+        let request = json!({"reference": paid, "customer": customer});
+        refused(&h, |c| c.force_approve(&request), named);
+    }
+    client
+        .force_approve(&json!({"reference": paid, "customer": {"phoneNumber": "4791234567"}}))
+        .unwrap();
+}

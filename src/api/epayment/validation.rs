@@ -87,6 +87,12 @@ fn validate_customer(body: &Fields, flow: &str) -> Result<()> {
         }
         return Ok(());
     };
+    check_customer(body, &customer)
+}
+
+/// The spec's `Customer`: exactly one of `phoneNumber` (`^\d{10,15}$`), `personalQr` and
+/// `customerToken`.
+fn check_customer(body: &Fields, customer: &Fields) -> Result<()> {
     let given: Vec<&str> = ["phoneNumber", "personalQr", "customerToken"]
         .into_iter()
         .filter(|name| customer.opt_str(name).ok().flatten().is_some())
@@ -98,8 +104,17 @@ fn validate_customer(body: &Fields, flow: &str) -> Result<()> {
         ));
     }
     if let Some(phone) = customer.opt_str("phoneNumber")? {
-        check_msisdn(&customer, "phoneNumber", phone)?;
+        check_msisdn(customer, "phoneNumber", phone)?;
     }
+    Ok(())
+}
+
+/// The test API's `ForceApprove` body: an optional `customer` (as in a payment) and `token`.
+pub fn validate_force_approve(body: &Fields) -> Result<()> {
+    if let Some(customer) = body.opt_object("customer")? {
+        check_customer(body, &customer)?;
+    }
+    body.opt_str("token")?;
     Ok(())
 }
 
