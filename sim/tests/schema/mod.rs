@@ -8,8 +8,8 @@
 //! `regex` syntax, each translation named in [`ecma_pattern`]; only traps 4 and 5 drop one),
 //! and drops annotations (`example`, `description`, `discriminator`, `x-*`).
 //!
-//! The documented spec traps (shared/reference/vipps-api-notes.md §7, shared/specs/SOURCES.md)
-//! are handled explicitly, each one checked to still be present in the file so that a fixed
+//! The documented spec traps (shared/reference/vipps-api-notes.md §7, shared/specs/SOURCES.md,
+//! and the full list with traps 8 and 9 in docs/api-notes.md §7) are handled explicitly, each one checked to still be present in the file so that a fixed
 //! spec makes the test say so instead of silently patching nothing:
 //!
 //! 1. ePayment `PaymentEvent.required` lists `paymentAction`, but the property is `name`:
