@@ -14,7 +14,9 @@ fn a_huge_expires_in_gives_a_usable_token_and_no_panic() {
         });
         let client = server.client(3000, json!({}));
         for _ in 0..3 {
-            let payment = client.get_payment(&json!({"reference": "hv-token-1"})).unwrap();
+            let payment = client
+                .get_payment(&json!({"reference": "hv-token-1"}))
+                .unwrap();
             assert_eq!(payment["normalized"]["status"], "pending");
         }
         assert_eq!(

@@ -100,6 +100,17 @@ fn epayment_flows(h: &Harness, client: &Client) {
         .force_approve(&json!({"reference": pushed, "customer": {"phoneNumber": "4791234567"}}))
         .unwrap();
     client.cancel(&json!({"reference": pushed})).unwrap();
+
+    // A QR payment with its format, and a native redirect.
+    let mut qr = payment_request(&reference("spec-qr"), 4900);
+    qr["userFlow"] = json!("QR");
+    qr["qrFormat"] = json!({"format": "IMAGE/SVG+XML", "size": 300});
+    qr.as_object_mut().unwrap().remove("returnUrl");
+    client.create_payment(&qr).unwrap();
+    let mut native = payment_request(&reference("spec-native"), 4900);
+    native["userFlow"] = json!("NATIVE_REDIRECT");
+    native["returnUrl"] = json!("shopapp://vipps/return");
+    client.create_payment(&native).unwrap();
 }
 
 fn ecom_flows(client: &Client) {
@@ -130,6 +141,20 @@ fn ecom_flows(client: &Client) {
         .unwrap();
     let cancelled = reference("spec-ecom");
     initiate(&cancelled);
+    // An express initiate, with its static shipping options.
+    let express = reference("spec-ecom-x");
+    client
+        .ecom_initiate(&json!({
+            "merchantInfo": {"callbackPrefix": "https://shop.example/vipps",
+                "fallBack": "https://shop.example/return/x",
+                "consentRemovalPrefix": "https://shop.example/vipps",
+                "paymentType": "eComm Express Payment",
+                "staticShippingDetails": [{"isDefault": "Y", "priority": 0,
+                    "shippingCost": 0.0, "shippingMethod": "Posten", "shippingMethodId": "posten"}]},
+            "transaction": {"amount": 14900, "orderId": express,
+                            "transactionText": "One pair of socks"}
+        }))
+        .unwrap();
     client
         .cancel(&json!({"reference": cancelled, "api": "ecom"}))
         .unwrap();
@@ -239,9 +264,9 @@ fn check_request(specs: &Specs, sent: &Value, seen: &mut BTreeSet<String>) -> Ve
                 let errors = specs.validator(&p.schema).errors(&value);
                 fail(&format!("{} {}", p.location, p.name), errors, &value);
             }
-            None if p.required && p.location == "path" => fail(
-                &format!("path {}", p.name),
-                vec!["missing".into()],
+            None if p.required => fail(
+                &format!("{} {}", p.location, p.name),
+                vec!["required, not sent".into()],
                 &Value::Null,
             ),
             None => {}

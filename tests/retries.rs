@@ -238,7 +238,9 @@ fn retry_after_zero_does_not_skip_the_backoff() {
         8000,
         json!({"retry": {"max_attempts": 4, "base_delay_ms": 400, "max_delay_ms": 2000}}),
     );
-    client.get_payment(&json!({"reference": "rt-retry-after-0"})).unwrap();
+    client
+        .get_payment(&json!({"reference": "rt-retry-after-0"}))
+        .unwrap();
     let attempts = server.arrivals_at("GET", "/epayment/v1/payments/rt-retry-after-0");
     assert_eq!(attempts.len(), 4);
     // The floor is the lower half of the exponential backoff: 200, 400, 800 ms.
