@@ -46,6 +46,12 @@
 //!    `taxRate` alone are right. Both files' `OrderLine` take the 2025 `taxRate` property and
 //!    require one of the two ([`Trap::TaxPercentageRequired`]).
 //!
+//! 10. `ms_import.yaml` puts `pattern: '^[a-zA-Z0-9-]{1,50}$'` on its two `orderId` path
+//!     parameters at parameter level, where OAS 3.0 does not allow it (SOURCES.md). Only
+//!     `schema`s are converted, so that pattern is not read; those paths are the merchant's own
+//!     callback URLs, built from the order id of its initiate, whose body `orderId` has the same
+//!     pattern and is checked ([`Trap::MsImportParameterPattern`], asserted still there).
+//!
 //! Documented local additions, where the spec has no schema at all (ePayment Express, newer
 //! than these specs): [`local_additions`], from docs/api-notes.md "Express".
 
@@ -91,6 +97,7 @@ pub enum Trap {
     SessionStartedExample,
     CustomerOneOf,
     TaxPercentageRequired,
+    MsImportParameterPattern,
 }
 
 /// `shared/specs/` beside the repository (CI clones the repo with `shared/` next to it). The
@@ -262,6 +269,23 @@ impl Specs {
             line["properties"]["taxRate"] = tax_rate.clone();
             line["anyOf"] = json!([{"required": ["taxPercentage"]}, {"required": ["taxRate"]}]);
         }
+
+        // Trap 10: parameter-level `pattern` in ms_import (not converted; see the module doc).
+        let at_parameter_level = self.doc(MS_IMPORT)["paths"]
+            .as_object()
+            .expect("ms_import paths")
+            .values()
+            .flat_map(|item| item.as_object().into_iter().flat_map(|o| o.values()))
+            .filter_map(|op| op["parameters"].as_array())
+            .flatten()
+            .filter(|p| p["name"] == "orderId" && p["pattern"] == "^[a-zA-Z0-9-]{1,50}$")
+            .count();
+        assert_eq!(
+            at_parameter_level,
+            2,
+            "trap {:?} changed in {MS_IMPORT}",
+            Trap::MsImportParameterPattern
+        );
 
         // Trap 6: "SessionStarted" appears only as an example, never in the enum.
         let state = &self.doc(CHECKOUT)["components"]["schemas"]["SessionResponse"]["properties"]
