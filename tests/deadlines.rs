@@ -27,7 +27,7 @@ fn eight_threads_waiting_for_a_hanging_token_endpoint_each_end_within_their_dead
     let _alone = alone();
     let server = Server::start(|a| match a.path.as_str() {
         "/accesstoken/get" => Reply::Hang,
-        _ => Reply::json(200, pending_payment("dl-hang")),
+        _ => Reply::json(200, pending_payment("dl-hanging")),
     });
     let client = Arc::new(server.client(2000, json!({})));
     let barrier = Arc::new(Barrier::new(8));
@@ -37,7 +37,7 @@ fn eight_threads_waiting_for_a_hanging_token_endpoint_each_end_within_their_dead
             std::thread::spawn(move || {
                 barrier.wait();
                 let started = Instant::now();
-                let outcome = client.get_payment(&json!({"reference": "dl-hang"}));
+                let outcome = client.get_payment(&json!({"reference": "dl-hanging"}));
                 (started.elapsed(), outcome)
             })
         })
@@ -172,13 +172,13 @@ fn waiting_for_a_final_status_ends_within_timeout_ms_with_the_last_status_seen()
     let _alone = alone();
     let server = Server::start(|a| match (a.path.as_str(), a.nth) {
         ("/accesstoken/get", _) => Reply::token(),
-        (_, 1) => Reply::json(200, pending_payment("dl-wait")),
+        (_, 1) => Reply::json(200, pending_payment("dl-waiting")),
         _ => Reply::Hang,
     });
     let client = server.client(3000, json!({}));
     let started = Instant::now();
     let answer = client
-        .wait_for_final_status(&json!({"reference": "dl-wait", "timeout_ms": 1000, "initial_delay_ms": 0, "interval_ms": 100}))
+        .wait_for_final_status(&json!({"reference": "dl-waiting", "timeout_ms": 1000, "initial_delay_ms": 0, "interval_ms": 100}))
         .expect("a timed-out wait is an answer, not an error");
     let took = started.elapsed();
     eprintln!(

@@ -232,14 +232,16 @@ fn retry_after_zero_does_not_skip_the_backoff() {
     let server = Server::start(|a| match (a.path.as_str(), a.nth) {
         ("/accesstoken/get", _) => Reply::token(),
         (_, n) if n <= 3 => Reply::json(503, json!({"title": "busy"})).header("Retry-After", "0"),
-        _ => Reply::json(200, pending_payment("rt-ra0")),
+        _ => Reply::json(200, pending_payment("rt-retry-after-0")),
     });
     let client = server.client(
         8000,
         json!({"retry": {"max_attempts": 4, "base_delay_ms": 400, "max_delay_ms": 2000}}),
     );
-    client.get_payment(&json!({"reference": "rt-ra0"})).unwrap();
-    let attempts = server.arrivals_at("GET", "/epayment/v1/payments/rt-ra0");
+    client
+        .get_payment(&json!({"reference": "rt-retry-after-0"}))
+        .unwrap();
+    let attempts = server.arrivals_at("GET", "/epayment/v1/payments/rt-retry-after-0");
     assert_eq!(attempts.len(), 4);
     // The floor is the lower half of the exponential backoff: 200, 400, 800 ms.
     for (i, pair) in attempts.windows(2).enumerate() {

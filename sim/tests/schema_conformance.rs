@@ -189,6 +189,159 @@ fn converter_rejects_what_the_specs_forbid() {
 }
 
 #[test]
+fn ecma_patterns_translate_to_rust() {
+    use schema::ecma_pattern::ecma_to_rust;
+    // T1, T2: ASCII digits and word characters, as in ECMA-262.
+    assert_eq!(ecma_to_rust(r"^\d{8}$"), "^[0-9]{8}$");
+    assert_eq!(ecma_to_rust(r"^[\d\w\/=+]+$"), "^[0-9A-Za-z0-9_/=+]+$");
+    // T3: a `-` after a completed range is a literal.
+    assert_eq!(ecma_to_rust(r"^[0-9A-Za-z-_\.]+$"), r"^[0-9A-Za-z\-_\.]+$");
+    assert_eq!(ecma_to_rust("^[-a-zA-Z0-9]*$"), r"^[\-a-zA-Z0-9]*$");
+    assert_eq!(
+        ecma_to_rust("^[a-zA-Z0-9-]{8,50}$"),
+        r"^[a-zA-Z0-9\-]{8,50}$"
+    );
+    // T4: ECMA's `.` stops at every line terminator.
+    assert_eq!(ecma_to_rust("^a.b$"), r"^a[^\n\r\x{2028}\x{2029}]b$");
+    // Unchanged where both agree.
+    let datetime = r"^((?:(\d{4}-\d{2}-\d{2})(T|t)(\d{2}:\d{2}:\d{2}(?:\.\d+)?))(Z|z|([+-](?:2[0-3]|[01][0-9]):[0-5][0-9])))$";
+    assert_eq!(
+        ecma_to_rust(datetime),
+        datetime.replace(r"\d", "[0-9]").replace("[+-]", r"[+\-]")
+    );
+    assert_eq!(ecma_to_rust("POSTEN"), "POSTEN");
+    // What has no translation is refused, not passed through.
+    for unknown in [r"^(?=a)", r"\s", r"(a)\1", r"\bword"] {
+        assert!(
+            std::panic::catch_unwind(|| ecma_to_rust(unknown)).is_err(),
+            "{unknown} was accepted"
+        );
+    }
+}
+
+#[test]
+fn converter_keeps_the_specs_patterns() {
+    let s = specs();
+    let check = |file: &'static str, name: &str, body: Value, bad_at: Option<&str>| {
+        let errors = s.validator(&s.named(file, name)).errors(&body);
+        match bad_at {
+            None => assert_eq!(errors, Vec::<String>::new(), "{name} {body}"),
+            Some(at) => assert!(
+                errors
+                    .iter()
+                    .any(|e| e.starts_with(at) && e.contains("does not match")),
+                "{name} {body}: {errors:?}"
+            ),
+        }
+    };
+    let ecom_customer = |mobile: &str| json!({"mobileNumber": mobile});
+    check(
+        schema::ECOM,
+        "CustomerInfo",
+        ecom_customer("91234567"),
+        None,
+    );
+    check(
+        schema::ECOM,
+        "CustomerInfo",
+        ecom_customer("4791234567"),
+        Some("/mobileNumber"),
+    );
+    // T1: Arabic-Indic digits are not ECMA `\d`.
+    check(
+        schema::ECOM,
+        "CustomerInfo",
+        ecom_customer("٩١٢٣٤٥٦٧"),
+        Some("/mobileNumber"),
+    );
+    // ePayment `Reference`: 8 to 50 of [a-zA-Z0-9-].
+    let reference = s.validator(&s.named(schema::EPAYMENT, "Reference"));
+    assert!(reference.errors(&json!("order-0001")).is_empty());
+    for bad in ["order_0001", "short", "ordre-ø-0001", "order 0001"] {
+        assert!(!reference.errors(&json!(bad)).is_empty(), "{bad}");
+    }
+    // T3: Order Management ids allow `-`, `_` and `.`.
+    let om_id = s.validator(&s.named(schema::ORDER_MANAGEMENT, "OrderId"));
+    assert!(om_id.errors(&json!("a-b_c.d")).is_empty());
+    assert!(!om_id.errors(&json!("a/b")).is_empty());
+    assert!(!om_id.errors(&json!("a,b")).is_empty());
+    // Order Management quantities: decimal point, at most 8 decimals.
+    let unit = |q: &str| json!({"quantity": q, "quantityUnit": "PCS", "unitPrice": 100});
+    check(schema::ORDER_MANAGEMENT, "UnitInfo", unit("1.5"), None);
+    check(
+        schema::ORDER_MANAGEMENT,
+        "UnitInfo",
+        unit("1,5"),
+        Some("/quantity"),
+    );
+    check(
+        schema::ORDER_MANAGEMENT,
+        "UnitInfo",
+        unit("-1"),
+        Some("/quantity"),
+    );
+    // Trap 8: exactly one of the three customer keys.
+    let customer = s.validator(&s.named(schema::EPAYMENT, "Customer"));
+    assert_eq!(
+        customer.errors(&json!({"phoneNumber": "4791234567"})),
+        Vec::<String>::new()
+    );
+    assert!(!customer
+        .errors(&json!({"phoneNumber": "4791234567", "customerToken": "t"}))
+        .is_empty());
+    assert!(!customer.errors(&json!({})).is_empty());
+    assert!(!customer
+        .errors(&json!({"phoneNumber": "+4791234567"}))
+        .is_empty());
+    // Trap 9: `taxRate` or `taxPercentage`, in Checkout and in the ePayment receipt's lines.
+    for (file, name) in [
+        (schema::CHECKOUT, "OrderLine"),
+        (schema::EPAYMENT, "CreatePaymentRequest"),
+    ] {
+        let v = s.validator(&s.named(file, name));
+        let line = |tax: Value| {
+            let mut l = json!({"name": "Socks", "id": "sku-1", "totalAmount": 1000,
+                "totalAmountExcludingTax": 800, "totalTaxAmount": 200});
+            for (k, x) in tax.as_object().unwrap() {
+                l[k] = x.clone();
+            }
+            if name == "OrderLine" {
+                l
+            } else {
+                json!({"amount": {"value": 1000, "currency": "NOK"},
+                    "paymentMethod": {"type": "WALLET"}, "reference": "order-0001",
+                    "userFlow": "WEB_REDIRECT",
+                    "receipt": {"orderLines": [l], "bottomLine": {"currency": "NOK"}}})
+            }
+        };
+        assert_eq!(
+            v.errors(&line(json!({"taxRate": 2550}))),
+            Vec::<String>::new(),
+            "{file}"
+        );
+        assert_eq!(
+            v.errors(&line(json!({"taxPercentage": 25}))),
+            Vec::<String>::new(),
+            "{file}"
+        );
+        assert!(!v.errors(&line(json!({}))).is_empty(), "{file}");
+        assert!(
+            !v.errors(&line(json!({"taxRate": 10001}))).is_empty(),
+            "{file}"
+        );
+    }
+    // Checkout brands are unanchored patterns (`POSTEN` anywhere in the string).
+    let posten = s.validator(&s.named(schema::CHECKOUT, "PostenLogisticsOption"));
+    let errors = posten.errors(&json!({"brand": "BRING"}));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("/brand") && e.contains("does not match")),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn access_token_and_webhooks_api() {
     let h = start();
     let mut report = Report::default();

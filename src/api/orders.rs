@@ -41,6 +41,14 @@ pub(crate) fn order_api(request: &Value) -> Result<OrderApi> {
 }
 
 impl OrderApi {
+    /// The shortest reference (order id) the API takes, from its own rules.
+    fn reference_min(self) -> usize {
+        match self {
+            OrderApi::Epayment => crate::api::epayment::validation::REFERENCE_MIN,
+            OrderApi::Ecom => 1,
+        }
+    }
+
     /// The longest reference (order id) the API takes, from its own rules.
     fn reference_max(self) -> usize {
         match self {
@@ -52,7 +60,7 @@ impl OrderApi {
 
 impl Client {
     /// The target of a call on one existing order, picked the same way for every API: its
-    /// reference (eCom also takes `orderId`), checked against that API's own length limit;
+    /// reference (eCom also takes `orderId`), checked against that API's own length limits;
     /// the call options; and the remaining fields (the body, if the call has one). eCom also
     /// checks that the merchant serial number is one it takes.
     pub(crate) fn order_target(
@@ -67,7 +75,11 @@ impl Client {
                 object.entry("reference").or_insert(order_id);
             }
         }
-        let target = self.target(&Value::Object(object), 1, api.reference_max())?;
+        let target = self.target(
+            &Value::Object(object),
+            api.reference_min(),
+            api.reference_max(),
+        )?;
         if api == OrderApi::Ecom {
             crate::api::ecom::check_options_msn(&target.1)?;
         }

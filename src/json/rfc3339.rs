@@ -43,7 +43,9 @@ pub fn parse(text: &str) -> Option<i64> {
         "Z" | "z" => 0,
         _ if rest.len() == 6
             && matches!(rest.as_bytes().first(), Some(b'+' | b'-'))
-            && rest.as_bytes().get(3) == Some(&b':') =>
+            && rest.as_bytes().get(3) == Some(&b':')
+            // Digits only: `i64::from_str` would also take "+1" or "-1" for the hours.
+            && [1, 2, 4, 5].iter().all(|&i| rest.as_bytes().get(i).is_some_and(u8::is_ascii_digit)) =>
         {
             let hours: i64 = rest[1..3].parse().ok()?;
             let minutes: i64 = rest[4..6].parse().ok()?;
@@ -91,6 +93,9 @@ mod tests {
             "2023-02-26T17:32:28+0100",
             "tomorrow",
             "2023-02-26T17:32:28.Z",
+            "2023-02-26T17:32:28+-1:00",
+            "2023-02-26T17:32:28++1:00",
+            "2023-02-26T17:32:28+01:-1",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }

@@ -201,7 +201,7 @@ test('network: nobody listens on the port', async () => {
     }),
   );
   try {
-    const e = await rejectsWith(offline.getPayment({ reference: 'x' }), vipps.NetworkError, 'network');
+    const e = await rejectsWith(offline.getPayment({ reference: 'offline-1' }), vipps.NetworkError, 'network');
     assert.equal(e.retryable, true);
   } finally {
     await offline.close();

@@ -56,7 +56,7 @@ def test_mapping_of_internal_and_signature_invalid_and_unknown_kinds() -> None:
 
 def test_invalid_input_decimal_amount(client) -> None:
     with pytest.raises(vipps.InvalidInputError) as info:
-        client.capture(reference="x", amount={"value": 10.5, "currency": "NOK"})
+        client.capture(reference="acme-order-1", amount={"value": 10.5, "currency": "NOK"})
     assert info.value.kind == "invalid_input" and not info.value.retryable and info.value.http_status is None
     assert "amount" in info.value.message
 

@@ -19,9 +19,9 @@ fn text() -> Value {
     json!({"type": "string", "minLength": 1})
 }
 
-/// Two letters (the converter keeps no `pattern`, so the upper case is not checked here).
+/// Two upper-case letters, as the spec's own `Address.country`.
 fn country() -> Value {
-    json!({"type": "string", "minLength": 2, "maxLength": 2})
+    json!({"type": "string", "pattern": "^[A-Z]{2}$"})
 }
 
 fn group() -> Value {

@@ -4,10 +4,12 @@
 //! The converter resolves `#/components/schemas/…` references (also across files, e.g.
 //! `ms_import.yaml#/…`) into `$defs`, turns `nullable: true` into "null, or else the schema",
 //! keeps `allOf`/`oneOf`/`anyOf`, converts OpenAPI's boolean `exclusiveMinimum` and
-//! `exclusiveMaximum`, and drops annotations (`example`, `description`, `discriminator`, `x-*`).
+//! `exclusiveMaximum`, keeps every `pattern` on a string (translated from ECMA-262 to the Rust
+//! `regex` syntax, each translation named in [`ecma_pattern`]; only traps 4 and 5 drop one),
+//! and drops annotations (`example`, `description`, `discriminator`, `x-*`).
 //!
-//! The documented spec traps (shared/reference/vipps-api-notes.md §7, shared/specs/SOURCES.md)
-//! are handled explicitly, each one checked to still be present in the file so that a fixed
+//! The documented spec traps (shared/reference/vipps-api-notes.md §7, shared/specs/SOURCES.md,
+//! and the full list with traps 8 and 9 in docs/api-notes.md §7) are handled explicitly, each one checked to still be present in the file so that a fixed
 //! spec makes the test say so instead of silently patching nothing:
 //!
 //! 1. ePayment `PaymentEvent.required` lists `paymentAction`, but the property is `name`:
@@ -22,20 +24,42 @@
 //!    request) has `pattern: '^\[A-Z]$'` (matches only the literal `[A-Z]`)
 //!    beside `enum: [H, W, O]`: that pattern is dropped, the enum stays
 //!    ([`Trap::AddressTypePattern`]), in `ecom-v2.openapi.yaml` and `ms_import.yaml`.
-//! 5. eCom puts `pattern` on integers (e.g. amounts): `pattern` is dropped from every schema
-//!    whose `type` is not `string` (JSON Schema would ignore it on numbers anyway; dropping it
-//!    makes that explicit).
+//! 5. eCom puts `pattern` on integers (e.g. amounts, `^\d{3,}$`): `pattern` is dropped from
+//!    every schema whose `type` is set and is not `string` (JSON Schema ignores it on numbers
+//!    anyway; dropping it makes that explicit). On strings, and where `type` is absent, every
+//!    `pattern` is kept.
 //! 6. Checkout `SessionResponse.sessionState`'s description gives "SessionStarted" as an
 //!    example, but the enum lacks it: examples are dropped, the enum rules, and the test checks
 //!    that the simulator never emits it ([`Trap::SessionStartedExample`]).
 //! 7. [newer] fields the simulator sends beyond these 2023 specs are allowed: no
 //!    `additionalProperties: false` is added; only where the spec itself forbids extra
 //!    properties (Webhooks API) does it apply.
+//! 8. ePayment `Customer` is a `oneOf` of `CustomerPhoneNumber`, `PersonalQrCode` and
+//!    `CustomerToken`, none of which has `required`: every object matches all three, so `oneOf`
+//!    refuses every valid customer (shared/reference/vipps-api-notes.md §7, trap 9). Each
+//!    branch gets `required: [its key]`: exactly one of the three keys ([`Trap::CustomerOneOf`]).
+//! 9. Checkout `OrderLine` and the 2.3.24 Order Management `OrderLine` (the ePayment
+//!    `receipt`) require `taxPercentage` (whole percent); `taxRate` (basis points, 2500 = 25%)
+//!    replaced it later, and the 2025 Order Management spec has both with "Either this or
+//!    taxPercentage must be set" (vipps-api-notes.md §1 [newer]: `taxRate` required,
+//!    `taxPercentage` deprecated). A whole percent cannot say 25.5% (Finland), so lines with
+//!    `taxRate` alone are right. Both files' `OrderLine` take the 2025 `taxRate` property and
+//!    require one of the two ([`Trap::TaxPercentageRequired`]).
+//!
+//! 10. `ms_import.yaml` puts `pattern: '^[a-zA-Z0-9-]{1,50}$'` on its two `orderId` path
+//!     parameters at parameter level, where OAS 3.0 does not allow it (SOURCES.md). Only
+//!     `schema`s are converted, so that pattern is not read; those paths are the merchant's own
+//!     callback URLs, built from the order id of its initiate, whose body `orderId` has the same
+//!     pattern and is checked ([`Trap::MsImportParameterPattern`], asserted still there).
 //!
 //! Documented local additions, where the spec has no schema at all (ePayment Express, newer
 //! than these specs): [`local_additions`], from docs/api-notes.md "Express".
 
+pub mod ecma_pattern;
 pub mod local_additions;
+// Used by the library's tests (tests/requests_against_spec.rs), not by the simulator's.
+#[allow(dead_code)]
+pub mod operations;
 
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -71,11 +95,22 @@ pub enum Trap {
     PaymentEventRequired,
     AddressTypePattern,
     SessionStartedExample,
+    CustomerOneOf,
+    TaxPercentageRequired,
+    MsImportParameterPattern,
 }
 
-/// `shared/specs/` beside the repository (CI clones the repo with `shared/` next to it).
+/// `shared/specs/` beside the repository (CI clones the repo with `shared/` next to it). The
+/// module is compiled both into the simulator's tests (`<repo>/sim`) and into the library's
+/// (`<repo>`), so the repository root is found from either.
 pub fn specs_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let repo = if manifest.ends_with("sim") {
+        manifest.join("..")
+    } else {
+        manifest
+    };
+    let dir = repo.join("../shared/specs");
     assert!(
         dir.join(EPAYMENT).is_file(),
         "The OpenAPI specs were not found in {} (expected shared/specs/ beside the repository \
@@ -191,6 +226,66 @@ impl Specs {
             assert_eq!(prop["enum"], json!(["H", "W", "O"]));
             prop.as_object_mut().map(|o| o.remove("pattern"));
         }
+
+        // Trap 8: the three `Customer` branches have no `required`, so any object matches all
+        // three and `oneOf` refuses every customer: each branch requires its own key.
+        for (branch, key) in [
+            ("CustomerPhoneNumber", "phoneNumber"),
+            ("PersonalQrCode", "personalQr"),
+            ("CustomerToken", "customerToken"),
+        ] {
+            let schema = self.schema_mut(EPAYMENT, branch);
+            assert!(
+                schema.get("required").is_none() && schema["properties"][key].is_object(),
+                "trap {:?} is gone from {EPAYMENT} ({branch})",
+                Trap::CustomerOneOf
+            );
+            schema["required"] = json!([key]);
+        }
+
+        // Trap 9: `taxRate` (basis points) replaced `taxPercentage` (whole percent) after the
+        // Checkout spec and the 2.3.24 Order Management spec (the ePayment receipt) were
+        // written; both still require `taxPercentage`. The 2025 Order Management spec has both,
+        // "Either this or taxPercentage must be set": that rule, and its `taxRate`, apply.
+        let tax_rate = self.doc(ORDER_MANAGEMENT)["components"]["schemas"]["OrderLine"]
+            ["properties"]["taxRate"]
+            .clone();
+        assert!(
+            tax_rate.is_object(),
+            "{ORDER_MANAGEMENT} OrderLine has no taxRate"
+        );
+        for file in [CHECKOUT, RECEIPT_LOCAL] {
+            let line = self.schema_mut(file, "OrderLine");
+            let has_rate = line["properties"].get("taxRate").is_some();
+            let required = line["required"].as_array_mut().expect("OrderLine.required");
+            let at = required
+                .iter()
+                .position(|r| r == "taxPercentage")
+                .filter(|_| !has_rate)
+                .unwrap_or_else(|| {
+                    panic!("trap {:?} is gone from {file}", Trap::TaxPercentageRequired)
+                });
+            required.remove(at);
+            line["properties"]["taxRate"] = tax_rate.clone();
+            line["anyOf"] = json!([{"required": ["taxPercentage"]}, {"required": ["taxRate"]}]);
+        }
+
+        // Trap 10: parameter-level `pattern` in ms_import (not converted; see the module doc).
+        let at_parameter_level = self.doc(MS_IMPORT)["paths"]
+            .as_object()
+            .expect("ms_import paths")
+            .values()
+            .flat_map(|item| item.as_object().into_iter().flat_map(|o| o.values()))
+            .filter_map(|op| op["parameters"].as_array())
+            .flatten()
+            .filter(|p| p["name"] == "orderId" && p["pattern"] == "^[a-zA-Z0-9-]{1,50}$")
+            .count();
+        assert_eq!(
+            at_parameter_level,
+            2,
+            "trap {:?} changed in {MS_IMPORT}",
+            Trap::MsImportParameterPattern
+        );
 
         // Trap 6: "SessionStarted" appears only as an example, never in the enum.
         let state = &self.doc(CHECKOUT)["components"]["schemas"]["SessionResponse"]["properties"]
@@ -341,6 +436,9 @@ impl Specs {
         obj.insert("$defs".into(), json!(defs));
         let compiled = jsonschema::draft202012::options()
             .should_validate_formats(true)
+            // The `regex` crate (linear time, no look-arounds): `pattern`s are translated from
+            // ECMA-262 to its syntax by `ecma_pattern`.
+            .with_pattern_options(jsonschema::PatternOptions::regex())
             .build(&root)
             .unwrap_or_else(|e| panic!("the converted schema does not compile: {e}\n{root:#}"));
         Validator {
@@ -440,6 +538,13 @@ impl Converter<'_> {
                     }
                     // Trap 5: eCom puts `pattern` on integers.
                     "pattern" if !is_string => {}
+                    // Every other `pattern` is kept, in the Rust regex syntax.
+                    "pattern" => {
+                        let ecma = v.as_str().unwrap_or_else(|| {
+                            panic!("{file}: a `pattern` that is not a string: {v}")
+                        });
+                        out.insert(k.clone(), json!(ecma_pattern::ecma_to_rust(ecma)));
+                    }
                     "exclusiveMinimum" | "exclusiveMaximum" => {
                         if let Value::Bool(true) = v {
                             let plain = if k == "exclusiveMinimum" {

@@ -79,25 +79,50 @@ fn validate_transaction(transaction: &Fields) -> Result<String> {
     Ok(reference.to_owned())
 }
 
+/// The brands of the spec's fixed logistics options (`PostenLogisticsOption`, …).
+const FIXED_OPTION_BRANDS: &[&str] = &[
+    "POSTEN",
+    "POSTNORD",
+    "PORTERBUDDY",
+    "HELTHJEM",
+    "POSTI",
+    "OTHER",
+];
+
 fn validate_logistics(logistics: &Fields) -> Result<()> {
     if let Some(url) = logistics.opt_str("dynamicOptionsCallback")? {
         check_url(logistics, "dynamicOptionsCallback", url)?;
     }
     for option in logistics.opt_object_array("fixedOptions")? {
-        option.check_enum(
-            "brand",
-            &[
-                "POSTEN",
-                "POSTNORD",
-                "PORTERBUDDY",
-                "INSTABOX",
-                "HELTHJEM",
-                "POSTI",
-                "GLS",
-                "DAO",
-                "OTHER",
-            ],
-        )?;
+        // The spec's `fixedOptions` items are a `oneOf` of one schema per brand, each fixing
+        // `brand` by its `pattern` and requiring it: a brand the spec lacks (GLS, DAO and
+        // INSTABOX are newer) matches no branch, so it is refused; such a carrier goes out as
+        // OTHER with its `title`. The patterns are unanchored; they are read as the names.
+        let brands = FIXED_OPTION_BRANDS.join(", ");
+        let brand = match option.opt_str("brand")? {
+            Some(b) if FIXED_OPTION_BRANDS.contains(&b) => b,
+            Some(b) => {
+                return Err(option.error(
+                    "brand",
+                    format!(
+                    "must be one of {brands} (another carrier is OTHER with a title), got {b:?}"
+                ),
+                ))
+            }
+            None => {
+                return Err(option.error(
+                    "brand",
+                    format!("is required ({brands}; another carrier is OTHER with a title)"),
+                ))
+            }
+        };
+        // Each branch's own `required`: `amount` (all but PORTERBUDDY), `title` (OTHER).
+        if brand != "PORTERBUDDY" && option.opt_object("amount")?.is_none() {
+            return Err(option.error("amount", format!("is required with brand {brand}")));
+        }
+        if brand == "OTHER" && option.opt_str("title")?.is_none() {
+            return Err(option.error("title", "is required with brand OTHER"));
+        }
         if let Some(id) = option.opt_str("id")? {
             option.check_len("id", id, 1, 200)?;
         }
@@ -278,6 +303,42 @@ mod tests {
             let err = check(&body).unwrap_err();
             assert!(err.message.starts_with(field), "{pointer}: {}", err.message);
         }
+    }
+
+    /// Each branch of the spec's `fixedOptions` `oneOf` requires `brand` (one of its six)
+    /// and its own fields: `amount` (all but PORTERBUDDY), `title` (OTHER).
+    #[test]
+    fn fixed_options_keep_to_a_branch_of_the_spec() {
+        let with = |option: Value| {
+            let mut body = valid();
+            body["logistics"] = json!({"fixedOptions": [option]});
+            check(&body).map_err(|e| e.message)
+        };
+        let free = json!({"value": 0, "currency": "NOK"});
+        let refused = [
+            (
+                json!({"id": "a", "amount": free}),
+                "logistics.fixedOptions[0].brand is required",
+            ),
+            (
+                json!({"id": "a", "brand": "GLS", "amount": free}),
+                "logistics.fixedOptions[0].brand must be one of",
+            ),
+            (
+                json!({"id": "a", "brand": "POSTEN"}),
+                "logistics.fixedOptions[0].amount is required with brand POSTEN",
+            ),
+            (
+                json!({"id": "a", "brand": "OTHER", "amount": free}),
+                "logistics.fixedOptions[0].title is required with brand OTHER",
+            ),
+        ];
+        for (option, expected) in refused {
+            let message = with(option.clone()).unwrap_err();
+            assert!(message.starts_with(expected), "{option}: {message}");
+        }
+        with(json!({"id": "a", "brand": "PORTERBUDDY"})).unwrap();
+        with(json!({"id": "a", "brand": "OTHER", "title": "GLS", "amount": free})).unwrap();
     }
 
     #[test]

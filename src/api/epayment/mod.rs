@@ -153,6 +153,7 @@ impl Client {
             // The endpoint does not exist in production; saying so here is clearer than a 404.
             return Err(Error::invalid_input("force_approve is for the test environment only; this client is configured for production"));
         }
+        validation::validate_force_approve(&Fields::new(&body, "", ErrorKind::InvalidInput))?;
         self.call(&FORCE_APPROVE.call(&reference, &options, Some(Value::Object(body)))?)?;
         Ok(Approved::new(reference))
     }

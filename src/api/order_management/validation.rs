@@ -192,6 +192,20 @@ fn check_bottom_line<'a>(bottom: &Fields<'a>, currencies: Option<&[&str]>) -> Re
     Ok(currency)
 }
 
+/// `unitInfo.quantity` against `^\d+([\.]\d{1,8})?$` and `maxLength: 10`, named in the error.
+pub(crate) fn check_quantity(unit: &Fields, quantity: &str) -> Result<()> {
+    if parse_quantity(quantity).is_none() {
+        return Err(unit.error(
+            "quantity",
+            format!(
+                "must be a decimal number as a string, at most {QUANTITY_MAX_LEN} characters \
+                 with at most {QUANTITY_MAX_DECIMALS} decimals (e.g. \"2\" or \"1.5\"), got {quantity:?}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn validate_line(line: &Fields, currency: &str, shape: Shape) -> Result<LineTotal> {
     let name = line.req_str("name")?;
     line.check_len("name", name, 1, NAME_MAX)?;
@@ -216,16 +230,7 @@ fn validate_line(line: &Fields, currency: &str, shape: Shape) -> Result<LineTota
     if let Some(unit) = line.opt_object("unitInfo")? {
         non_negative(&unit, "unitPrice")?;
         unit.req_i64("unitPrice")?;
-        let quantity = unit.req_str("quantity")?;
-        if parse_quantity(quantity).is_none() {
-            return Err(unit.error(
-                "quantity",
-                format!(
-                    "must be a decimal number as a string, at most {QUANTITY_MAX_LEN} characters \
-                     with at most {QUANTITY_MAX_DECIMALS} decimals (e.g. \"2\" or \"1.5\"), got {quantity:?}"
-                ),
-            ));
-        }
+        check_quantity(&unit, unit.req_str("quantity")?)?;
         if unit.check_enum("quantityUnit", QUANTITY_UNITS)?.is_none()
             && shape.quantity_unit_required
         {
