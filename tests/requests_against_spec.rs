@@ -165,7 +165,8 @@ fn checkout_flows(client: &Client) {
     let mut request = session_request(&session, 14900);
     request["transaction"]["orderSummary"] = json!({
         "orderLines": [{"name": "Socks", "id": "sku-1", "totalAmount": 14900,
-            "totalAmountExcludingTax": 11920, "totalTaxAmount": 2980, "taxRate": 2500}],
+            "totalAmountExcludingTax": 11920, "totalTaxAmount": 2980, "taxRate": 2500,
+            "taxPercentage": 25}],
         "orderBottomLine": {"currency": "NOK"}
     });
     request["logistics"] = json!({"fixedOptions": [{"id": "home", "priority": 0,

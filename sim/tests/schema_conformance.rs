@@ -293,11 +293,19 @@ fn converter_keeps_the_specs_patterns() {
     assert!(!customer
         .errors(&json!({"phoneNumber": "+4791234567"}))
         .is_empty());
-    // Trap 9: `taxRate` or `taxPercentage`, in Checkout and in the ePayment receipt's lines.
-    for (file, name) in [
-        (schema::CHECKOUT, "OrderLine"),
-        (schema::EPAYMENT, "CreatePaymentRequest"),
-    ] {
+    // Checkout's OrderLine is kept as written: `taxPercentage` is required there.
+    let checkout_line = s.validator(&s.named(schema::CHECKOUT, "OrderLine"));
+    let base = json!({"name": "Socks", "id": "sku-1", "totalAmount": 1000,
+        "totalAmountExcludingTax": 800, "totalTaxAmount": 200});
+    let mut rate_only = base.clone();
+    rate_only["taxRate"] = json!(2500);
+    assert!(!checkout_line.errors(&rate_only).is_empty());
+    let mut both = rate_only.clone();
+    both["taxPercentage"] = json!(25);
+    assert_eq!(checkout_line.errors(&both), Vec::<String>::new());
+    // Trap 9: `taxRate` or `taxPercentage` in the ePayment receipt's lines.
+    {
+        let (file, name) = (schema::EPAYMENT, "CreatePaymentRequest");
         let v = s.validator(&s.named(file, name));
         let line = |tax: Value| {
             let mut l = json!({"name": "Socks", "id": "sku-1", "totalAmount": 1000,

@@ -38,13 +38,15 @@
 //!    `CustomerToken`, none of which has `required`: every object matches all three, so `oneOf`
 //!    refuses every valid customer (shared/reference/vipps-api-notes.md §7, trap 9). Each
 //!    branch gets `required: [its key]`: exactly one of the three keys ([`Trap::CustomerOneOf`]).
-//! 9. Checkout `OrderLine` and the 2.3.24 Order Management `OrderLine` (the ePayment
-//!    `receipt`) require `taxPercentage` (whole percent); `taxRate` (basis points, 2500 = 25%)
-//!    replaced it later, and the 2025 Order Management spec has both with "Either this or
-//!    taxPercentage must be set" (vipps-api-notes.md §1 [newer]: `taxRate` required,
-//!    `taxPercentage` deprecated). A whole percent cannot say 25.5% (Finland), so lines with
-//!    `taxRate` alone are right. Both files' `OrderLine` take the 2025 `taxRate` property and
-//!    require one of the two ([`Trap::TaxPercentageRequired`]).
+//! 9. The 2.3.24 Order Management `OrderLine` (the ePayment `receipt`) requires
+//!    `taxPercentage` (whole percent); `taxRate` (basis points, 2500 = 25%) replaced it later,
+//!    and the 2025 Order Management spec has both with "Either this or taxPercentage must be
+//!    set" (vipps-api-notes.md §1 [newer]: `taxRate` required, `taxPercentage` deprecated). A
+//!    whole percent cannot say 25.5% (Finland), so receipt lines with `taxRate` alone are
+//!    right: that file's `OrderLine` takes the 2025 `taxRate` property and requires one of the
+//!    two ([`Trap::TaxPercentageRequired`]). Checkout v3's `OrderLine` is kept as written
+//!    (`taxPercentage` required): the library refuses a Checkout line without it, and
+//!    `build_receipt` writes it beside `taxRate` for whole-percent rates.
 //!
 //! 10. `ms_import.yaml` puts `pattern: '^[a-zA-Z0-9-]{1,50}$'` on its two `orderId` path
 //!     parameters at parameter level, where OAS 3.0 does not allow it (SOURCES.md). Only
@@ -254,21 +256,20 @@ impl Specs {
             tax_rate.is_object(),
             "{ORDER_MANAGEMENT} OrderLine has no taxRate"
         );
-        for file in [CHECKOUT, RECEIPT_LOCAL] {
-            let line = self.schema_mut(file, "OrderLine");
-            let has_rate = line["properties"].get("taxRate").is_some();
-            let required = line["required"].as_array_mut().expect("OrderLine.required");
-            let at = required
-                .iter()
-                .position(|r| r == "taxPercentage")
-                .filter(|_| !has_rate)
-                .unwrap_or_else(|| {
-                    panic!("trap {:?} is gone from {file}", Trap::TaxPercentageRequired)
-                });
-            required.remove(at);
-            line["properties"]["taxRate"] = tax_rate.clone();
-            line["anyOf"] = json!([{"required": ["taxPercentage"]}, {"required": ["taxRate"]}]);
-        }
+        let file = RECEIPT_LOCAL;
+        let line = self.schema_mut(file, "OrderLine");
+        let has_rate = line["properties"].get("taxRate").is_some();
+        let required = line["required"].as_array_mut().expect("OrderLine.required");
+        let at = required
+            .iter()
+            .position(|r| r == "taxPercentage")
+            .filter(|_| !has_rate)
+            .unwrap_or_else(|| {
+                panic!("trap {:?} is gone from {file}", Trap::TaxPercentageRequired)
+            });
+        required.remove(at);
+        line["properties"]["taxRate"] = tax_rate.clone();
+        line["anyOf"] = json!([{"required": ["taxPercentage"]}, {"required": ["taxRate"]}]);
 
         // Trap 10: parameter-level `pattern` in ms_import (not converted; see the module doc).
         let at_parameter_level = self.doc(MS_IMPORT)["paths"]

@@ -234,7 +234,7 @@ mod tests {
         json!({
             "merchantInfo": {"callbackUrl": "https://shop.example/cb", "returnUrl": "https://shop.example/return"},
             "transaction": {"amount": {"value": 49900, "currency": "NOK"}, "reference": "acme-order-10001", "paymentDescription": "Socks",
-                "orderSummary": {"orderLines": [{"name": "Socks", "id": "sku-1", "totalAmount": 49900, "totalAmountExcludingTax": 39920, "totalTaxAmount": 9980, "taxRate": 2500}],
+                "orderSummary": {"orderLines": [{"name": "Socks", "id": "sku-1", "totalAmount": 49900, "totalAmountExcludingTax": 39920, "totalTaxAmount": 9980, "taxRate": 2500, "taxPercentage": 25}],
                                   "orderBottomLine": {"currency": "NOK"}}},
             "type": "PAYMENT",
             "configuration": {"elements": "Full", "countries": {"supported": ["NO", "DK"]}},
@@ -342,13 +342,24 @@ mod tests {
     }
 
     #[test]
-    fn order_lines_need_a_tax_rate() {
+    fn order_lines_need_a_whole_tax_percentage_as_checkout_s_spec_requires() {
         let mut body = valid();
-        body["transaction"]["orderSummary"]["orderLines"][0]
+        let line = body["transaction"]["orderSummary"]["orderLines"][0]
             .as_object_mut()
-            .unwrap()
-            .remove("taxRate");
-        assert!(check(&body).unwrap_err().message.contains("taxRate"));
+            .unwrap();
+        line.remove("taxPercentage");
+        // taxRate alone is Order Management's 2025 form; Checkout v3's OrderLine lacks it.
+        let message = check(&body).unwrap_err().message;
+        assert!(
+            message.contains("taxPercentage is required by Checkout v3"),
+            "{message}"
+        );
+        let line = body["transaction"]["orderSummary"]["orderLines"][0]
+            .as_object_mut()
+            .unwrap();
+        line.insert("taxPercentage".into(), json!(15));
+        let message = check(&body).unwrap_err().message;
+        assert!(message.contains("disagree"), "{message}");
     }
 
     #[test]

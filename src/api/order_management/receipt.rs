@@ -153,6 +153,11 @@ fn build_line(line: &Fields, currency: &str) -> Result<Value> {
     built.insert("totalAmountExcludingTax".into(), json!(gross - tax));
     built.insert("totalTaxAmount".into(), json!(tax));
     built.insert("taxRate".into(), json!(rate));
+    // Whole percents also as `taxPercentage`: Checkout v3's order lines and ePayment's receipt
+    // (the 2023 Receipt schema) require it, and Order Management takes both when they agree.
+    if rate % 100 == 0 {
+        built.insert("taxPercentage".into(), json!(rate / 100));
+    }
     built.insert("discount".into(), json!(discount));
     if let Some(price) = unit_price {
         let mut unit = Map::new();
@@ -329,11 +334,11 @@ mod tests {
             json!({
                 "orderLines": [
                     {"name": "Apples", "id": "sku-apple", "totalAmount": 7485, "totalAmountExcludingTax": 6509,
-                     "totalTaxAmount": 976, "taxRate": 1500, "discount": 0,
+                     "totalTaxAmount": 976, "taxRate": 1500, "taxPercentage": 15, "discount": 0,
                      "unitInfo": {"unitPrice": 4990, "quantity": "1.5", "quantityUnit": "KG"},
                      "isShipping": false, "isReturn": false},
                     {"name": "Shipping", "id": "ship", "totalAmount": 4993, "totalAmountExcludingTax": 3994,
-                     "totalTaxAmount": 999, "taxRate": 2500, "discount": 0, "isShipping": true, "isReturn": false}
+                     "totalTaxAmount": 999, "taxRate": 2500, "taxPercentage": 25, "discount": 0, "isShipping": true, "isReturn": false}
                 ],
                 "bottomLine": {"currency": "NOK", "receiptNumber": "42"}
             })

@@ -98,6 +98,9 @@ pub(crate) struct Shape {
     /// Order Management deprecated the field ("the sum comes from the lines") and ignores it;
     /// in Checkout it is the part paid by gift card or coupon.
     pub gift_card_paid: bool,
+    /// Checkout v3's `OrderLine` requires `taxPercentage` (whole percent) and has no `taxRate`;
+    /// Order Management's 2025 receipt takes either.
+    pub tax_percentage_required: bool,
 }
 
 pub(crate) const ORDER_MANAGEMENT: Shape = Shape {
@@ -105,6 +108,7 @@ pub(crate) const ORDER_MANAGEMENT: Shape = Shape {
     currencies: Some(RECEIPT_CURRENCIES),
     quantity_unit_required: false,
     gift_card_paid: false,
+    tax_percentage_required: false,
 };
 
 pub(crate) const CHECKOUT: Shape = Shape {
@@ -112,6 +116,7 @@ pub(crate) const CHECKOUT: Shape = Shape {
     currencies: None,
     quantity_unit_required: true,
     gift_card_paid: true,
+    tax_percentage_required: true,
 };
 
 /// Checks a receipt: `orderLines` (at least one) and the bottom line, as `shape` has them.
@@ -224,8 +229,26 @@ fn validate_line(line: &Fields, currency: &str, shape: Shape) -> Result<LineTota
     if rate.is_some_and(|r| !(0..=TAX_RATE_MAX).contains(&r)) {
         return Err(line.error("taxRate", "must be 0 to 10000 (2500 = 25 %)"));
     }
+    if percentage.is_none() && shape.tax_percentage_required {
+        return Err(line.error(
+            "taxPercentage",
+            "is required by Checkout v3 (a whole percent, 0 to 100; build_receipt gives it for \
+             whole-percent rates; a fractional rate such as 25.5 % cannot be sent to Checkout)",
+        ));
+    }
     if percentage.is_none() && rate.is_none() {
         return Err(line.error("taxRate", "or taxPercentage is required"));
+    }
+    if let (Some(p), Some(r)) = (percentage, rate) {
+        if p * 100 != r {
+            return Err(line.error(
+                "taxPercentage",
+                format!(
+                    "{p} and taxRate {r} disagree: taxRate is in basis points ({} for {p} %)",
+                    p * 100
+                ),
+            ));
+        }
     }
     if let Some(unit) = line.opt_object("unitInfo")? {
         non_negative(&unit, "unitPrice")?;
@@ -369,7 +392,7 @@ mod tests {
         json!({
             "orderLines": [
                 {"name": "Socks", "id": "sku-1", "totalAmount": 10000, "totalAmountExcludingTax": 8000,
-                 "totalTaxAmount": 2000, "taxRate": 2500, "discount": 0, "isReturn": false, "isShipping": false,
+                 "totalTaxAmount": 2000, "taxRate": 2500, "taxPercentage": 25, "discount": 0, "isReturn": false, "isShipping": false,
                  "unitInfo": {"unitPrice": 5000, "quantity": "2", "quantityUnit": "PCS"}},
                 {"name": "Home delivery", "id": "ship", "totalAmount": 4900, "totalAmountExcludingTax": 3920,
                  "totalTaxAmount": 980, "taxPercentage": 25, "isShipping": true}
@@ -538,10 +561,9 @@ mod tests {
             assert!(message(&body, None).starts_with(expected), "{field}");
         }
         let mut body = receipt();
-        body["orderLines"][0]
-            .as_object_mut()
-            .unwrap()
-            .remove("taxRate");
+        let line = body["orderLines"][0].as_object_mut().unwrap();
+        line.remove("taxRate");
+        line.remove("taxPercentage");
         assert!(message(&body, None).contains("taxRate or taxPercentage is required"));
     }
 
