@@ -148,21 +148,8 @@ fn validate_configuration(configuration: &Fields) -> Result<()> {
     configuration.opt_bool("requireUserInfo")?;
     configuration.opt_bool("showOrderSummary")?;
     if let Some(countries) = configuration.opt_object("countries")? {
-        for (i, country) in countries
-            .opt_array("supported")?
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let ok = country
-                .as_str()
-                .is_some_and(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()));
-            if !ok {
-                return Err(countries.error(
-                    &format!("supported[{i}]"),
-                    "must be an ISO 3166 alpha-2 code such as \"NO\"",
-                ));
-            }
+        if let Some(supported) = countries.opt_array("supported")? {
+            crate::model::country::check_codes(&countries, "supported", supported)?;
         }
     }
     if let Some(consent) = configuration.opt_object("customConsent")? {

@@ -88,17 +88,7 @@ pub(crate) fn validate_express(body: &Fields) -> Result<()> {
         (false, Some(d)) => check_dynamic(d)?,
     }
     if let Some(countries) = shipping.opt_array("allowedCountries")? {
-        for (i, c) in countries.iter().enumerate() {
-            let ok = c
-                .as_str()
-                .is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()));
-            if !ok {
-                return Err(shipping.error(
-                    &format!("allowedCountries[{i}]"),
-                    format!("must be a two-letter ISO 3166-1 country code such as \"NO\", got {c}"),
-                ));
-            }
-        }
+        crate::model::country::check_codes(&shipping, "allowedCountries", countries)?;
     }
     Ok(())
 }
