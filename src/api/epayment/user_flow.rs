@@ -141,33 +141,9 @@ mod tests {
                "customer": {"phoneNumber": "4791234567"}})
     }
 
-    /// Epoch seconds as `YYYY-MM-DDTHH:MM:SSZ` (days to civil date, proleptic Gregorian).
+    /// Epoch seconds as RFC 3339 (the simulator's formatter, a dev-dependency).
     fn rfc3339(secs: i64) -> String {
-        let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        format!(
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-            rest / 3600,
-            rest % 3600 / 60,
-            rest % 60
-        )
-    }
-
-    #[test]
-    fn the_date_helper_is_right() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            crate::json::rfc3339::parse(&rfc3339(1_796_000_123)),
-            Some(1_796_000_123)
-        );
+        vipps_sim::timefmt::rfc3339_ms(secs * 1000)
     }
 
     fn message(body: &Value) -> String {
