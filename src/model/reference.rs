@@ -3,7 +3,8 @@
 use crate::error::Result;
 use crate::json::input::Fields;
 
-/// The longest reference any API takes: ePayment's 64 (Checkout and eCom take 50). A stable
+/// The longest reference any API's documentation names: ePayment's 64 in the live docs (its
+/// spec, which the library's requests keep to, says 50; Checkout and eCom take 50). A stable
 /// idempotency key can be derived for any reference up to it, whatever the API.
 pub(crate) const LONGEST_REFERENCE: usize = 64;
 
