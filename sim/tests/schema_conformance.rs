@@ -716,12 +716,7 @@ fn epayment_responses_and_webhooks() {
     let s = specs();
     let mut report = Report::default();
     let e = h.epayment();
-    let bearer = e.bearer.clone();
     let hooks = Receiver::start("/hooks", &[]);
-    let hook_headers = [
-        ("Authorization", bearer.as_str()),
-        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
-    ];
     let events: Vec<String> = [
         "created",
         "authorized",
@@ -735,13 +730,7 @@ fn epayment_responses_and_webhooks() {
     .iter()
     .map(|n| format!("epayments.payment.{n}.v1"))
     .collect();
-    let reg = json!({"url": hooks.url, "events": events});
-    let r = h.call(
-        "POST",
-        "/webhooks/v1/webhooks",
-        &hook_headers,
-        Some(&reg.to_string()),
-    );
+    let r = e.register_webhook(&hooks.url, json!(events));
     assert_eq!(r.status, 201, "{}", r.body);
 
     const PAYMENTS: &str = "/epayment/v1/payments";
@@ -1364,17 +1353,7 @@ fn epayment_user_flows_and_userinfo() {
     let mut report = Report::default();
     let e = h.epayment();
     let hooks = Receiver::start("/hooks", &[]);
-    let reg = json!({"url": hooks.url, "events": ["epayments.payment.expired.v1"]});
-    let hook_headers = [
-        ("Authorization", e.bearer.as_str()),
-        ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
-    ];
-    let r = h.call(
-        "POST",
-        "/webhooks/v1/webhooks",
-        &hook_headers,
-        Some(&reg.to_string()),
-    );
+    let r = e.register_webhook(&hooks.url, json!(["epayments.payment.expired.v1"]));
     assert_eq!(r.status, 201, "{}", r.body);
     const PAYMENTS: &str = "/epayment/v1/payments";
     const PAYMENT: &str = "/epayment/v1/payments/{reference}";
@@ -1564,18 +1543,8 @@ fn epayment_express_responses_callback_and_webhook() {
     );
     let mut report = Report::default();
     let e = h.epayment();
-    let bearer = e.bearer.clone();
     let hooks = Receiver::start("/hooks", &[]);
-    let reg = json!({"url": hooks.url, "events": ["epayments.payment.authorized.v1"]});
-    let r = h.call(
-        "POST",
-        "/webhooks/v1/webhooks",
-        &[
-            ("Authorization", bearer.as_str()),
-            ("Ocp-Apim-Subscription-Key", DEFAULT_SUBSCRIPTION_KEY),
-        ],
-        Some(&reg.to_string()),
-    );
+    let r = e.register_webhook(&hooks.url, json!(["epayments.payment.authorized.v1"]));
     assert_eq!(r.status, 201, "{}", r.body);
     let answer = json!({"groups": [{"brand": "POSTEN", "type": "PICKUP_POINT", "isDefault": true,
         "priority": 0, "options": [{"id": "posten-pickup", "name": "Posten pickup point",

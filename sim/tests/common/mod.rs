@@ -212,6 +212,17 @@ impl Epay<'_> {
         )
     }
 
+    /// Registers a webhook for `events` at `url` (Webhooks v1, with this client's token).
+    pub fn register_webhook(&self, url: &str, events: Value) -> Resp {
+        let body = json!({"url": url, "events": events});
+        self.h.call(
+            "POST",
+            "/webhooks/v1/webhooks",
+            &self.headers(None),
+            Some(&body.to_string()),
+        )
+    }
+
     pub fn get(&self, reference: &str) -> Resp {
         self.h.call(
             "GET",
