@@ -803,25 +803,36 @@ fn fail(sim: &Sim, b: Blocked) -> Reply {
     problem::generic(sim, b.status, &b.detail)
 }
 
+/// What both control routes read first: the request, the payment's currency (read once, under
+/// one lock) and the address the customer picks in it.
+fn chosen_address(
+    sim: &Sim,
+    reference: &str,
+    body: &Bytes,
+) -> Result<(Value, String, Address), Reply> {
+    let request = request_of(body).map_err(|d| problem::generic(sim, 400, &d))?;
+    let currency = currency_of(sim, reference);
+    let address = pick_address(&request, &currency).map_err(|b| fail(sim, b))?;
+    Ok((request, currency, address))
+}
+
 async fn options_route(
     State(sim): State<Arc<Sim>>,
     Path(reference): Path<String>,
     body: Bytes,
 ) -> Reply {
-    let request = match request_of(&body) {
-        Ok(v) => v,
-        Err(d) => return problem::generic(&sim, 400, &d),
-    };
-    let address = match pick_address(&request, &currency_of(&sim, &reference)) {
-        Ok(a) => a,
-        Err(b) => return fail(&sim, b),
+    let (_, currency, address) = match chosen_address(&sim, &reference, &body) {
+        Ok(chosen) => chosen,
+        Err(r) => return r,
     };
     match offer(&sim, &reference, &address).await {
         Ok(options) => {
             let list: Vec<Value> = options
                 .iter()
-                .map(|o| json!({"id": o.id, "name": o.name, "brand": o.brand, "type": o.kind,
-                    "amount": views::amount(&currency_of(&sim, &reference), o.value), "isDefault": o.is_default}))
+                .map(|o| {
+                    json!({"id": o.id, "name": o.name, "brand": o.brand, "type": o.kind,
+                    "amount": views::amount(&currency, o.value), "isDefault": o.is_default})
+                })
                 .collect();
             Reply::json(200, &json!({"address": address.to_json(), "options": list}))
         }
@@ -834,13 +845,9 @@ async fn approve_route(
     Path(reference): Path<String>,
     body: Bytes,
 ) -> Reply {
-    let request = match request_of(&body) {
-        Ok(v) => v,
-        Err(d) => return problem::generic(&sim, 400, &d),
-    };
-    let address = match pick_address(&request, &currency_of(&sim, &reference)) {
-        Ok(a) => a,
-        Err(b) => return fail(&sim, b),
+    let (request, _, address) = match chosen_address(&sim, &reference, &body) {
+        Ok(chosen) => chosen,
+        Err(r) => return r,
     };
     let option_id = request.get("option_id").and_then(Value::as_str);
     match approve(&sim, &reference, address, option_id).await {
